@@ -1,0 +1,43 @@
+import type { Comparison, RunResult, Series } from '../../../shared/model/result'
+import { pairedRatios, summarize } from '../../../shared/stats/summary'
+import type { Measured } from '../measure/interleave'
+import type { LabPaths } from '../paths'
+
+export interface ExperimentContext {
+  signal: AbortSignal
+  progress(message: string, done: number, total: number): void
+  paths: LabPaths
+}
+
+export type ExperimentOutput<Data = unknown> = Pick<RunResult<Data>, 'series' | 'comparisons' | 'timelines' | 'warnings' | 'data' | 'headline'>
+
+export interface ExperimentRunner<Params, Data = unknown> {
+  id: string
+  run(params: Params, context: ExperimentContext): Promise<ExperimentOutput<Data>>
+}
+
+export function toSeries(measured: Measured<unknown>): Series {
+  return {
+    id: measured.id,
+    label: measured.label,
+    samples: measured.samples,
+    warmupSamples: measured.warmupSamples,
+    summary: summarize(measured.samples.map((s) => s.valueMs)),
+  }
+}
+
+export function compare(baseline: Series, candidate: Series, parallelism: number, ideal: number): Comparison {
+  const ratios = pairedRatios(
+    baseline.samples.map((s) => s.valueMs),
+    candidate.samples.map((s) => s.valueMs),
+  )
+  return {
+    baselineId: baseline.id,
+    candidateId: candidate.id,
+    label: `${candidate.label} vs ${baseline.label}`,
+    parallelism,
+    ideal,
+    ratios,
+    summary: summarize(ratios.length > 0 ? ratios : [Number.NaN]),
+  }
+}

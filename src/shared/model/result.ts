@@ -1,0 +1,103 @@
+import type { Summary } from '../stats/summary'
+import type { MachineInfo } from './machine'
+import type { LabErrorData } from '../errors'
+
+export const RESULT_SCHEMA_VERSION = 1
+
+/** One measured repetition: its value and when it started (epoch ms), kept raw. */
+export interface Sample {
+  trial: number
+  startedAtMs: number
+  valueMs: number
+}
+
+/** A measured variant (serial, parallel, 4 workers, …) with all its raw samples. */
+export interface Series {
+  id: string
+  label: string
+  samples: Sample[]
+  warmupSamples: Sample[]
+  summary: Summary
+}
+
+/** Baseline ÷ candidate, trial by trial: a speedup with its spread. */
+export interface Comparison {
+  baselineId: string
+  candidateId: string
+  label: string
+  /** The x value where comparisons form a curve (children, workers, concurrency limit). */
+  parallelism: number
+  /** What perfect scaling would give: the ideal line. */
+  ideal: number
+  ratios: number[]
+  summary: Summary
+}
+
+export type SpanOutcome = 'exited' | 'failed' | 'killed' | 'cancelled'
+
+/** One child, task or thread on a timeline, in ms since the trial started. */
+export interface TimelineSpan {
+  lane: number
+  label: string
+  startMs: number
+  /** When the OS reported the child running; the gap from startMs is the cost of spawning. */
+  runningMs?: number
+  endMs: number
+  outcome: SpanOutcome
+  detail?: string
+}
+
+export interface Timeline {
+  id: string
+  title: string
+  spans: TimelineSpan[]
+}
+
+export interface RunWarning {
+  code: string
+  message: string
+}
+
+export interface RunResult<Data = unknown> {
+  schemaVersion: typeof RESULT_SCHEMA_VERSION
+  runId: string
+  experimentId: string
+  /** A name the user gave the run; defaults to the experiment's title and time. */
+  name: string
+  params: Record<string, unknown>
+  machine: MachineInfo
+  startedAt: string
+  finishedAt: string
+  durationMs: number
+  series: Series[]
+  comparisons: Comparison[]
+  timelines: Timeline[]
+  warnings: RunWarning[]
+  /** One line that says what was found. */
+  headline: string
+  /** Experiment-specific findings (kept small and JSON-safe). */
+  data: Data
+}
+
+export interface ResultListing {
+  runId: string
+  experimentId: string
+  name: string
+  startedAt: string
+  durationMs: number
+  headline: string
+}
+
+export interface StoreProblem {
+  file: string
+  message: string
+}
+
+export type RunState = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled'
+
+export interface RunStatus {
+  runId: string
+  experimentId: string
+  state: RunState
+  error?: LabErrorData
+}

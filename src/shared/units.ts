@@ -1,0 +1,33 @@
+/** Every unit conversion of the lab lives here. */
+export const MS_PER_SECOND = 1000
+export const NS_PER_MS = 1e6
+
+export const secondsToMs = (seconds: number): number => seconds * MS_PER_SECOND
+export const msToSeconds = (ms: number): number => ms / MS_PER_SECOND
+export const nsToMs = (ns: number | bigint): number => Number(ns) / NS_PER_MS
+
+/** "0.10 s", "105 ms", "42 µs": a duration in the unit a reader expects. */
+export function formatDurationMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '—'
+  const abs = Math.abs(ms)
+  if (abs >= 1000) return `${(ms / 1000).toFixed(abs >= 10_000 ? 1 : 2)} s`
+  if (abs >= 1) return `${ms.toFixed(abs >= 100 ? 0 : 1)} ms`
+  return `${(ms * 1000).toFixed(0)} µs`
+}
+
+export function formatRatio(ratio: number): string {
+  if (!Number.isFinite(ratio)) return '—'
+  return `${ratio.toFixed(ratio >= 10 ? 1 : 2)}×`
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  const units = ['KiB', 'MiB', 'GiB', 'TiB']
+  let value = bytes / 1024
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return `${value.toFixed(1)} ${units[unit]}`
+}

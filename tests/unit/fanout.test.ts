@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { dispatch } from '../../src/main/lab/dispatch'
+import type { FanoutData } from '../../src/shared/experiments/fanout'
+import type { RunResult } from '../../src/shared/model/result'
+import { descendantsOf } from './helpers/processes'
+import { nextEvent, testLab } from './helpers/lab'
+
+const labs: ReturnType<typeof testLab>[] = []
+const newLab = (): ReturnType<typeof testLab> => {
+  const lab = testLab()
+  labs.push(lab)
+  return lab
+}
+afterEach(async () => {
+  await Promise.all(labs.splice(0).map((lab) => lab.shutdown()))
+})
+
+async function runFanout(params: Record<string, unknown>): Promise<RunResult<FanoutData>> {
+  const lab = newLab()
+  let runId: string | undefined
+  const finished = nextEvent(lab, 'runFinished', () => runId)
+  const failed = nextEvent(lab, 'runFailed', () => runId).then((f) => {
+    throw new Error(f.error.message)
+  })
+  const started = await dispatch(lab.handlers, 'startRun', { experimentId: 'fanout', params })
+  if (!started.ok) throw new Error(started.error.message)
+  runId = (started.value as { runId: string }).runId
+  const { result } = await Promise.race([finished, failed])
+  return result as RunResult<FanoutData>
+}
+
+describe('fan-out experiment', () => {
+  it('runs children in parallel: wall time near the longest child, not the sum', async () => {
+    const result = await runFanout({ children: 5, seconds: 0.2, runs: 2, warmup: 0 })
+    const [serial, parallel] = result.series
+    expect(serial!.samples).toHaveLength(2)
+    expect(serial!.summary.median).toBeGreaterThanOrEqual(1000)
+    expect(parallel!.summary.median).toBeGreaterThanOrEqual(200)
+    expect(parallel!.summary.median).toBeLessThan(serial!.summary.median / 2)
+    expect(result.comparisons[0]!.ratios).toHaveLength(2)
+    expect(result.comparisons[0]!.ideal).toBe(5)
+    const spans = result.timelines.find((t) => t.id === 'parallel')!.spans
+    expect(spans).toHaveLength(5)
+    // every child of the parallel run overlaps every other: each starts before any ends
+    const firstEnd = Math.min(...spans.map((s) => s.endMs))
+    expect(spans.every((s) => s.startMs < firstEnd)).toBe(true)
+    expect(spans.every((s) => s.outcome === 'exited')).toBe(true)
+    expect(result.data.spawnMsMedian).toBeGreaterThan(0)
+    expect(result.machine.logicalCores).toBeGreaterThan(0)
+  })
+
+  it('works with the built-in portable sleep', async () => {
+    const result = await runFanout({ children: 3, seconds: 0.1, runs: 1, warmup: 0, program: 'builtin' })
+    expect(result.data.programSource).toBe('builtin')
+    expect(result.series[1]!.summary.median).toBeGreaterThanOrEqual(100)
+  })
+
+  it('saves the finished result where the Results screen finds it', async () => {
+    const lab = newLab()
+    let runId = ''
+    const finished = nextEvent(lab, 'runFinished', () => runId)
+    runId = lab.runs.start('fanout', { children: 2, seconds: 0, runs: 1, warmup: 0 }).runId
+    await finished
+    const listed = await dispatch(lab.handlers, 'listResults', {})
+    expect(listed.ok && (listed.value as { results: { runId: string }[] }).results.map((r) => r.runId)).toEqual([runId])
+  })
+
+  it('refuses invalid parameters with a sentence', async () => {
+    const lab = newLab()
+    const reply = await dispatch(lab.handlers, 'startRun', { experimentId: 'fanout', params: { children: 0 } })
+    expect(reply.ok).toBe(false)
+    if (!reply.ok) {
+      expect(reply.error.code).toBe('invalid-params')
+      expect(reply.error.message).toBe('Invalid parameters for fanout: children must be a whole number from 1 to 1000; got 0.')
+    }
+    const unknown = await dispatch(lab.handlers, 'startRun', { experimentId: 'fanout', params: { kids: 3 } })
+    expect(!unknown.ok && unknown.error.message).toMatch(/unknown parameter "kids"/)
+    const wrongExperiment = await dispatch(lab.handlers, 'startRun', { experimentId: 'nope' })
+    expect(!wrongExperiment.ok && wrongExperiment.error.message).toMatch(/experimentId must be one of fanout/)
+  })
+
+  it('cancel stops the run at once and leaves no child alive', async () => {
+    const lab = newLab()
+    let runId = ''
+    const failed = nextEvent(lab, 'runFailed', () => runId)
+    runId = lab.runs.start('fanout', { children: 20, seconds: 30, runs: 1, warmup: 0 }).runId
+    // wait until the parallel children exist… serial goes first, so one child is alive
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    expect(descendantsOf().length).toBeGreaterThan(0)
+    const cancelledAt = performance.now()
+    expect(lab.runs.cancel(runId)).toBe(true)
+    const failure = await failed
+    expect(performance.now() - cancelledAt).toBeLessThan(3000)
+    expect(failure.cancelled).toBe(true)
+    expect(lab.runs.status(runId).state).toBe('cancelled')
+    expect(descendantsOf()).toEqual([])
+  })
+
+  it('reports a missing sleep program clearly when the system one is demanded', async () => {
+    const savedPath = process.env.PATH
+    process.env.PATH = '/nonexistent'
+    try {
+      const lab = newLab()
+      let runId = ''
+      const failed = nextEvent(lab, 'runFailed', () => runId)
+      runId = lab.runs.start('fanout', { children: 1, seconds: 0, runs: 1, warmup: 0, program: 'system' }).runId
+      const failure = await failed
+      expect(failure.error.code).toBe('program-not-found')
+      expect(failure.error.message).toMatch(/"sleep" was not found on PATH.*builtin/)
+    } finally {
+      process.env.PATH = savedPath
+    }
+  })
+})

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+import { runChild, describeEnd } from '../../src/main/lab/processes/run-child'
+import { builtinSleep, builtinStubbornSleep, nodeCommand } from '../../src/main/lab/processes/node-program'
+import { processAlive } from './helpers/processes'
+
+describe('runChild', () => {
+  it('captures stdout, stderr and the exit code of a real child', async () => {
+    const outcome = await runChild(nodeCommand("process.stdout.write('out'); process.stderr.write('err'); process.exit(3)"))
+    expect(outcome.stdout.text).toBe('out')
+    expect(outcome.stderr.text).toBe('err')
+    expect(outcome.exitCode).toBe(3)
+    expect(outcome.runningAtMs).toBeGreaterThanOrEqual(outcome.startedAtMs)
+    expect(outcome.exitedAtMs).toBeGreaterThanOrEqual(outcome.runningAtMs!)
+    expect(describeEnd(outcome)).toBe('exited with code 3')
+  })
+
+  it('reports a missing program as data with a sentence, without throwing', async () => {
+    const outcome = await runChild({ file: 'no-such-program-concurrency-lab' })
+    expect(outcome.startError?.code).toBe('program-not-found')
+    expect(outcome.startError?.message).toMatch(/"no-such-program-concurrency-lab" was not found/)
+  })
+
+  it('keeps a bounded part of a flood and counts the rest', async () => {
+    const outcome = await runChild({ ...nodeCommand("process.stdout.write('x'.repeat(1_000_000))"), maxCaptureBytes: 1000 })
+    expect(outcome.exitCode).toBe(0)
+    expect(outcome.stdout.text).toHaveLength(1000)
+    expect(outcome.stdout.bytes).toBe(1_000_000)
+    expect(outcome.stdout.truncated).toBe(true)
+  })
+
+  it('terminates a child that runs past its timeout with SIGTERM', async () => {
+    const outcome = await runChild({ ...builtinSleep(10), timeoutMs: 100 })
+    expect(outcome.timedOut).toBe(true)
+    expect(outcome.signal).toBe('SIGTERM')
+    expect(outcome.exitedAtMs - outcome.startedAtMs).toBeLessThan(5000)
+    expect(processAlive(outcome.pid!)).toBe(false)
+  })
+
+  it('escalates to SIGKILL when the child ignores SIGTERM', async () => {
+    const outcome = await runChild({ ...builtinStubbornSleep(10), timeoutMs: 300, killGraceMs: 200 })
+    expect(outcome.timedOut).toBe(true)
+    expect(outcome.forcedKill).toBe(true)
+    expect(outcome.signal).toBe('SIGKILL')
+  })
+
+  it('kills the child and its own children when cancelled', async () => {
+    const controller = new AbortController()
+    const grandchildScript = "const { spawn } = require('node:child_process'); const c = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10000)'], { stdio: 'ignore' }); console.log(c.pid); setTimeout(() => {}, 10000)"
+    const pending = runChild({ ...nodeCommand(grandchildScript), signal: controller.signal })
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    controller.abort()
+    const outcome = await pending
+    expect(outcome.cancelled).toBe(true)
+    const grandchildPid = Number(outcome.stdout.text.trim())
+    expect(grandchildPid).toBeGreaterThan(0)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(processAlive(outcome.pid!)).toBe(false)
+    expect(processAlive(grandchildPid)).toBe(false)
+  })
+})
