@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts'],
     environment: 'node',
+    globalSetup: ['tests/unit/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // real processes and threads: run files one after another so measurements do not disturb each other

@@ -17,7 +17,7 @@ afterEach(async () => {
 
 async function runFanout(params: Record<string, unknown>): Promise<RunResult<FanoutData>> {
   const lab = newLab()
-  let runId: string | undefined
+  let runId = ''
   const finished = nextEvent(lab, 'runFinished', () => runId)
   const failed = nextEvent(lab, 'runFailed', () => runId).then((f) => {
     throw new Error(f.error.message)

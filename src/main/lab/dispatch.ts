@@ -1,3 +1,4 @@
+import type { z } from 'zod'
 import { isRequestName, requestChannels, type LabHandlers, type RequestName } from '../../shared/contract/contract'
 import { LabError, toErrorData, type Envelope } from '../../shared/errors'
 import { parseOrThrow } from '../../shared/validation'
@@ -9,7 +10,8 @@ import { parseOrThrow } from '../../shared/validation'
 export async function dispatch(handlers: LabHandlers, name: string, rawArgs: unknown): Promise<Envelope<unknown>> {
   try {
     if (!isRequestName(name)) throw new LabError('unknown-channel', `There is no request called "${String(name).slice(0, 64)}".`)
-    const args = parseOrThrow(requestChannels[name].args, rawArgs, `request ${name}`)
+    const schema: z.ZodType = requestChannels[name].args
+    const args = parseOrThrow(schema, rawArgs, `request ${name}`)
     const handler = handlers[name] as (args: unknown) => Promise<unknown>
     return { ok: true, value: await handler(args) }
   } catch (error) {

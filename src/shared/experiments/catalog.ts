@@ -1,3 +1,4 @@
+import type { z } from 'zod'
 import { fanoutParamSpecs } from './fanout'
 import { paramsSchema, type ParamSpecs } from './params'
 
@@ -29,4 +30,4 @@ export function findExperiment(id: string): ExperimentInfo | undefined {
   return (experiments as readonly ExperimentInfo[]).find((e) => e.id === id)
 }
 
-export const experimentParamSchemas = Object.fromEntries(experiments.map((e) => [e.id, paramsSchema(e.params)])) as Record<ExperimentId, ReturnType<typeof paramsSchema>>
+export const experimentParamSchemas = Object.fromEntries(experiments.map((e) => [e.id, paramsSchema(e.params as ParamSpecs)])) as unknown as Record<ExperimentId, z.ZodType<Record<string, unknown>>>

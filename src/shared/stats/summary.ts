@@ -1,5 +1,5 @@
 import { max, mean, median, medianAbsoluteDeviation, min, sampleStandardDeviation } from 'simple-statistics'
-import { jStat } from 'jstat'
+import jstat from 'jstat'
 
 /** hyperfine's threshold: a modified z-score above this marks an outlier (Iglewicz & Hoaglin, 1993). */
 export const OUTLIER_Z_THRESHOLD = 14.826
@@ -26,7 +26,7 @@ export function summarize(values: readonly number[]): Summary {
   const n = xs.length
   const mu = mean(xs)
   const sd = n > 1 ? sampleStandardDeviation(xs) : 0
-  const half = n > 1 ? jStat.studentt.inv(0.975, n - 1) * (sd / Math.sqrt(n)) : 0
+  const half = n > 1 ? jstat.jStat.studentt.inv(0.975, n - 1) * (sd / Math.sqrt(n)) : 0
   return {
     n,
     mean: mu,

@@ -4,11 +4,14 @@ import { join, resolve } from 'node:path'
 import type { EventName, EventPayload } from '../../../src/shared/contract/contract'
 import { createLab, type Lab } from '../../../src/main/lab/lab'
 
+/** The built workers of this checkout (CONCURRENCY_LAB_OUT when building apart) and the shipped resources. */
+export const testPaths = { workersDir: resolve(process.env.CONCURRENCY_LAB_OUT ?? 'out', 'main', 'workers'), resourcesDir: resolve('resources') }
+
 export function testLab(): Lab {
   return createLab({
     host: 'cli',
     dataDir: mkdtempSync(join(tmpdir(), 'concurrency-lab-test-')),
-    paths: { workersDir: resolve('out/main/workers'), resourcesDir: resolve('resources') },
+    paths: testPaths,
   })
 }
 
@@ -16,7 +19,7 @@ export function testLab(): Lab {
 export function nextEvent<E extends EventName>(lab: Lab, name: E, runId?: () => string | undefined): Promise<EventPayload<E>> {
   return new Promise((resolvePromise) => {
     const unsubscribe = lab.events.subscribe((eventName, payload) => {
-      if (eventName !== name) return
+      if ((eventName as EventName) !== name) return
       const id = (payload as { runId?: string }).runId
       const wanted = runId?.()
       if (wanted !== undefined && id !== wanted) return

@@ -1,3 +1,4 @@
+import type { MachineInfo } from '../../../shared/model/machine'
 import type { Comparison, RunResult, Series } from '../../../shared/model/result'
 import { pairedRatios, summarize } from '../../../shared/stats/summary'
 import type { Measured } from '../measure/interleave'
@@ -7,6 +8,8 @@ export interface ExperimentContext {
   signal: AbortSignal
   progress(message: string, done: number, total: number): void
   paths: LabPaths
+  /** The machine the run is on; `python` says whether and which Python 3 was found. */
+  machine: MachineInfo
 }
 
 export type ExperimentOutput<Data = unknown> = Pick<RunResult<Data>, 'series' | 'comparisons' | 'timelines' | 'warnings' | 'data' | 'headline'>

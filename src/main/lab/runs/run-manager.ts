@@ -85,6 +85,7 @@ export class RunManager {
       const output = await experimentRunners[entry.experimentId].run(entry.params, {
         signal,
         paths,
+        machine,
         progress: (message, done, total) => events.emit('runProgress', { runId: entry.runId, experimentId: entry.experimentId, message, done, total }),
       })
       const finishedAt = new Date()

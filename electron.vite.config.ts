@@ -1,0 +1,51 @@
+import { readdirSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import vue from '@vitejs/plugin-vue'
+
+/** Every `src/main/lab/workers/<name>.worker.ts` becomes `out/main/workers/<name>.js` (worker threads and child scripts). */
+const workerEntries = Object.fromEntries(
+  readdirSync(resolve('src/main/lab/workers'))
+    .filter((file) => file.endsWith('.worker.ts'))
+    .map((file) => [`workers/${file.replace(/\.worker\.ts$/, '')}`, resolve('src/main/lab/workers', file)]),
+)
+
+/** Parallel work trees of the same checkout can build apart: CONCURRENCY_LAB_OUT=out-mine. */
+const outRoot = process.env.CONCURRENCY_LAB_OUT ?? 'out'
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: `${outRoot}/main`,
+      rolldownOptions: {
+        input: {
+          // The Electron main process and the command line share one engine build.
+          index: resolve('src/main/index.ts'),
+          cli: resolve('src/cli/index.ts'),
+          ...workerEntries,
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: `${outRoot}/preload`,
+      // A sandboxed renderer loads only a single CommonJS preload: bundle everything but electron.
+      externalizeDeps: false,
+      rolldownOptions: {
+        input: { index: resolve('src/preload/index.ts') },
+        external: ['electron'],
+        output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
+      },
+    },
+  },
+  renderer: {
+    root: resolve('src/renderer'),
+    base: './',
+    plugins: [vue()],
+    build: {
+      outDir: resolve(`${outRoot}/renderer`),
+      rolldownOptions: { input: { index: resolve('src/renderer/index.html') } },
+    },
+  },
+})

@@ -1,0 +1,38 @@
+import { LabError } from '../shared/errors'
+
+export interface ParsedArgs {
+  positionals: string[]
+  flags: Map<string, string | true>
+}
+
+/** `--name value`, `--name=value` and bare `--switch`; everything else is positional. */
+export function parseArgs(argv: readonly string[], switches: ReadonlySet<string>): ParsedArgs {
+  const positionals: string[] = []
+  const flags = new Map<string, string | true>()
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (!arg.startsWith('--')) {
+      positionals.push(arg)
+      continue
+    }
+    const body = arg.slice(2)
+    const eq = body.indexOf('=')
+    if (eq >= 0) {
+      flags.set(body.slice(0, eq), body.slice(eq + 1))
+    } else if (switches.has(body)) {
+      flags.set(body, true)
+    } else {
+      const value = argv[i + 1]
+      if (value === undefined || value.startsWith('--')) throw new LabError('invalid-params', `--${body} needs a value, as in --${body} 5.`)
+      flags.set(body, value)
+      i++
+    }
+  }
+  return { positionals, flags }
+}
+
+export function stringFlag(args: ParsedArgs, name: string): string | undefined {
+  const value = args.flags.get(name)
+  if (value === true) throw new LabError('invalid-params', `--${name} needs a value.`)
+  return value
+}

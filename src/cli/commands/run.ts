@@ -1,0 +1,57 @@
+import { writeFile } from 'node:fs/promises'
+import { experimentIds, findExperiment, type ExperimentId } from '../../shared/experiments/catalog'
+import { coerceParam } from '../../shared/experiments/params'
+import { LabError } from '../../shared/errors'
+import type { RunResult } from '../../shared/model/result'
+import type { Lab } from '../../main/lab/lab'
+import { stringFlag, type ParsedArgs } from '../args'
+
+const GLOBAL_FLAGS = new Set(['json', 'out', 'data-dir', 'python', 'quiet'])
+
+export function paramsFromFlags(experimentId: string, args: ParsedArgs): Record<string, unknown> {
+  const info = findExperiment(experimentId)
+  if (!info) throw new LabError('unknown-experiment', `There is no experiment "${experimentId}". Try one of: ${experimentIds.join(', ')} (concurrency-lab list).`)
+  const params: Record<string, unknown> = {}
+  for (const [name, value] of args.flags) {
+    if (GLOBAL_FLAGS.has(name)) continue
+    const spec = info.params[name]
+    if (!spec) throw new LabError('invalid-params', `${experimentId} has no parameter --${name}. Its parameters: ${Object.keys(info.params).map((p) => `--${p}`).join(', ')}.`)
+    params[name] = coerceParam(spec, value === true ? 'true' : value)
+  }
+  return params
+}
+
+/** Runs one experiment to the end, progress on stderr; resolves with the result or throws a LabError. */
+export async function runToEnd(lab: Lab, experimentId: ExperimentId, params: Record<string, unknown>, onProgress: (line: string) => void, signal: AbortSignal): Promise<RunResult> {
+  const { runId } = lab.runs.start(experimentId, params)
+  const onAbort = (): void => void lab.runs.cancel(runId)
+  signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    return await new Promise<RunResult>((resolve, reject) => {
+      const unsubscribe = lab.events.subscribe((name, payload) => {
+        if ((payload as { runId?: string }).runId !== runId) return
+        if (name === 'runProgress') {
+          const p = payload as { message: string; done: number; total: number }
+          onProgress(`[${p.done}/${p.total}] ${p.message}`)
+        } else if (name === 'runFinished') {
+          unsubscribe()
+          resolve((payload as { result: RunResult }).result)
+        } else if (name === 'runFailed') {
+          unsubscribe()
+          const { error } = payload as { error: { code?: string; message: string } }
+          reject(new LabError((error.code as LabError['code']) ?? 'internal', error.message))
+        }
+      })
+    })
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+    await lab.runs.settled(runId)
+  }
+}
+
+export async function writeResult(result: RunResult, args: ParsedArgs, stdout: (text: string) => void): Promise<void> {
+  const text = `${JSON.stringify(result, null, 2)}\n`
+  const out = stringFlag(args, 'out')
+  if (out) await writeFile(out, text)
+  if (args.flags.has('json') || !out) stdout(args.flags.has('json') ? text : `${result.headline}\n`)
+}

@@ -1,0 +1,50 @@
+import { join } from 'node:path'
+import { LabError, cancelledError } from '../../../shared/errors'
+import type { PythonInfo } from '../../../shared/model/machine'
+import { describeEnd, runChild, type ChildOutcome } from '../processes/run-child'
+
+export interface PythonScriptRun<T> {
+  /** The parsed JSON the script printed as its last stdout line. */
+  value: T
+  outcome: ChildOutcome
+}
+
+/** Says what to do when Python is missing, for a run that asked for it. */
+export function pythonMissingError(python: PythonInfo): LabError {
+  return new LabError('not-available', `Python 3 is not available (${python.reason ?? `"${python.command}" was not found`}). Install Python 3, set its path in Settings (or pass --python), or run with --runtime node.`)
+}
+
+/**
+ * Runs one of the Python scripts shipped in resources/python through the subprocess manager;
+ * the script prints one JSON object on its last stdout line.
+ */
+export async function runPythonScript<T>(options: {
+  python: PythonInfo
+  resourcesDir: string
+  script: string
+  args?: string[]
+  signal?: AbortSignal
+  timeoutMs?: number
+}): Promise<PythonScriptRun<T>> {
+  if (!options.python.found) throw pythonMissingError(options.python)
+  const outcome = await runChild({
+    file: options.python.executable ?? options.python.command,
+    args: [join(options.resourcesDir, 'python', options.script), ...(options.args ?? [])],
+    env: { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
+    signal: options.signal,
+    timeoutMs: options.timeoutMs,
+    maxCaptureBytes: 4 * 1024 * 1024,
+  })
+  if (options.signal?.aborted) throw cancelledError()
+  if (outcome.startError) throw new LabError(outcome.startError.code ?? 'internal', outcome.startError.message)
+  if (outcome.exitCode !== 0) {
+    const lastError = outcome.stderr.text.trim().split('\n').slice(-3).join(' ')
+    throw new LabError('internal', `The Python script ${options.script} ${describeEnd(outcome)}${lastError ? `: ${lastError}` : '.'}`)
+  }
+  const lastLine = outcome.stdout.text.trim().split('\n').at(-1) ?? ''
+  try {
+    return { value: JSON.parse(lastLine) as T, outcome }
+  } catch {
+    throw new LabError('internal', `The Python script ${options.script} did not print its JSON result (last line: ${lastLine.slice(0, 120) || 'nothing'}).`)
+  }
+}

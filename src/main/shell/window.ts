@@ -1,0 +1,66 @@
+import { BrowserWindow, session, type WebFrameMain } from 'electron'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+
+export interface WindowPlan {
+  preloadPath: string
+  rendererHtml: string
+  /** electron-vite's dev server, in development only. */
+  devServerUrl?: string
+}
+
+export function appUrl(plan: WindowPlan): string {
+  return plan.devServerUrl ?? pathToFileURL(plan.rendererHtml).href
+}
+
+/** The lab's own page, and nothing else, may talk to the engine. */
+export function trustedFrameCheck(plan: WindowPlan): (frame: WebFrameMain | null) => boolean {
+  const allowed = new URL(appUrl(plan))
+  return (frame) => {
+    if (!frame) return false
+    try {
+      const url = new URL(frame.url)
+      return allowed.protocol === 'file:' ? url.protocol === 'file:' && url.pathname === allowed.pathname : url.origin === allowed.origin
+    } catch {
+      return false
+    }
+  }
+}
+
+export function denyPermissions(): void {
+  session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false))
+  session.defaultSession.setPermissionCheckHandler(() => false)
+}
+
+export function createMainWindow(plan: WindowPlan): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 860,
+    minWidth: 900,
+    minHeight: 600,
+    show: false,
+    title: 'Concurrency Lab',
+    webPreferences: {
+      preload: plan.preloadPath,
+      contextIsolation: true,
+      nodeIntegration: false,
+      sandbox: true,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  })
+  const home = appUrl(plan)
+  window.webContents.on('will-navigate', (event, url) => {
+    if (url !== home) event.preventDefault()
+  })
+  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
+  window.once('ready-to-show', () => window.show())
+  void window.loadURL(home)
+  return window
+}
+
+export const builtWindowPlan = (mainDir: string): WindowPlan => ({
+  preloadPath: join(mainDir, '..', 'preload', 'index.cjs'),
+  rendererHtml: join(mainDir, '..', 'renderer', 'index.html'),
+  devServerUrl: process.env.ELECTRON_RENDERER_URL,
+})
