@@ -127,7 +127,10 @@ export async function startHttpHost(options: HostOptions): Promise<RunningHost> 
         try {
           body = await readBody(req)
         } catch (error) {
-          return sendJson(res, 400, { ok: false, error: { name: 'LabError', code: 'invalid-params', message: error instanceof SyntaxError ? 'The request body is not valid JSON.' : (error as Error).message } })
+          const tooLarge = error instanceof RangeError
+          // the rest of an oversized body is never read: close the connection rather than reuse it
+          if (tooLarge) res.setHeader('Connection', 'close')
+          return sendJson(res, tooLarge ? 413 : 400, { ok: false, error: { name: 'LabError', code: 'invalid-params', message: tooLarge ? error.message : 'The request body is not valid JSON.' } })
         }
         return sendJson(res, 200, await dispatch(lab.handlers, route.slice(4), body))
       }

@@ -1,6 +1,7 @@
 import { BrowserWindow, session, type WebFrameMain } from 'electron'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { secureWebPreferences } from './web-preferences'
 
 export interface WindowPlan {
   preloadPath: string
@@ -40,14 +41,7 @@ export function createMainWindow(plan: WindowPlan): BrowserWindow {
     minHeight: 600,
     show: false,
     title: 'Concurrency Lab',
-    webPreferences: {
-      preload: plan.preloadPath,
-      contextIsolation: true,
-      nodeIntegration: false,
-      sandbox: true,
-      webSecurity: true,
-      spellcheck: false,
-    },
+    webPreferences: secureWebPreferences(plan.preloadPath),
   })
   const home = appUrl(plan)
   window.webContents.on('will-navigate', (event, url) => {

@@ -22,11 +22,13 @@ interface EventDef<Payload> {
 }
 const event = <Payload>(): EventDef<Payload> => ({})
 
+/** A request without arguments accepts nothing, or an empty object. */
+const noArgs = z.union([z.undefined(), z.strictObject({})]).transform(() => undefined)
 const runId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { error: 'runId must be 1 to 64 letters, digits or dashes' })
 const MAX_EXPORT_BASE64_CHARS = 64 * 1024 * 1024
 
 export const requestChannels = {
-  getMachineInfo: request<MachineInfo>()(z.undefined()),
+  getMachineInfo: request<MachineInfo>()(noArgs),
   startRun: request<{ runId: string }>()(
     z.strictObject({
       experimentId: z.enum(experimentIds, { error: `experimentId must be one of ${experimentIds.join(', ')}` }),

@@ -1,0 +1,45 @@
+import { defineConfig } from '@playwright/test'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const port = Number(process.env.CONCURRENCY_LAB_E2E_PORT ?? 47891)
+const token = 'e2e-token-not-secret'
+export const labUrl = `http://127.0.0.1:${port}/${token}/`
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+export default defineConfig({
+  testDir: 'tests',
+  timeout: 90_000,
+  expect: { timeout: 30_000 },
+  fullyParallel: false,
+  workers: 1,
+  reporter: [['list']],
+  outputDir: 'test-results',
+  use: { trace: 'retain-on-failure', acceptDownloads: true },
+  projects: [
+    {
+      name: 'browser',
+      testDir: 'tests/e2e',
+      use: {
+        baseURL: labUrl,
+        viewport: { width: 1280, height: 900 },
+        launchOptions: {
+          executablePath: chromium,
+          // Chromium's own network chatter is refused on closed machines; keep it quiet.
+          args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+        },
+      },
+    },
+    { name: 'electron', testDir: 'tests/electron' },
+  ],
+  webServer: {
+    // The real engine behind the real renderer: real processes, real workers.
+    command: `node bin/concurrency-lab.js serve --port ${port} --data-dir ${mkdtempSync(join(tmpdir(), 'concurrency-lab-e2e-'))}`,
+    url: labUrl,
+    env: { CONCURRENCY_LAB_TOKEN: token },
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    timeout: 60_000,
+  },
+})

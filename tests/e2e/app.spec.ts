@@ -1,0 +1,26 @@
+import { expect, test } from '@playwright/test'
+
+test('the app opens with its screens and the machine facts', async ({ page }) => {
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(error.message))
+  await page.goto('./')
+  for (const screen of ['Processes', 'Threads', 'Races', 'Results']) {
+    await expect(page.getByRole('navigation', { name: 'Experiment screens' }).getByText(screen, { exact: true })).toBeVisible()
+  }
+  const facts = page.getByTestId('machine-facts')
+  await expect(facts).toContainText('logical cores')
+  await expect(facts).toContainText(/Node \d+/)
+  await expect(facts).toContainText(/Python 3\.\d+|python3 not found/)
+  await page.getByRole('navigation', { name: 'Experiment screens' }).getByText('Results', { exact: true }).click()
+  await expect(page.getByTestId('screen-results')).toBeVisible()
+  expect(errors).toEqual([])
+})
+
+test('the host refuses the API without the token', async ({ request, baseURL }) => {
+  const origin = new URL(baseURL!).origin
+  const refused = await request.post(`${origin}/not-the-token/api/getMachineInfo`, { data: {} })
+  expect(refused.status()).toBe(403)
+  const accepted = await request.post(`${baseURL}api/getMachineInfo`, { data: {} })
+  expect(accepted.status()).toBe(200)
+  expect((await accepted.json()).ok).toBe(true)
+})

@@ -1,0 +1,90 @@
+import { expect, test } from '@playwright/test'
+import type { RunResult } from '../../src/shared/model/result'
+import { downloadBytes, expectDrawnPng, openExperiment, processCommandLines, setParam } from './helpers'
+
+test.describe('Processes → Fan-out', () => {
+  test('runs with the defaults: serial ≈ the sum, parallel ≈ the longest child, with a timeline and a speedup chart', async ({ page }) => {
+    await openExperiment(page, 'processes', 'fanout')
+    await page.getByTestId('run').click()
+    await expect(page.getByTestId('progress')).toBeVisible()
+    const result = page.getByTestId('result')
+    await expect(result).toBeVisible({ timeout: 60_000 })
+
+    const seconds = (text: string): number => (text.endsWith(' ms') ? Number.parseFloat(text) / 1000 : Number.parseFloat(text))
+    const serial = seconds((await page.getByTestId('serial-time').textContent()) ?? '')
+    const parallel = seconds((await page.getByTestId('parallel-time').textContent()) ?? '')
+    expect(serial).toBeGreaterThanOrEqual(1.0)
+    expect(parallel).toBeGreaterThanOrEqual(0.1)
+    expect(parallel).toBeLessThan(serial / 2)
+    await expect(page.getByTestId('speedup')).toHaveText(/^\d+(\.\d+)?×$/)
+    await expect(page.getByTestId('headline')).toContainText('10 × sleep 0.1 s')
+
+    await expect(page.getByTestId('chart-timeline-parallel').locator('canvas')).toBeVisible()
+    await expect(page.getByTestId('chart-speedup').locator('canvas')).toBeVisible()
+    await expect(page.getByTestId('series-table').locator('[data-series="parallel"]')).toBeVisible()
+  })
+
+  test('exports the timeline as a real PNG at 2× and the data as JSON', async ({ page }) => {
+    await openExperiment(page, 'processes', 'fanout')
+    await setParam(page, 'fanout', 'children', '4')
+    await setParam(page, 'fanout', 'runs', '1')
+    await page.getByTestId('run').click()
+    await expect(page.getByTestId('result')).toBeVisible({ timeout: 60_000 })
+
+    const chart = page.getByTestId('chart-timeline-parallel')
+    const cssWidth = await chart.locator('canvas').evaluate((c) => (c as HTMLCanvasElement).clientWidth)
+    const [pngDownload] = await Promise.all([page.waitForEvent('download'), chart.getByRole('button', { name: 'Export PNG' }).click()])
+    expect(pngDownload.suggestedFilename()).toMatch(/^concurrency-lab-fanout-.*-timeline-parallel\.png$/)
+    const png = expectDrawnPng(await downloadBytes(pngDownload), cssWidth * 2 - 2)
+    expect(png.width).toBeLessThanOrEqual(cssWidth * 2 + 2)
+
+    const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()])
+    const exported = JSON.parse((await downloadBytes(jsonDownload)).toString('utf8')) as RunResult
+    expect(exported.experimentId).toBe('fanout')
+    expect(exported.params.children).toBe(4)
+    expect(exported.series.map((s) => s.id)).toEqual(['serial', 'parallel'])
+    expect(exported.timelines[0]!.spans).toHaveLength(4)
+  })
+
+  test('cancel stops a long run at once and leaves no child behind', async ({ page }) => {
+    await openExperiment(page, 'processes', 'fanout')
+    await setParam(page, 'fanout', 'children', '6')
+    await setParam(page, 'fanout', 'seconds', '29.5')
+    await setParam(page, 'fanout', 'program', 'system')
+    await setParam(page, 'fanout', 'warmup', '0')
+    await page.getByTestId('run').click()
+    const sleeping = (): number => processCommandLines().filter((argv) => argv.at(-1) === '29.5').length
+    await expect.poll(sleeping, { timeout: 10_000 }).toBeGreaterThan(0)
+    await page.getByTestId('cancel').click()
+    await expect(page.getByTestId('progress')).toHaveAttribute('data-phase', 'cancelled', { timeout: 5_000 })
+    await expect(page.getByTestId('progress')).toContainText('Cancelled')
+    expect(sleeping()).toBe(0)
+    await expect(page.getByTestId('run')).toBeEnabled()
+  })
+
+  test('invalid parameters are refused with a sentence, and the lab keeps working', async ({ page }) => {
+    await openExperiment(page, 'processes', 'fanout')
+    await setParam(page, 'fanout', 'children', '5000')
+    await page.getByTestId('run').click()
+    await expect(page.getByTestId('run-error')).toHaveText('Invalid parameters for fanout: children must be a whole number from 1 to 1000; got 5000.')
+    await setParam(page, 'fanout', 'children', '2')
+    await setParam(page, 'fanout', 'runs', '1')
+    await page.getByTestId('run').click()
+    await expect(page.getByTestId('result')).toBeVisible({ timeout: 60_000 })
+  })
+
+  test('a finished run is on the Results screen after a reload, with its charts', async ({ page }) => {
+    await openExperiment(page, 'processes', 'fanout')
+    await setParam(page, 'fanout', 'children', '3')
+    await setParam(page, 'fanout', 'runs', '1')
+    await page.getByTestId('run').click()
+    await expect(page.getByTestId('result')).toBeVisible({ timeout: 60_000 })
+    const headline = (await page.getByTestId('headline').textContent())!
+    await page.goto('./#/results')
+    await page.reload()
+    const list = page.getByTestId('results-list')
+    await expect(list).toContainText(headline)
+    await list.getByRole('row', { name: headline }).getByRole('link').click()
+    await expect(page.getByTestId('chart-timeline-parallel')).toBeVisible()
+  })
+})

@@ -1,0 +1,53 @@
+import { readFileSync, readdirSync } from 'node:fs'
+import { expect, type Download, type Page } from '@playwright/test'
+import { PNG } from 'pngjs'
+
+/** Command lines (argv) of every living process on this machine, from /proc. */
+export function processCommandLines(): string[][] {
+  const lines: string[][] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue
+      lines.push(readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean))
+    } catch {
+      // ended while we looked
+    }
+  }
+  return lines
+}
+
+export async function downloadBytes(download: Download): Promise<Buffer> {
+  const path = await download.path()
+  return readFileSync(path)
+}
+
+/** A PNG that really shows a chart: decodes, and holds many pixels of several colours. */
+export function expectDrawnPng(bytes: Buffer, minWidth: number): PNG {
+  expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+  const png = PNG.sync.read(bytes)
+  expect(png.width).toBeGreaterThanOrEqual(minWidth)
+  const colours = new Map<number, number>()
+  for (let i = 0; i < png.data.length; i += 4) {
+    const key = (png.data[i]! << 16) | (png.data[i + 1]! << 8) | png.data[i + 2]!
+    colours.set(key, (colours.get(key) ?? 0) + 1)
+  }
+  const pixels = png.width * png.height
+  const background = Math.max(...colours.values())
+  // something is drawn over the background, in more than a few colours (bars, axes, text)
+  expect(pixels - background).toBeGreaterThan(pixels * 0.02)
+  expect(colours.size).toBeGreaterThan(20)
+  return png
+}
+
+export async function openExperiment(page: Page, screen: string, experimentId: string): Promise<void> {
+  await page.goto(`./#/${screen}/${experimentId}`)
+  await expect(page.getByTestId(`experiment-${experimentId}`)).toBeVisible()
+}
+
+export async function setParam(page: Page, experimentId: string, name: string, value: string): Promise<void> {
+  const field = page.getByTestId(`experiment-${experimentId}`).locator(`[name="${name}"]`)
+  if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption(value)
+  else await field.fill(value)
+}
