@@ -1,13 +1,14 @@
-import { readdirSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
 
 /** Every `src/main/lab/workers/<name>.worker.ts` becomes `out/main/workers/<name>.js` (worker threads and child scripts). */
+const workersDir = resolve('src/main/lab/workers')
 const workerEntries = Object.fromEntries(
-  readdirSync(resolve('src/main/lab/workers'))
+  (existsSync(workersDir) ? readdirSync(workersDir) : [])
     .filter((file) => file.endsWith('.worker.ts'))
-    .map((file) => [`workers/${file.replace(/\.worker\.ts$/, '')}`, resolve('src/main/lab/workers', file)]),
+    .map((file) => [`workers/${file.replace(/\.worker\.ts$/, '')}`, resolve(workersDir, file)]),
 )
 
 /** Parallel work trees of the same checkout can build apart: CONCURRENCY_LAB_OUT=out-mine. */
