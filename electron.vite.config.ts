@@ -46,6 +46,7 @@ export default defineConfig({
     plugins: [vue()],
     build: {
       outDir: resolve(`${outRoot}/renderer`),
+      minify: true,
       rolldownOptions: { input: { index: resolve('src/renderer/index.html') } },
     },
   },
