@@ -1,7 +1,6 @@
 import { BrowserWindow, session, type WebFrameMain } from 'electron'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { secureWebPreferences } from './web-preferences'
 
 export interface WindowPlan {
   preloadPath: string
@@ -41,7 +40,23 @@ export function createMainWindow(plan: WindowPlan): BrowserWindow {
     minHeight: 600,
     show: false,
     title: 'Concurrency Lab',
-    webPreferences: secureWebPreferences(plan.preloadPath),
+    // Electron's security checklist; written out here so static scanners (electronegativity) can see it.
+    webPreferences: {
+      // electronegativity-justified: PRELOAD_JS_CHECK — the preload is the only bridge: it exposes one function per
+      // contract channel and event subscriptions that pass payloads only, never ipcRenderer or Node (src/preload/index.ts).
+      preload: plan.preloadPath,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      sandbox: true,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      spellcheck: false,
+      // middle-click (auxclick) could otherwise open links in new windows
+      disableBlinkFeatures: 'Auxclick',
+    },
   })
   const home = appUrl(plan)
   window.webContents.on('will-navigate', (event, url) => {
