@@ -10,7 +10,7 @@ const noMainOrCli = { group: ['**/main/**', '**/cli/**', '**/preload/**', '../ma
 const noRenderer = { group: ['**/renderer/**'], message: 'Nothing imports the renderer.' }
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
+  { ignores: ['out/**', 'out-*/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...vue.configs['flat/recommended'],

@@ -1,24 +1,44 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { LabError, toErrorData } from '../shared/errors'
+import { exporters } from '../shared/export/registry'
 import { experimentIds, type ExperimentId } from '../shared/experiments/catalog'
 import { createLab } from '../main/lab/lab'
 import { builtLabPaths, defaultDataDir } from '../main/lab/paths-default'
 import { parseArgs, stringFlag } from './args'
 import { listText } from './commands/list'
+import { compareCommand } from './commands/compare'
+import { checkOutPath, chooseExporter, FORMAT_SWITCHES } from './commands/export'
 import { paramsFromFlags, runToEnd, writeResult } from './commands/run'
 import { serve } from './commands/serve'
+
+const FORMAT_DETAILS: Record<string, string> = {
+  json: 'the full result, schema-versioned (what compare and the Results screen read)',
+  csv: 'one row per sample: run id, experiment, series, trial, warm-up, start time, value in ms',
+  markdown: "a table like hyperfine's (mean ± σ, min, max, relative), speedups, warnings, machine",
+  trace: 'the timelines as Chrome trace JSON (traceEvents, ph "X"): open it in ui.perfetto.dev',
+  html: 'a self-contained report (no scripts, nothing fetched): tables, warnings, machine, samples',
+}
+const FORMAT_HELP = exporters.map((e) => `  --${e.id.padEnd(9)} .${e.fileExtension.padEnd(11)} ${FORMAT_DETAILS[e.id] ?? e.label}\n`).join('')
 
 const HELP = `Concurrency Lab: see concurrency versus parallelism on this machine.
 
 Usage:
   concurrency-lab list                       every experiment id, with a line about it
-  concurrency-lab run <id> [--<param> <value>…] [--json] [--out FILE]
-                                             run one experiment headless; the result as JSON
-                                             on stdout with --json (progress goes to stderr)
+  concurrency-lab run <id> [--<param> <value>…] [--json|--csv|--markdown|--trace|--html] [--out FILE]
+                                             run one experiment headless (progress goes to stderr);
+                                             the result in the format asked for on stdout, or in
+                                             FILE with --out (then the headline on stdout)
+  concurrency-lab compare <a.json> <b.json>… [--markdown|--html] [--threshold PERCENT] [--out FILE]
+                                             every run against the first, series by series:
+                                             "faster by 1.80× ± 0.10 (significant)" or "no significant
+                                             change" (Welch's t-test, p < 0.05, and a noise threshold,
+                                             default 5%); runs of one experiment only
   concurrency-lab serve [--port N] [--host H] the app in a browser (127.0.0.1 unless told)
   concurrency-lab help                       this text, and every experiment's parameters
 
+Formats for run (one at a time; without a switch, --out's extension picks it, else JSON):
+${FORMAT_HELP}
 Options for run and serve:
   --data-dir DIR   where results are saved (default ${defaultDataDir()})
   --python CMD     the Python 3 interpreter to use (default python3)
@@ -29,7 +49,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const out = (text: string): void => void process.stdout.write(text)
   const err = (line: string): void => void process.stderr.write(`${line}\n`)
   try {
-    const args = parseArgs(argv, new Set(['json', 'help', 'quiet']))
+    const args = parseArgs(argv, new Set([...FORMAT_SWITCHES, 'help', 'quiet']))
     const [command = 'help', experimentId] = args.positionals
     if (command === 'help' || args.flags.has('help')) {
       out(`${HELP}\nExperiments:\n${listText(true)}\n`)
@@ -39,7 +59,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       out(`${listText(false)}\n`)
       return 0
     }
-    if (command !== 'run' && command !== 'serve') throw new LabError('invalid-params', `There is no command "${command}". Try list, run, serve or help.`)
+    if (command === 'compare') {
+      await compareCommand(args.positionals.slice(1), args, out)
+      return 0
+    }
+    if (command !== 'run' && command !== 'serve') throw new LabError('invalid-params', `There is no command "${command}". Try list, run, compare, serve or help.`)
 
     const entryUrl = import.meta.url
     const lab = createLab({ host: command === 'serve' ? 'browser' : 'cli', dataDir: stringFlag(args, 'data-dir') ?? defaultDataDir(), paths: builtLabPaths(entryUrl), pythonCommand: stringFlag(args, 'python') })
@@ -62,11 +86,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0
     }
 
-    if (!experimentId) throw new LabError('invalid-params', `Name the experiment to run, one of: ${experimentIds.join(', ')}.`)
-    const params = paramsFromFlags(experimentId, args)
     try {
+      if (!experimentId) throw new LabError('invalid-params', `Name the experiment to run, one of: ${experimentIds.join(', ')}.`)
+      const params = paramsFromFlags(experimentId, args)
+      const outPath = await checkOutPath(args)
+      chooseExporter(args, outPath) // refuses two formats before the run, not after
       const result = await runToEnd(lab, experimentId as ExperimentId, params, args.flags.has('quiet') ? () => {} : err, controller.signal)
-      await writeResult(result, args, out)
+      await writeResult(result, args, out, outPath)
       return 0
     } finally {
       await lab.shutdown()

@@ -1,28 +1,50 @@
-import { app, BrowserWindow } from 'electron'
-import { dirname } from 'node:path'
+import { app, BrowserWindow, nativeTheme, screen } from 'electron'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ipcEventChannel, type MenuCommand } from '../shared/contract/contract'
 import { createLab } from './lab/lab'
 import { builtLabPaths } from './lab/paths-default'
 import { registerIpc } from './shell/ipc'
+import { installAppMenu, showAbout } from './shell/menu'
 import { saveExportWithDialog } from './shell/save-export'
 import { builtWindowPlan, createMainWindow, denyPermissions, trustedFrameCheck } from './shell/window'
+import { loadWindowState, rememberWindowState } from './shell/window-state'
 
 const mainDir = dirname(fileURLToPath(import.meta.url))
 const plan = builtWindowPlan(mainDir)
 let mainWindow: BrowserWindow | undefined
+/** The product name (electron-builder.yml); app.getName() says "concurrency-lab" in development. */
+const APP_NAME = 'Concurrency Lab'
 
 const lab = createLab({
   host: 'electron',
   dataDir: app.getPath('userData'),
-  paths: builtLabPaths(import.meta.url, app.isPackaged ? `${process.resourcesPath}/app.asar.unpacked/resources` : undefined),
+  // packaged, workers and scripts are the unpacked copies beside app.asar (see labPathsFor)
+  paths: builtLabPaths(import.meta.url, app.isPackaged ? process.resourcesPath : undefined),
   saveExport: saveExportWithDialog(() => mainWindow),
+  // native menus and dialogs (and the page's prefers-color-scheme) follow the theme setting
+  onSettingsSaved: (settings) => (nativeTheme.themeSource = settings.theme),
 })
 const attachEvents = registerIpc(lab, trustedFrameCheck(plan))
 
+const windowStateFile = join(app.getPath('userData'), 'window-state.json')
+
+/** The shell's own event to the page (the application menu); the engine never sends it. */
+function sendMenuCommand(command: MenuCommand): void {
+  if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(ipcEventChannel('menuCommand'), command)
+}
+
 function openWindow(): void {
-  mainWindow = createMainWindow(plan)
-  const detach = attachEvents(mainWindow)
-  mainWindow.on('closed', () => {
+  const window = createMainWindow(plan)
+  mainWindow = window
+  const restored = loadWindowState(windowStateFile, screen.getAllDisplays().map((display) => display.workArea))
+  if (restored) {
+    window.setBounds(restored.bounds)
+    if (restored.maximized) window.once('ready-to-show', () => window.maximize())
+  }
+  rememberWindowState(window, windowStateFile)
+  const detach = attachEvents(window)
+  window.on('closed', () => {
     detach()
     mainWindow = undefined
   })
@@ -31,8 +53,16 @@ function openWindow(): void {
 if (!app.requestSingleInstanceLock()) app.quit()
 app.on('second-instance', () => mainWindow?.focus())
 
-void app.whenReady().then(() => {
+void app.whenReady().then(async () => {
   denyPermissions()
+  nativeTheme.themeSource = (await lab.settings.read()).settings.theme
+  installAppMenu({
+    appName: APP_NAME,
+    platform: process.platform,
+    development: !app.isPackaged,
+    send: sendMenuCommand,
+    about: () => showAbout(mainWindow, APP_NAME, app.getVersion()),
+  })
   openWindow()
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) openWindow()

@@ -16,6 +16,10 @@ export type LabErrorCode =
   | 'cancelled'
   | 'not-available'
   | 'store-failed'
+  /** A worker thread crashed, exited or ran out of memory while running a task. */
+  | 'worker-failed'
+  /** A measured child process failed (non-zero exit, timeout) in a way that stops the measurement. */
+  | 'command-failed'
   | 'internal'
 
 export class LabError extends Error {

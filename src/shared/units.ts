@@ -31,3 +31,15 @@ export function formatBytes(bytes: number): string {
   }
   return `${value.toFixed(1)} ${units[unit]}`
 }
+
+/** "0.10 s": a duration always in seconds with fixed decimals, as Python's timing prints read. */
+export function formatSeconds(ms: number, digits = 2): string {
+  return Number.isFinite(ms) ? `${(ms / MS_PER_SECOND).toFixed(digits)} s` : '—'
+}
+
+/** 0.873 → "87%"; values under 10% keep one decimal ("4.2%"). */
+export function formatPercent(fraction: number): string {
+  if (!Number.isFinite(fraction)) return '—'
+  const percent = fraction * 100
+  return `${Math.abs(percent) < 10 ? percent.toFixed(1) : percent.toFixed(0)}%`
+}

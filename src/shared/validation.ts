@@ -21,7 +21,8 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown, subject: string): string {
   const sentences = issues.slice(0, 5).map((issue) => {
     const path = issue.path.map(String).join('.')
-    const got = issue.code === 'unrecognized_keys' ? '' : `; got ${describeInput(valueAt(input, issue.path))}`
+    // a check across parameters (empty path) says in its own words what it got
+    const got = issue.code === 'unrecognized_keys' || (issue.code === 'custom' && issue.path.length === 0) ? '' : `; got ${describeInput(valueAt(input, issue.path))}`
     const where = path && !issue.message.startsWith(path.split('.').pop() ?? '') ? `${path}: ` : ''
     return `${where}${issue.message}${got}.`
   })

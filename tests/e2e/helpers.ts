@@ -51,3 +51,13 @@ export async function setParam(page: Page, experimentId: string, name: string, v
   if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption(value)
   else await field.fill(value)
 }
+
+/** Clicks Run and waits for the result of that run (not one still on screen from before). */
+export async function runAndWaitForResult(page: Page, experimentId: string, timeoutMs = 60_000): Promise<void> {
+  const panel = page.getByTestId(`experiment-${experimentId}`)
+  const result = panel.getByTestId('result')
+  const previous = (await result.count()) > 0 ? await result.getAttribute('data-run-id') : null
+  await panel.getByTestId('run').click()
+  await expect(result).toBeVisible({ timeout: timeoutMs })
+  if (previous) await expect(result).not.toHaveAttribute('data-run-id', previous, { timeout: timeoutMs })
+}

@@ -1,12 +1,12 @@
-import { writeFile } from 'node:fs/promises'
 import { experimentIds, findExperiment, type ExperimentId } from '../../shared/experiments/catalog'
 import { coerceParam } from '../../shared/experiments/params'
 import { LabError } from '../../shared/errors'
 import type { RunResult } from '../../shared/model/result'
 import type { Lab } from '../../main/lab/lab'
-import { stringFlag, type ParsedArgs } from '../args'
+import { type ParsedArgs } from '../args'
+import { chooseExporter, FORMAT_SWITCHES, outputText, writeOutput } from './export'
 
-const GLOBAL_FLAGS = new Set(['json', 'out', 'data-dir', 'python', 'quiet'])
+const GLOBAL_FLAGS = new Set<string>([...FORMAT_SWITCHES, 'out', 'data-dir', 'python', 'quiet'])
 
 export function paramsFromFlags(experimentId: string, args: ParsedArgs): Record<string, unknown> {
   const info = findExperiment(experimentId)
@@ -49,9 +49,14 @@ export async function runToEnd(lab: Lab, experimentId: ExperimentId, params: Rec
   }
 }
 
-export async function writeResult(result: RunResult, args: ParsedArgs, stdout: (text: string) => void): Promise<void> {
-  const text = `${JSON.stringify(result, null, 2)}\n`
-  const out = stringFlag(args, 'out')
-  if (out) await writeFile(out, text)
-  if (args.flags.has('json') || !out) stdout(args.flags.has('json') ? text : `${result.headline}\n`)
+/**
+ * With --out the chosen format goes to the file and the headline to stdout; without it, the format
+ * to stdout. --json keeps its first behaviour: JSON on stdout, and in the file too when --out is given.
+ */
+export async function writeResult(result: RunResult, args: ParsedArgs, stdout: (text: string) => void, out: string | undefined): Promise<void> {
+  const exporter = chooseExporter(args, out)
+  if (!exporter) return stdout(`${result.headline}\n`)
+  const text = outputText(exporter.export(result))
+  if (out) await writeOutput(out, text)
+  stdout(!out || args.flags.has('json') ? text : `${result.headline}\n`)
 }

@@ -25,6 +25,8 @@ export interface RunningHost {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024
+/** An imported result file may be large; every other request is small. */
+const MAX_IMPORT_BODY_BYTES = 48 * 1024 * 1024
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -61,12 +63,12 @@ function refuse(res: ServerResponse, status: number, message: string): void {
   sendJson(res, status, envelope)
 }
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of req) {
     size += (chunk as Buffer).length
-    if (size > MAX_BODY_BYTES) throw new RangeError(`A request body may hold at most ${MAX_BODY_BYTES} bytes.`)
+    if (size > maxBytes) throw new RangeError(`A request body may hold at most ${maxBytes} bytes.`)
     chunks.push(chunk as Buffer)
   }
   const text = Buffer.concat(chunks).toString('utf8')
@@ -125,7 +127,7 @@ export async function startHttpHost(options: HostOptions): Promise<RunningHost> 
         if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return refuse(res, 415, 'Requests are sent as application/json.')
         let body: unknown
         try {
-          body = await readBody(req)
+          body = await readBody(req, route === 'api/importResult' ? MAX_IMPORT_BODY_BYTES : MAX_BODY_BYTES)
         } catch (error) {
           const tooLarge = error instanceof RangeError
           // the rest of an oversized body is never read: close the connection rather than reuse it

@@ -3,10 +3,12 @@ import { join } from 'node:path'
 import type { LabHandlers } from '../../shared/contract/contract'
 import { LabError } from '../../shared/errors'
 import type { MachineInfo } from '../../shared/model/machine'
+import type { Settings } from '../../shared/settings'
 import { collectMachineInfo } from './machine'
 import type { LabPaths } from './paths'
 import { EventHub } from './runs/event-hub'
 import { RunManager } from './runs/run-manager'
+import { SettingsStore } from './settings/settings-store'
 import { ResultStore } from './store/result-store'
 
 export interface LabOptions {
@@ -14,7 +16,10 @@ export interface LabOptions {
   /** Where results are saved. */
   dataDir: string
   paths: LabPaths
+  /** The Python to use, overriding the saved setting (the command line's --python). */
   pythonCommand?: string
+  /** Told after the settings were saved (the desktop shell applies the theme to native menus and dialogs). */
+  onSettingsSaved?: (settings: Settings) => void
   /** A face that can save files (the desktop app) provides this. */
   saveExport?: LabHandlers['saveExport']
 }
@@ -24,6 +29,7 @@ export interface Lab {
   events: EventHub
   runs: RunManager
   store: ResultStore
+  settings: SettingsStore
   shutdown(): Promise<void>
 }
 
@@ -31,10 +37,13 @@ export interface Lab {
 export function createLab(options: LabOptions): Lab {
   const events = new EventHub()
   const store = new ResultStore(join(options.dataDir, 'results'))
-  let machine: Promise<MachineInfo> | undefined
+  const settings = new SettingsStore(join(options.dataDir, 'settings.json'))
+  // The machine is probed once per Python command: a new command in the settings probes again.
+  let machine: { pythonCommand: string | undefined; info: Promise<MachineInfo> } | undefined
   const machineInfo = async (): Promise<MachineInfo> => {
-    machine ??= collectMachineInfo(options.host, options.pythonCommand)
-    const info = await machine
+    const pythonCommand = options.pythonCommand ?? ((await settings.read()).settings.pythonCommand || undefined)
+    if (!machine || machine.pythonCommand !== pythonCommand) machine = { pythonCommand, info: collectMachineInfo(options.host, pythonCommand) }
+    const info = await machine.info
     return { ...info, loadAverage: loadavg() as [number, number, number] }
   }
   const runs = new RunManager({ events, store, paths: options.paths, machineInfo })
@@ -48,11 +57,20 @@ export function createLab(options: LabOptions): Lab {
     getResult: ({ runId }) => store.load(runId),
     deleteResult: async ({ runId }) => ({ deleted: await store.delete(runId) }),
     renameResult: ({ runId, name }) => store.rename(runId, name),
+    importResult: ({ json }) => store.importResult(json),
+    getSettings: () => settings.read(),
+    saveSettings: async (update) => {
+      const saved = await settings.save(update)
+      // saving is also how a user says "I installed Python, look again"
+      machine = undefined
+      options.onSettingsSaved?.(saved.settings)
+      return saved
+    },
     saveExport:
       options.saveExport ??
       (async () => {
         throw new LabError('not-available', 'Saving through the host is only available in the desktop app; the browser downloads the file instead.')
       }),
   }
-  return { handlers, events, runs, store, shutdown: () => runs.shutdown() }
+  return { handlers, events, runs, store, settings, shutdown: () => runs.shutdown() }
 }

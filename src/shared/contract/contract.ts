@@ -1,8 +1,10 @@
 import { z } from 'zod'
-import { experimentIds } from '../experiments/catalog'
+import { experimentIds, type ScreenId } from '../experiments/catalog'
 import type { Envelope, LabErrorData } from '../errors'
 import type { MachineInfo } from '../model/machine'
 import type { ResultListing, RunResult, RunStatus, StoreProblem } from '../model/result'
+import { settingsUpdateSchema, type SettingsAnswer } from '../settings'
+import { MAX_RESULT_JSON_CHARS } from '../model/result-schema'
 
 /**
  * The one contract between the engine and every face. The Electron handlers, the preload bridge,
@@ -43,6 +45,14 @@ export const requestChannels = {
   getResult: request<RunResult>()(z.strictObject({ runId })),
   deleteResult: request<{ deleted: boolean }>()(z.strictObject({ runId })),
   renameResult: request<ResultListing>()(z.strictObject({ runId, name: z.string().trim().min(1).max(200) })),
+  /** A result file from elsewhere (another machine): checked, then saved here, under a new run id if its id is taken. */
+  importResult: request<ResultListing>()(
+    z.strictObject({ json: z.string().max(MAX_RESULT_JSON_CHARS, { error: `json must be at most ${MAX_RESULT_JSON_CHARS} characters (a result file)` }) }),
+  ),
+  /** The user's settings (python3 path, default runs, theme) from the data folder; a damaged file gives the defaults and says why. */
+  getSettings: request<SettingsAnswer>()(noArgs),
+  /** Changes some settings (each checked against its limits) and saves them; resolves with what is now saved. */
+  saveSettings: request<SettingsAnswer>()(settingsUpdateSchema),
   /** Desktop only: asks where to save, then writes. The browser host downloads instead. */
   saveExport: request<{ savedPath: string | null }>()(
     z.strictObject({
@@ -61,11 +71,19 @@ export interface RunProgress {
   total: number
 }
 
+/** What the application menu asks the page to do: run or cancel the visible experiment, export what is shown, or open a screen. */
+export interface MenuCommand {
+  command: 'run' | 'cancel' | 'export' | 'navigate'
+  screen?: ScreenId
+}
+
 export const eventChannels = {
   runQueued: event<RunStatus>(),
   runProgress: event<RunProgress>(),
   runFinished: event<{ runId: string; result: RunResult }>(),
   runFailed: event<{ runId: string; experimentId: string; cancelled: boolean; error: LabErrorData }>(),
+  /** Sent by the desktop shell only (application menu and its shortcuts), never by the engine. */
+  menuCommand: event<MenuCommand>(),
 } as const
 
 export type RequestName = keyof typeof requestChannels

@@ -1,4 +1,5 @@
-import { enumParam, intParam, numberParam, type ParamValues } from './params'
+import { booleanParam, enumParam, intParam, numberParam, type ParamValues } from './params'
+import type { SpawnAccount } from './processes'
 
 export const fanoutParamSpecs = {
   children: intParam({ label: 'Children', help: 'How many child processes to start.', min: 1, max: 1000, default: 10 }),
@@ -11,6 +12,7 @@ export const fanoutParamSpecs = {
   }),
   runs: intParam({ label: 'Runs', help: 'Measured runs of each variant (serial and parallel are interleaved).', min: 1, max: 100, default: 3 }),
   warmup: intParam({ label: 'Warm-up runs', help: 'Unmeasured runs of each variant before measuring.', min: 0, max: 10, default: 1 }),
+  sweep: booleanParam({ label: 'Concurrency-limit sweep', help: 'Also run the N children with at most 2, 4, 8, … at once (interleaved with serial and parallel): speedup against the limit.', default: true }),
 } as const
 
 export type FanoutParams = ParamValues<typeof fanoutParamSpecs>
@@ -24,4 +26,25 @@ export interface FanoutData {
   /** Of the parallel wall time, the share between the first spawn call and the last child running. */
   parallelSpawnShare: number
   failedChildren: number
+  /** Serial, each limit of the sweep, and fully parallel: at most `limit` children at once (serial is 1, parallel is N). */
+  limits: FanoutLimitRow[]
+  /** The parallel trials: the longest single child against the sum of all children (median over trials). */
+  longestChildMs: number
+  sumOfChildrenMs: number
+  parallelWallMs: number
+  /** "Parallel wall time 172 ms is 1.6× the longest child (105 ms) and 16% of the sum (1.05 s): …" */
+  boundSentence: string
+  /** How much of the wall time was the app starting children, in the last parallel and serial trial. */
+  spawnParallel: SpawnAccount
+  spawnSerial: SpawnAccount
+}
+
+export interface FanoutLimitRow {
+  limit: number
+  seriesId: string
+  medianMs: number
+  /** Median of the paired speedups against serial. */
+  speedup: number
+  /** What perfect scaling gives for sleeps: the limit itself. */
+  ideal: number
 }

@@ -12,16 +12,36 @@ export interface IntParam extends ParamBase { kind: 'int'; min: number; max: num
 export interface NumberParam extends ParamBase { kind: 'number'; min: number; max: number; default: number; step?: number; unit?: string }
 export interface EnumParam<T extends string = string> extends ParamBase { kind: 'enum'; options: readonly T[]; default: T }
 export interface BooleanParam extends ParamBase { kind: 'boolean'; default: boolean }
-export type ParamSpec = IntParam | NumberParam | EnumParam | BooleanParam
+/**
+ * A list of values that each follow one rule: whole numbers (`--numbers 12,35`) or choices
+ * (`--strategies serial,threads`). The command line takes it comma-separated; a form shows
+ * a text field for numbers and a checkbox per option for choices.
+ */
+export interface ListParam<Item extends IntParam | EnumParam = IntParam | EnumParam> extends ParamBase {
+  kind: 'list'
+  item: Item
+  minItems: number
+  maxItems: number
+  default: readonly ScalarValueOf<Item>[]
+}
+/**
+ * Free text, bounded: at most maxLength characters and, when given, matching `pattern` as a whole
+ * (a RegExp source, a string so the spec stays plain data); patternHelp says in words what it allows.
+ */
+export interface TextParam extends ParamBase { kind: 'text'; default: string; minLength?: number; maxLength: number; pattern?: string; patternHelp?: string }
+export type ParamSpec = IntParam | NumberParam | EnumParam | BooleanParam | ListParam | TextParam
 export type ParamSpecs = Record<string, ParamSpec>
 
-type ValueOf<S extends ParamSpec> = S extends EnumParam<infer T> ? T : S extends BooleanParam ? boolean : number
+type ScalarValueOf<S extends ParamSpec> = S extends EnumParam<infer T> ? T : S extends BooleanParam ? boolean : S extends TextParam ? string : number
+type ValueOf<S extends ParamSpec> = S extends ListParam<infer Item> ? ScalarValueOf<Item>[] : ScalarValueOf<S>
 export type ParamValues<P extends ParamSpecs> = { [K in keyof P]: ValueOf<P[K]> }
 
 export const intParam = (p: Omit<IntParam, 'kind'>): IntParam => ({ kind: 'int', ...p })
 export const numberParam = (p: Omit<NumberParam, 'kind'>): NumberParam => ({ kind: 'number', ...p })
 export const enumParam = <T extends string>(p: Omit<EnumParam<T>, 'kind'>): EnumParam<T> => ({ kind: 'enum', ...p })
 export const booleanParam = (p: Omit<BooleanParam, 'kind'>): BooleanParam => ({ kind: 'boolean', ...p })
+export const textParam = (p: Omit<TextParam, 'kind'>): TextParam => ({ kind: 'text', ...p })
+export const listParam = <Item extends IntParam | EnumParam>(p: Omit<ListParam<Item>, 'kind'>): ListParam<Item> => ({ kind: 'list', ...p })
 
 function rangeMessage(name: string, spec: IntParam | NumberParam): string {
   const what = spec.kind === 'int' ? 'a whole number' : 'a number'
@@ -29,28 +49,57 @@ function rangeMessage(name: string, spec: IntParam | NumberParam): string {
   return `${name} must be ${what} from ${spec.min} to ${spec.max}${unit}`
 }
 
-function schemaFor(name: string, spec: ParamSpec): z.ZodType {
+/** The rule for one value, without its default. */
+function valueSchema(name: string, spec: ParamSpec): z.ZodType {
   switch (spec.kind) {
     case 'int':
     case 'number': {
       const message = rangeMessage(name, spec)
       let schema = z.number({ error: message }).min(spec.min, { error: message }).max(spec.max, { error: message })
       if (spec.kind === 'int') schema = schema.int({ error: message })
-      return schema.default(spec.default)
+      return schema
     }
     case 'enum':
-      return z
-        .enum(spec.options as [string, ...string[]], { error: `${name} must be one of ${spec.options.join(', ')}` })
-        .default(spec.default)
+      return z.enum(spec.options as [string, ...string[]], { error: `${name} must be one of ${spec.options.join(', ')}` })
     case 'boolean':
-      return z.boolean({ error: `${name} must be true or false` }).default(spec.default)
+      return z.boolean({ error: `${name} must be true or false` })
+    case 'list': {
+      const count = `${name} must list from ${spec.minItems} to ${spec.maxItems} values`
+      return z
+        .array(valueSchema(`each of ${name}`, spec.item), { error: `${name} must be a list` })
+        .min(spec.minItems, { error: count })
+        .max(spec.maxItems, { error: count })
+    }
+    case 'text': {
+      const minLength = spec.minLength ?? 0
+      const lengthMessage = `${name} must be text of ${minLength > 0 ? `${minLength} to ` : 'at most '}${spec.maxLength} characters`
+      const schema = z.string({ error: `${name} must be text` }).min(minLength, { error: lengthMessage }).max(spec.maxLength, { error: lengthMessage })
+      return spec.pattern === undefined ? schema : schema.regex(new RegExp(spec.pattern, 'u'), { error: `${name} ${spec.patternHelp ?? `must match ${spec.pattern}`}` })
+    }
   }
+}
+
+function schemaFor(name: string, spec: ParamSpec): z.ZodType {
+  const schema = valueSchema(name, spec)
+  return spec.kind === 'list' ? schema.default(() => [...spec.default]) : schema.default(spec.default)
 }
 
 export function paramsSchema<P extends ParamSpecs>(specs: P): z.ZodType<ParamValues<P>> {
   const shape: Record<string, z.ZodType> = {}
   for (const [name, spec] of Object.entries(specs)) shape[name] = schemaFor(name, spec)
   return z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown parameter ${issue.keys.map((k) => `"${k}"`).join(', ')}` : 'parameters must be an object') }) as unknown as z.ZodType<ParamValues<P>>
+}
+
+/** Adds a check across parameters, run only once every parameter passed its own check; its sentence becomes the error. */
+export function withCheck<T>(schema: z.ZodType<T>, check?: (params: T) => string | undefined): z.ZodType<T> {
+  if (!check) return schema
+  return schema.superRefine(
+    (params, context) => {
+      const problem = check(params)
+      if (problem) context.addIssue({ code: 'custom', message: problem, input: params })
+    },
+    { when: (payload) => payload.issues.length === 0 },
+  )
 }
 
 export function defaultParams<P extends ParamSpecs>(specs: P): ParamValues<P> {
@@ -66,6 +115,9 @@ export function coerceParam(spec: ParamSpec, raw: string): unknown {
     case 'boolean':
       return raw === 'true' || raw === '1' || raw === 'yes' ? true : raw === 'false' || raw === '0' || raw === 'no' ? false : raw
     case 'enum':
+    case 'text':
       return raw
+    case 'list':
+      return raw.trim() === '' ? [] : raw.split(',').map((piece) => coerceParam(spec.item, piece.trim()))
   }
 }

@@ -1,6 +1,7 @@
 import type { Summary } from '../stats/summary'
 import type { MachineInfo } from './machine'
 import type { LabErrorData } from '../errors'
+import type { RunResources } from './resources'
 
 export const RESULT_SCHEMA_VERSION = 1
 
@@ -77,6 +78,8 @@ export interface RunResult<Data = unknown> {
   headline: string
   /** Experiment-specific findings (kept small and JSON-safe). */
   data: Data
+  /** Peak memory of the engine and its children during the run; absent in results saved before it was recorded. */
+  resources?: RunResources
 }
 
 export interface ResultListing {

@@ -1,17 +1,21 @@
 import { median } from 'simple-statistics'
 import { LabError, cancelledError } from '../../../shared/errors'
-import type { FanoutData, FanoutParams } from '../../../shared/experiments/fanout'
-import type { RunWarning, TimelineSpan } from '../../../shared/model/result'
+import type { FanoutData, FanoutLimitRow, FanoutParams } from '../../../shared/experiments/fanout'
+import type { Comparison, RunWarning, Timeline, TimelineSpan } from '../../../shared/model/result'
 import { formatDurationMs, formatRatio } from '../../../shared/units'
 import { measureInterleaved, type Trial, type Variant } from '../measure/interleave'
 import { findProgram } from '../processes/find-program'
+import { mapLimited, powersOfTwoUpTo } from '../processes/limit'
 import { builtinSleep, type ProgramCommand } from '../processes/node-program'
+import { spanOf, spawnAccount, spawnCostMs } from '../processes/report'
 import { describeEnd, runChild, type ChildOutcome } from '../processes/run-child'
 import { compare, toSeries, type ExperimentRunner } from './experiment'
 
 interface FanoutTrialDetail {
+  outcomes: ChildOutcome[]
+  originMs: number
+  wallMs: number
   spans: TimelineSpan[]
-  spawnMs: number[]
   failures: string[]
 }
 
@@ -26,19 +30,6 @@ async function resolveSleep(params: FanoutParams): Promise<{ command: ProgramCom
   return { command: builtinSleep(params.seconds), source: 'builtin' }
 }
 
-function toSpan(outcome: ChildOutcome, lane: number, originMs: number): TimelineSpan {
-  const failed = outcome.startError !== undefined || outcome.exitCode !== 0
-  return {
-    lane,
-    label: `child ${lane + 1}${outcome.pid ? ` (pid ${outcome.pid})` : ''}`,
-    startMs: outcome.startedAtMs - originMs,
-    runningMs: outcome.runningAtMs === undefined ? undefined : outcome.runningAtMs - originMs,
-    endMs: outcome.exitedAtMs - originMs,
-    outcome: outcome.cancelled ? 'cancelled' : outcome.signal ? 'killed' : failed ? 'failed' : 'exited',
-    detail: describeEnd(outcome),
-  }
-}
-
 function trialOf(outcomes: ChildOutcome[], originMs: number, endMs: number, signal: AbortSignal): Trial<FanoutTrialDetail> {
   if (signal.aborted) throw cancelledError()
   const startError = outcomes.find((o) => o.startError)?.startError
@@ -46,12 +37,19 @@ function trialOf(outcomes: ChildOutcome[], originMs: number, endMs: number, sign
   return {
     valueMs: endMs - originMs,
     detail: {
-      spans: outcomes.map((o, lane) => toSpan(o, lane, originMs)),
-      spawnMs: outcomes.flatMap((o) => (o.runningAtMs === undefined ? [] : [o.runningAtMs - o.startedAtMs])),
+      outcomes,
+      originMs,
+      wallMs: endMs - originMs,
+      spans: outcomes.map((o, lane) => spanOf(o, lane, originMs)),
       failures: outcomes.filter((o) => o.exitCode !== 0).map(describeEnd),
     },
   }
 }
+
+/** The limits between serial (1) and parallel (N) that the sweep adds: 2, 4, 8, … below N. */
+export const sweepLimits = (children: number): number[] => powersOfTwoUpTo(children).filter((limit) => limit > 1 && limit < children)
+
+const childDuration = (o: ChildOutcome): number => o.exitedAtMs - o.startedAtMs
 
 export const fanoutRunner: ExperimentRunner<FanoutParams, FanoutData> = {
   id: 'fanout',
@@ -59,42 +57,47 @@ export const fanoutRunner: ExperimentRunner<FanoutParams, FanoutData> = {
     const { command, source } = await resolveSleep(params)
     const spawn = (signal: AbortSignal): Promise<ChildOutcome> => runChild({ ...command, signal })
 
-    const serial: Variant<FanoutTrialDetail> = {
-      id: 'serial',
-      label: 'Serial',
+    /** All N children, at most `limit` at once; limit N starts them all together. */
+    const limited = (id: string, label: string, limit: number): Variant<FanoutTrialDetail> => ({
+      id,
+      label,
       async run(signal) {
         const origin = performance.now()
-        const outcomes: ChildOutcome[] = []
-        for (let i = 0; i < params.children && !signal.aborted; i++) outcomes.push(await spawn(signal))
+        const outcomes = await mapLimited(params.children, limit, () => spawn(signal), signal)
         return trialOf(outcomes, origin, performance.now(), signal)
       },
-    }
-    const parallel: Variant<FanoutTrialDetail> = {
-      id: 'parallel',
-      label: 'Parallel',
-      async run(signal) {
-        const origin = performance.now()
-        const outcomes = await Promise.all(Array.from({ length: params.children }, () => spawn(signal)))
-        return trialOf(outcomes, origin, performance.now(), signal)
-      },
-    }
+    })
+    const limits = params.sweep ? sweepLimits(params.children) : []
+    const variants = [
+      limited('serial', 'Serial', 1),
+      limited('parallel', 'Parallel', params.children),
+      ...limits.map((limit) => limited(`limit-${limit}`, `At most ${limit} at once`, limit)),
+    ]
 
-    const [serialMeasured, parallelMeasured] = await measureInterleaved([serial, parallel], {
+    const measured = await measureInterleaved(variants, {
       warmup: params.warmup,
       runs: params.runs,
       signal: context.signal,
       onProgress: context.progress,
     })
-    const serialSeries = toSeries(serialMeasured!)
-    const parallelSeries = toSeries(parallelMeasured!)
+    const series = measured.map(toSeries)
+    const [serialSeries, parallelSeries] = series as [(typeof series)[0], (typeof series)[0]]
+    const [serialMeasured, parallelMeasured] = measured as [(typeof measured)[0], (typeof measured)[0]]
     const speedup = compare(serialSeries, parallelSeries, params.children, params.children)
+    const sweepComparisons: Comparison[] = limits.map((limit, i) => compare(serialSeries, series[i + 2]!, limit, limit))
 
-    const lastParallel = parallelMeasured!.details.at(-1)!
-    const lastSerial = serialMeasured!.details.at(-1)!
-    const allDetails = [...serialMeasured!.details, ...parallelMeasured!.details]
-    const spawnMs = allDetails.flatMap((d) => d.spawnMs)
+    const lastParallel = parallelMeasured.details.at(-1)!
+    const lastSerial = serialMeasured.details.at(-1)!
+    const allDetails = measured.flatMap((m) => m.details)
+    const spawnMs = allDetails.flatMap((d) => d.outcomes.map(spawnCostMs))
     const lastRunning = Math.max(...lastParallel.spans.map((s) => s.runningMs ?? s.startMs))
     const failures = allDetails.flatMap((d) => d.failures)
+
+    // bounded by the longest child, not the sum: per parallel trial, then the median over trials
+    const longestChildMs = median(parallelMeasured.details.map((d) => Math.max(...d.outcomes.map(childDuration))))
+    const sumOfChildrenMs = median(parallelMeasured.details.map((d) => d.outcomes.reduce((sum, o) => sum + childDuration(o), 0)))
+    const parallelWallMs = parallelSeries.summary.median
+    const boundSentence = `Parallel wall time ${formatDurationMs(parallelWallMs)} is ${formatRatio(parallelWallMs / longestChildMs)} the longest child (${formatDurationMs(longestChildMs)}) and ${((parallelWallMs / sumOfChildrenMs) * 100).toFixed(0)}% of the sum of all ${params.children} children's times (${formatDurationMs(sumOfChildrenMs)}): ${params.seconds > 0 ? 'sleeping children wait side by side, so the wall time is bounded by the longest child, not the sum' : 'with nothing to wait for, what remains is the cost of starting children'}.`
 
     const warnings: RunWarning[] = []
     if (failures.length > 0) {
@@ -105,21 +108,37 @@ export const fanoutRunner: ExperimentRunner<FanoutParams, FanoutData> = {
       warnings.push({ code: 'slow-spawn', message: `Serial runs took ${formatDurationMs(serialSeries.summary.median)}, well over the ${formatDurationMs(expectedSerialMs)} the sleeps account for: starting a child is expensive on this machine right now (is it busy?).` })
     }
 
+    const limitRows: FanoutLimitRow[] = [
+      { limit: 1, seriesId: 'serial', medianMs: serialSeries.summary.median, speedup: 1, ideal: 1 },
+      ...limits.map((limit, i) => ({ limit, seriesId: series[i + 2]!.id, medianMs: series[i + 2]!.summary.median, speedup: sweepComparisons[i]!.summary.median, ideal: limit })),
+      { limit: params.children, seriesId: 'parallel', medianMs: parallelWallMs, speedup: speedup.summary.median, ideal: params.children },
+    ]
+    const sweepTimelines: Timeline[] = limits.map((limit, i) => ({ id: `limit-${limit}`, title: `At most ${limit} at once`, spans: measured[i + 2]!.details.at(-1)!.spans }))
+    const sweepText = limits.length > 0 ? `; at most ${limits.map((limit, i) => `${limit}: ${formatRatio(sweepComparisons[i]!.summary.median)}`).join(', ')}` : ''
+
     return {
-      series: [serialSeries, parallelSeries],
-      comparisons: [speedup],
+      series,
+      comparisons: [speedup, ...sweepComparisons],
       timelines: [
         { id: 'parallel', title: `Parallel: ${params.children} children at once`, spans: lastParallel.spans },
         { id: 'serial', title: 'Serial: one child after another', spans: lastSerial.spans },
+        ...sweepTimelines,
       ],
       warnings,
-      headline: `${params.children} × sleep ${params.seconds} s: serial ${formatDurationMs(serialSeries.summary.median)}, parallel ${formatDurationMs(parallelSeries.summary.median)}, speedup ${formatRatio(speedup.summary.median)} (ideal ${params.children}×)`,
+      headline: `${params.children} × sleep ${params.seconds} s: serial ${formatDurationMs(serialSeries.summary.median)}, parallel ${formatDurationMs(parallelWallMs)}, speedup ${formatRatio(speedup.summary.median)} (ideal ${params.children}×)${sweepText}; the longest child took ${formatDurationMs(longestChildMs)}`,
       data: {
         argv: [command.file, ...command.args],
         programSource: source,
         spawnMsMedian: spawnMs.length > 0 ? median(spawnMs) : 0,
         parallelSpawnShare: parallelSeries.summary.median > 0 ? Math.min(1, lastRunning / lastParallel.spans.reduce((m, s) => Math.max(m, s.endMs), 0)) : 0,
         failedChildren: failures.length,
+        limits: limitRows,
+        longestChildMs,
+        sumOfChildrenMs,
+        parallelWallMs,
+        boundSentence,
+        spawnParallel: spawnAccount(lastParallel.outcomes, lastParallel.wallMs),
+        spawnSerial: spawnAccount(lastSerial.outcomes, lastSerial.wallMs),
       },
     }
   },

@@ -3,8 +3,10 @@ import { LabError, toErrorData, type LabErrorData } from '../../../shared/errors
 import { experimentParamSchemas, findExperiment, type ExperimentId } from '../../../shared/experiments/catalog'
 import type { MachineInfo } from '../../../shared/model/machine'
 import { RESULT_SCHEMA_VERSION, type RunResult, type RunState, type RunStatus } from '../../../shared/model/result'
+import { measurementWarnings } from '../../../shared/stats/warnings'
 import { parseOrThrow } from '../../../shared/validation'
 import { experimentRunners } from '../experiments/registry'
+import { watchResources } from '../measure/memory'
 import type { LabPaths } from '../paths'
 import type { ResultStore } from '../store/result-store'
 import type { EventHub } from './event-hub'
@@ -82,12 +84,14 @@ export class RunManager {
     const info = findExperiment(entry.experimentId)!
     try {
       const machine = await this.deps.machineInfo()
+      const memory = await watchResources()
       const output = await experimentRunners[entry.experimentId].run(entry.params, {
         signal,
         paths,
         machine,
         progress: (message, done, total) => events.emit('runProgress', { runId: entry.runId, experimentId: entry.experimentId, message, done, total }),
-      })
+      }).finally(memory.stop)
+      const resources = await memory.stop()
       const finishedAt = new Date()
       const result: RunResult = {
         schemaVersion: RESULT_SCHEMA_VERSION,
@@ -100,6 +104,9 @@ export class RunManager {
         finishedAt: finishedAt.toISOString(),
         durationMs: finishedAt.getTime() - startedAt.getTime(),
         ...output,
+        // one place for every experiment: advice about the measurements themselves
+        warnings: [...output.warnings, ...measurementWarnings(output.series)],
+        resources,
       }
       try {
         await store.save(result)

@@ -1,25 +1,46 @@
 import { randomUUID } from 'node:crypto'
-import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises'
+import { access, mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { LabError } from '../../../shared/errors'
-import { RESULT_SCHEMA_VERSION, type ResultListing, type RunResult, type StoreProblem } from '../../../shared/model/result'
+import { parseRunResult } from '../../../shared/model/result-schema'
+import type { ResultListing, RunResult, StoreProblem } from '../../../shared/model/result'
 
+const RUN_ID = /^[A-Za-z0-9-]{1,64}$/
 const RESULT_FILE = /^([A-Za-z0-9-]{1,64})\.json$/
 
 export function toListing(result: RunResult): ResultListing {
   return { runId: result.runId, experimentId: result.experimentId, name: result.name, startedAt: result.startedAt, durationMs: result.durationMs, headline: result.headline }
 }
 
-/** Finished runs as one JSON file each, written so that a crash mid-write never damages a result. */
+const codeOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | undefined)?.code
+
+/** A sentence about a failed write that says what to do; `what` is "this result", "the new name", … */
+function writeFailure(dir: string, error: unknown, what: string): LabError {
+  const code = codeOf(error)
+  const keep = 'Earlier results are untouched.'
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return new LabError('store-failed', `The results folder ${dir} is not writable (${code}), so ${what} was not saved. Choose a writable data folder (on the command line: --data-dir DIR). ${keep}`)
+  }
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new LabError('store-failed', `The disk holding ${dir} is full (${code}), so ${what} was not saved. Free some space and try again. ${keep}`)
+  }
+  return new LabError('store-failed', `${what[0]!.toUpperCase()}${what.slice(1)} could not be saved in ${dir}: ${(error as Error).message}. ${keep}`)
+}
+
+/**
+ * Finished runs as one JSON file each. A file is written to a temporary name, flushed, then
+ * renamed over its target, so a crash or kill mid-write leaves the earlier file whole; an
+ * unreadable file (damaged, from a newer lab, not a result) is reported and skipped.
+ */
 export class ResultStore {
   constructor(readonly dir: string) {}
 
   private fileOf(runId: string): string {
-    if (!/^[A-Za-z0-9-]{1,64}$/.test(runId)) throw new LabError('invalid-params', `"${runId}" is not a run id.`)
+    if (!RUN_ID.test(runId)) throw new LabError('invalid-params', `"${runId}" is not a run id.`)
     return join(this.dir, `${runId}.json`)
   }
 
-  async save(result: RunResult): Promise<void> {
+  async save(result: RunResult, what = 'this result'): Promise<void> {
     const target = this.fileOf(result.runId)
     const temporary = `${target}.${randomUUID()}.tmp`
     try {
@@ -34,49 +55,54 @@ export class ResultStore {
       await rename(temporary, target)
     } catch (error) {
       await rm(temporary, { force: true }).catch(() => {})
-      throw new LabError('store-failed', `The result could not be saved in ${this.dir}: ${(error as Error).message}. Free some space or choose a writable folder; the result is still shown.`)
+      throw writeFailure(this.dir, error, what)
     }
+    await this.syncDir()
+  }
+
+  /** Makes the rename itself durable (POSIX); where a folder cannot be opened this way it is skipped. */
+  private async syncDir(): Promise<void> {
+    if (process.platform === 'win32') return
+    const handle = await open(this.dir, 'r').catch(() => undefined)
+    await handle?.sync().catch(() => {})
+    await handle?.close()
   }
 
   async load(runId: string): Promise<RunResult> {
     let text: string
     try {
       text = await readFile(this.fileOf(runId), 'utf8')
-    } catch {
+    } catch (error) {
+      if (error instanceof LabError) throw error
       throw new LabError('unknown-run', `No saved result has the id ${runId}.`)
     }
-    return this.parse(text, `${runId}.json`)
+    return this.parse(text, `${runId}.json`, 'It cannot be opened.')
   }
 
-  private parse(text: string, file: string): RunResult {
-    let value: unknown
+  private parse(text: string, file: string, consequence: string): RunResult {
     try {
-      value = JSON.parse(text)
-    } catch {
-      throw new LabError('store-failed', `${file} is not valid JSON (damaged?); it was skipped.`)
+      const result = parseRunResult(text, file)
+      if (`${result.runId}.json` !== file) throw new LabError('store-failed', `${file} holds the result ${result.runId}; a result file is named after its run id.`)
+      return result
+    } catch (error) {
+      throw new LabError('store-failed', `${(error as Error).message} ${consequence}`)
     }
-    const candidate = value as Partial<RunResult>
-    if (typeof candidate !== 'object' || candidate === null || typeof candidate.runId !== 'string' || typeof candidate.experimentId !== 'string') {
-      throw new LabError('store-failed', `${file} is not a Concurrency Lab result; it was skipped.`)
-    }
-    if (candidate.schemaVersion !== RESULT_SCHEMA_VERSION) {
-      throw new LabError('store-failed', `${file} has result schema version ${String(candidate.schemaVersion)}; this version of the lab reads version ${RESULT_SCHEMA_VERSION}. It was skipped.`)
-    }
-    return candidate as RunResult
   }
 
   async list(experimentId?: string): Promise<{ results: ResultListing[]; problems: StoreProblem[] }> {
     let files: string[]
     try {
       files = await readdir(this.dir)
-    } catch {
-      return { results: [], problems: [] }
+    } catch (error) {
+      if (codeOf(error) === 'ENOENT') return { results: [], problems: [] } // nothing saved yet
+      return { results: [], problems: [{ file: this.dir, message: `The results folder ${this.dir} cannot be read (${codeOf(error) ?? (error as Error).message}); no saved results can be shown.` }] }
     }
     const results: ResultListing[] = []
     const problems: StoreProblem[] = []
+    // `<id>.json.<uuid>.tmp` files are writes that never finished: never results, so never listed
     for (const file of files.filter((f) => RESULT_FILE.test(f))) {
       try {
-        const result = this.parse(await readFile(join(this.dir, file), 'utf8'), file)
+        const result = this.parse(await readFile(join(this.dir, file), 'utf8'), file, 'It was skipped.')
         if (!experimentId || result.experimentId === experimentId) results.push(toListing(result))
       } catch (error) {
         problems.push({ file, message: (error as Error).message })
@@ -89,7 +115,7 @@ export class ResultStore {
   async rename(runId: string, name: string): Promise<ResultListing> {
     const result = await this.load(runId)
     result.name = name
-    await this.save(result)
+    await this.save(result, 'the new name')
     return toListing(result)
   }
 
@@ -98,8 +124,24 @@ export class ResultStore {
     try {
       await rm(file)
       return true
-    } catch {
-      return false
+    } catch (error) {
+      if (codeOf(error) === 'ENOENT') return false
+      throw new LabError('store-failed', `${runId}.json could not be deleted from ${this.dir} (${codeOf(error) ?? (error as Error).message}); check the folder's permissions.`)
     }
+  }
+
+  /**
+   * Adds a result file from elsewhere (another machine, an older export): checked like a saved
+   * file, and stored under a new run id when its id is already taken here.
+   */
+  async importResult(json: string): Promise<ResultListing> {
+    const result = parseRunResult(json, 'The imported file')
+    const taken = await access(this.fileOf(result.runId)).then(
+      () => true,
+      () => false,
+    )
+    const imported: RunResult = taken ? { ...result, runId: randomUUID() } : result
+    await this.save(imported, 'the imported result')
+    return toListing(imported)
   }
 }

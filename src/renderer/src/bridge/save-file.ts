@@ -1,7 +1,10 @@
 import { hostKind, request } from './lab-client'
 
 export function textToBase64(text: string): string {
-  const bytes = new TextEncoder().encode(text)
+  return bytesToBase64(new TextEncoder().encode(text))
+}
+
+export function bytesToBase64(bytes: Uint8Array): string {
   let binary = ''
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
   return btoa(binary)

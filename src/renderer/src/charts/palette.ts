@@ -13,6 +13,8 @@ export const palette = {
 
 export const seriesColor = (index: number): string => palette.series[index % palette.series.length]!
 
+/** The panel colour of the theme in use (the theme setting or the system's), for exported images. */
 export function chartBackground(): string {
-  return window.matchMedia?.('(prefers-color-scheme: dark)').matches ? '#1e1f22' : '#ffffff'
+  const panel = typeof getComputedStyle === 'function' ? getComputedStyle(document.documentElement).getPropertyValue('--panel').trim() : ''
+  return panel || (window.matchMedia?.('(prefers-color-scheme: dark)').matches ? '#1e1f22' : '#ffffff')
 }

@@ -6,9 +6,21 @@ const machine = shallowRef<MachineInfo>()
 const error = ref<string>()
 let loading: Promise<void> | undefined
 
-export function useMachine() {
-  loading ??= request('getMachineInfo')
-    .then((info) => void (machine.value = info))
+const load = (): Promise<void> =>
+  request('getMachineInfo')
+    .then((info) => {
+      machine.value = info
+      error.value = undefined
+    })
     .catch((e: Error) => void (error.value = e.message))
+
+export function useMachine() {
+  loading ??= load()
   return { machine, error }
+}
+
+/** Asks again (after the Python setting changed): the engine probes the new interpreter. */
+export function reloadMachine(): Promise<void> {
+  loading = load()
+  return loading
 }

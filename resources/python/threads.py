@@ -1,0 +1,323 @@
+"""The Python originals of the Threads lab, run by Concurrency Lab beside its Node versions.
+
+    python3 threads.py factorize --numbers 2139079,218502 --scale 0 --workers 1,2,4 --runs 3 --warmup 1
+    python3 threads.py blocking --calls 5 --ms 100 --runs 3 --warmup 1
+
+factorize finds all divisors by trial division, serially, with threads (which take turns
+under the GIL) and with processes (multiprocessing through concurrent.futures). blocking
+makes K blocking calls of D ms (select() with a timeout, as in the lesson) one after another,
+on K threads, and as asyncio sleeps. Variants run interleaved (A B C, A B C, ...) so a change
+in the machine's speed falls on all of them alike. The last line of stdout is one JSON object.
+"""
+
+import time
+
+SCRIPT_STARTED_AT_EPOCH_MS = time.time() * 1000  # first, so the interpreter's start-up can be told apart
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import json  # noqa: E402
+import math  # noqa: E402
+import os  # noqa: E402
+import platform  # noqa: E402
+import select  # noqa: E402
+import sys  # noqa: E402
+import sysconfig  # noqa: E402
+import threading  # noqa: E402
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor  # noqa: E402
+
+MAX_SCALE = 5000
+
+
+def factorize(number):
+    """The lesson's trial division: tries every i from 1 to number."""
+    return [i for i in range(1, number + 1) if number % i == 0]
+
+
+def factorize_timed(number):
+    """factorize, with when and where it ran (perf_counter is one clock for all processes here)."""
+    started = time.perf_counter()
+    divisors = factorize(number)
+    return divisors, started, time.perf_counter(), os.getpid(), threading.get_ident()
+
+
+def block(ms):
+    """One blocking call: select() with a timeout and nothing to wait for (time.sleep on Windows)."""
+    started = time.perf_counter()
+    if sys.platform == "win32":
+        time.sleep(ms / 1000)
+    else:
+        select.select([], [], [], ms / 1000)
+    return started, time.perf_counter(), os.getpid(), threading.get_ident()
+
+
+def python_info():
+    gil_enabled = getattr(sys, "_is_gil_enabled", lambda: True)()
+    return {
+        "version": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "executable": sys.executable,
+        "gilEnabled": bool(gil_enabled),
+        "freeThreadedBuild": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
+        "cpuCount": os.cpu_count(),
+        "startMethod": __import__("multiprocessing").get_start_method(),
+        "scriptStartedAtEpochMs": SCRIPT_STARTED_AT_EPOCH_MS,
+    }
+
+
+def int_list(text):
+    try:
+        values = [int(piece) for piece in text.split(",") if piece.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected whole numbers separated by commas, got {text!r}")
+    if not values or any(v < 1 for v in values):
+        raise argparse.ArgumentTypeError(f"expected whole numbers of at least 1, got {text!r}")
+    return values
+
+
+def spans_of(records, origin, lane_key):
+    """Timeline spans (ms since the trial began), one lane per thread or process in order of first use."""
+    lanes = {}
+    spans = []
+    for index, (started, finished, pid, ident, label) in enumerate(records):
+        key = {"pid": pid, "ident": ident, "index": index}[lane_key]
+        lane = lanes.setdefault(key, len(lanes))
+        spans.append({
+            "lane": lane,
+            "index": index,
+            "label": label,
+            "pid": pid,
+            "startMs": (started - origin) * 1000,
+            "endMs": (finished - origin) * 1000,
+        })
+    return spans
+
+
+class Variant:
+    def __init__(self, variant_id, strategy, workers, trial):
+        self.id = variant_id
+        self.strategy = strategy
+        self.workers = workers
+        self.trial = trial
+        self.samples = []
+        self.warmup_samples = []
+        self.spans = []
+
+    def run(self, round_index, warmup):
+        started_at_epoch_ms = time.time() * 1000
+        value_ms, spans = self.trial()
+        sample = {"trial": round_index, "startedAtMs": started_at_epoch_ms, "valueMs": value_ms}
+        (self.warmup_samples if warmup else self.samples).append(sample)
+        if not warmup:
+            self.spans = spans
+
+    def to_json(self):
+        return {
+            "id": self.id,
+            "strategy": self.strategy,
+            "workers": self.workers,
+            "samples": self.samples,
+            "warmupSamples": self.warmup_samples,
+            "spans": self.spans,
+        }
+
+
+def measure_interleaved(variants, runs, warmup):
+    for round_index in range(warmup):
+        for variant in variants:
+            variant.run(round_index, True)
+    for round_index in range(runs):
+        for variant in variants:
+            variant.run(round_index, False)
+
+
+def warm_executor(executor, workers, kind):
+    """Makes the pool start all its workers now; returns how long that took, in ms."""
+    started = time.perf_counter()
+    if kind == "threads":
+        barrier = threading.Barrier(workers)
+        list(executor.map(lambda _: barrier.wait(), range(workers)))
+    else:
+        futures = [executor.submit(os.getpid) for _ in range(workers)]
+        for future in futures:
+            future.result()
+    return (time.perf_counter() - started) * 1000
+
+
+def run_factorize(args):
+    numbers = args.numbers
+    reference = [factorize(n) for n in numbers]  # also warms the interpreter's caches
+    scale = args.scale
+    one_pass_ms = None
+    if scale == 0:
+        timings = []
+        for _ in range(2):
+            started = time.perf_counter()
+            for n in numbers:
+                factorize(n)
+            timings.append((time.perf_counter() - started) * 1000)
+        one_pass_ms = min(timings)
+        scale = max(1, min(MAX_SCALE, math.ceil(args.target_ms / max(one_pass_ms, 1e-3))))
+    tasks = numbers * scale
+    expected = reference * scale
+    strategies = set(args.strategies.split(","))
+    startup = []
+    mismatches = []
+
+    def check(variant_id, divisor_lists):
+        if divisor_lists != expected:
+            first = next(i for i, (a, b) in enumerate(zip(divisor_lists, expected)) if a != b)
+            mismatches.append(f"{variant_id} found {divisor_lists[first]} for {tasks[first]}, serial found {expected[first]}")
+
+    def serial_trial():
+        origin = time.perf_counter()
+        records = []
+        divisor_lists = []
+        for n in tasks:
+            divisors, started, finished, pid, ident = factorize_timed(n)
+            divisor_lists.append(divisors)
+            records.append((started, finished, pid, ident, str(n)))
+        value_ms = (time.perf_counter() - origin) * 1000
+        check("serial", divisor_lists)
+        return value_ms, spans_of(records, origin, "ident")
+
+    def pooled_trial(variant_id, make_executor, workers, kind, executor_holder):
+        def trial():
+            origin = time.perf_counter()
+            executor = make_executor(workers) if args.include_startup else executor_holder[0]
+            try:
+                results = list(executor.map(factorize_timed, tasks))
+                value_ms = (time.perf_counter() - origin) * 1000
+            finally:
+                if args.include_startup:
+                    executor.shutdown(wait=True)  # not timed: the work is done
+            check(variant_id, [r[0] for r in results])
+            records = [(r[1], r[2], r[3], r[4], str(n)) for r, n in zip(results, tasks)]
+            return value_ms, spans_of(records, origin, "pid" if kind == "processes" else "ident")
+        return trial
+
+    variants = [Variant("serial", "serial", 1, serial_trial)]
+    executors = []
+    # Process pools first: forking after threads exist is unsafe (and deprecated in 3.12+).
+    for kind, make in (("processes", lambda p: ProcessPoolExecutor(max_workers=p)), ("threads", lambda p: ThreadPoolExecutor(max_workers=p))):
+        if kind not in strategies:
+            continue
+        for workers in args.workers:
+            holder = [None]
+            if not args.include_startup:
+                holder[0] = make(workers)
+                executors.append(holder[0])
+                startup.append({"strategy": kind, "workers": workers, "ms": warm_executor(holder[0], workers, kind)})
+            variants.append(Variant(f"{kind}-{workers}", kind, workers, pooled_trial(f"{kind}-{workers}", make, workers, kind, holder)))
+    variants.sort(key=lambda v: ("serial", "threads", "processes").index(v.strategy))
+    try:
+        measure_interleaved(variants, args.runs, args.warmup)
+    finally:
+        for executor in executors:
+            executor.shutdown(wait=True)
+    if mismatches:
+        print("Results differ between strategies: " + "; ".join(mismatches[:3]), file=sys.stderr)
+        sys.exit(2)
+    return {
+        "experiment": "factorize",
+        "python": python_info(),
+        "numbers": numbers,
+        "scale": scale,
+        "scaleChosen": "auto" if args.scale == 0 else "given",
+        "onePassMs": one_pass_ms,
+        "tasks": len(tasks),
+        "divisors": [{"number": n, "divisors": d} for n, d in zip(numbers, reference)],
+        "identical": True,
+        "includeStartup": args.include_startup,
+        "startup": startup,
+        "variants": [v.to_json() for v in variants],
+    }
+
+
+def run_blocking(args):
+    calls, ms = args.calls, args.ms
+
+    def records_of(results, label_prefix="call"):
+        return [(r[0], r[1], r[2], r[3], f"{label_prefix} {i + 1}") for i, r in enumerate(results)]
+
+    def serial_trial():
+        origin = time.perf_counter()
+        results = [block(ms) for _ in range(calls)]
+        value_ms = (time.perf_counter() - origin) * 1000
+        return value_ms, spans_of(records_of(results), origin, "index")
+
+    executor = ThreadPoolExecutor(max_workers=calls)
+    startup_ms = warm_executor(executor, calls, "threads")
+
+    def threads_trial():
+        origin = time.perf_counter()
+        results = list(executor.map(block, [ms] * calls))
+        value_ms = (time.perf_counter() - origin) * 1000
+        return value_ms, spans_of(records_of(results), origin, "index")
+
+    loop = asyncio.new_event_loop()
+
+    async def sleep_call():
+        started = time.perf_counter()
+        await asyncio.sleep(ms / 1000)
+        return started, time.perf_counter(), os.getpid(), threading.get_ident()
+
+    async def all_calls():
+        return await asyncio.gather(*(sleep_call() for _ in range(calls)))
+
+    def asyncio_trial():
+        origin = time.perf_counter()
+        results = loop.run_until_complete(all_calls())
+        value_ms = (time.perf_counter() - origin) * 1000
+        return value_ms, spans_of(records_of(results), origin, "index")
+
+    variants = [
+        Variant("serial", "serial", 1, serial_trial),
+        Variant(f"threads-{calls}", "threads", calls, threads_trial),
+        Variant("asyncio", "asyncio", calls, asyncio_trial),
+    ]
+    try:
+        measure_interleaved(variants, args.runs, args.warmup)
+    finally:
+        executor.shutdown(wait=True)
+        loop.close()
+    return {
+        "experiment": "blocking",
+        "python": python_info(),
+        "calls": calls,
+        "ms": ms,
+        "startup": [{"strategy": "threads", "workers": calls, "ms": startup_ms}],
+        "variants": [v.to_json() for v in variants],
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description="The Python originals of Concurrency Lab's Threads experiments.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    fact = commands.add_parser("factorize", help="CPU-bound: divisors by trial division")
+    fact.add_argument("--numbers", type=int_list, default=[2139079, 218502, 589213, 789123])
+    fact.add_argument("--scale", type=int, default=0, help="repeat the list this many times; 0 picks enough for --target-ms")
+    fact.add_argument("--target-ms", type=float, default=300.0)
+    fact.add_argument("--workers", type=int_list, default=[1, 2, 4])
+    fact.add_argument("--strategies", default="serial,threads,processes")
+    fact.add_argument("--include-startup", action="store_true")
+    fact.add_argument("--runs", type=int, default=3)
+    fact.add_argument("--warmup", type=int, default=1)
+    blocking = commands.add_parser("blocking", help="blocking calls of a fixed duration")
+    blocking.add_argument("--calls", type=int, default=5)
+    blocking.add_argument("--ms", type=float, default=100.0)
+    blocking.add_argument("--runs", type=int, default=3)
+    blocking.add_argument("--warmup", type=int, default=1)
+    commands.add_parser("info", help="which Python this is")
+    args = parser.parse_args()
+    if args.command == "factorize":
+        result = run_factorize(args)
+    elif args.command == "blocking":
+        result = run_blocking(args)
+    else:
+        result = {"experiment": "info", "python": python_info()}
+    print(json.dumps(result, separators=(",", ":")))
+
+
+if __name__ == "__main__":
+    main()

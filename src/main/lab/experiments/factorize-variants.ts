@@ -1,0 +1,192 @@
+import { median } from 'simple-statistics'
+import { performance } from 'node:perf_hooks'
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import { LabError, cancelledError } from '../../../shared/errors'
+import type { FactorizeStrategy } from '../../../shared/experiments/threads'
+import { firstDifference } from '../../../shared/factorize'
+import type { TimelineSpan } from '../../../shared/model/result'
+import { balancedShares } from '../../../shared/stats/scaling'
+import { formatDurationMs } from '../../../shared/units'
+import type { Trial, Variant } from '../measure/interleave'
+import { runAll } from '../pool/run-all'
+import { WorkerPool, type TaskRun } from '../pool/worker-pool'
+import { nodeScriptCommand } from '../processes/node-program'
+import { describeEnd, runChild, type ChildOutcome } from '../processes/run-child'
+import type { FactorizeChildReply } from '../workers/factorize-child.worker'
+import type { ComputeTasks, WorkSpan } from '../workers/compute-tasks'
+
+/** The Node strategies of the factorize experiment, each a variant measured by measureInterleaved. */
+
+export interface FactorizeTrialDetail {
+  spans: TimelineSpan[]
+  /** Start-up inside this trial: a fresh pool (with includeStartup) or the children's Node start-up. */
+  startupMs?: number
+}
+
+export interface FactorizeVariant extends Variant<FactorizeTrialDetail> {
+  strategy: FactorizeStrategy
+  workers: number
+}
+
+/** Trial divisions between two yields of an interleaved async task (about half a millisecond of work). */
+export const INTERLEAVE_SLICE = 1 << 18
+const CHILD_OUTPUT_LIMIT_BYTES = 32 * 1024 * 1024
+
+/** Holds the serial reference and fails loudly when any strategy finds other divisors. */
+export class DivisorChecker {
+  comparedRuns = 0
+  private readonly expected: (readonly number[])[]
+
+  constructor(
+    private readonly tasks: readonly number[],
+    referenceOfList: readonly (readonly number[])[],
+  ) {
+    this.expected = tasks.map((_, i) => referenceOfList[i % referenceOfList.length]!)
+  }
+
+  check(label: string, found: readonly (readonly number[])[]): void {
+    const at = firstDifference(this.expected, found)
+    if (at >= 0) {
+      throw new LabError(
+        'internal',
+        `${label} found the divisors of ${this.tasks[at]} to be ${found[at]?.join(', ') ?? 'missing'}, but serial found ${this.expected[at]?.join(', ')}: every strategy must find the same divisors, so this run is void.`,
+      )
+    }
+    this.comparedRuns++
+  }
+}
+
+export interface FactorizeVariantContext {
+  pool: WorkerPool<ComputeTasks>
+  workerFile: string
+  childScript: string
+  tasks: number[]
+  taskWork: number[]
+  checker: DivisorChecker
+  includeStartup: boolean
+}
+
+function workSpans(spans: WorkSpan[], run: TaskRun<unknown>, originMs: number, tasks: readonly number[], laneLabel: (lane: number) => string): TimelineSpan[] {
+  const base = run.startedAtMs - originMs
+  return spans.map((s) => ({ lane: s.lane, label: laneLabel(s.lane), startMs: base + s.startMs, endMs: base + s.endMs, outcome: 'exited', detail: `${tasks[s.index]}` }))
+}
+
+export function serialVariant(ctx: FactorizeVariantContext): FactorizeVariant {
+  return {
+    id: 'serial',
+    label: 'Serial (one thread)',
+    strategy: 'serial',
+    workers: 1,
+    async run(signal): Promise<Trial<FactorizeTrialDetail>> {
+      const originMs = performance.now()
+      const run = await ctx.pool.run('factorizeList', ctx.tasks, { signal })
+      const valueMs = performance.now() - originMs
+      ctx.checker.check('Serial', run.value.divisors)
+      return { valueMs, detail: { spans: workSpans(run.value.spans, run, originMs, ctx.tasks, () => `thread ${run.threadId}`) } }
+    },
+  }
+}
+
+export function concurrentVariant(ctx: FactorizeVariantContext, lanes: number): FactorizeVariant {
+  const label = `Concurrent: ${lanes} async task${lanes === 1 ? '' : 's'} on one thread`
+  return {
+    id: `concurrent-${lanes}`,
+    label,
+    strategy: 'concurrent',
+    workers: lanes,
+    async run(signal) {
+      const originMs = performance.now()
+      const run = await ctx.pool.run('factorizeInterleaved', { numbers: ctx.tasks, lanes, sliceTrialDivisions: INTERLEAVE_SLICE }, { signal })
+      const valueMs = performance.now() - originMs
+      ctx.checker.check(label, run.value.divisors)
+      return { valueMs, detail: { spans: workSpans(run.value.spans, run, originMs, ctx.tasks, (lane) => `async task ${lane + 1}`) } }
+    },
+  }
+}
+
+export function threadsVariant(ctx: FactorizeVariantContext, workers: number): FactorizeVariant {
+  const label = `${workers} worker thread${workers === 1 ? '' : 's'}`
+  return {
+    id: `threads-${workers}`,
+    label,
+    strategy: 'threads',
+    workers,
+    async run(signal) {
+      const originMs = performance.now()
+      const pool = ctx.includeStartup ? new WorkerPool<ComputeTasks>({ filename: ctx.workerFile, size: workers, name: 'compute' }) : ctx.pool
+      try {
+        const startupMs = ctx.includeStartup ? (await pool.ready()).allReadyMs : undefined
+        const runs = await runAll(pool, 'factorize', ctx.tasks, { concurrency: workers, signal })
+        const valueMs = performance.now() - originMs
+        ctx.checker.check(label, runs.map((r) => r.value))
+        const laneOf = new Map<number, number>()
+        const spans = runs.map((run, index): TimelineSpan => {
+          const lane = laneOf.get(run.threadId) ?? laneOf.size
+          laneOf.set(run.threadId, lane)
+          return { lane, label: `thread ${run.threadId}`, startMs: run.startedAtMs - originMs, endMs: run.finishedAtMs - originMs, outcome: 'exited', detail: `${ctx.tasks[index]}` }
+        })
+        return { valueMs, detail: { spans, startupMs } }
+      } finally {
+        if (ctx.includeStartup) await pool.destroy()
+      }
+    },
+  }
+}
+
+function childFailure(outcome: ChildOutcome): LabError {
+  if (outcome.startError) return new LabError(outcome.startError.code ?? 'internal', outcome.startError.message)
+  const stderr = outcome.stderr.text.trim().split('\n').at(-1)
+  return new LabError('internal', `A factorize child process ${describeEnd(outcome)}${stderr ? `: ${stderr}` : '.'}`)
+}
+
+export function processesVariant(ctx: FactorizeVariantContext, workers: number): FactorizeVariant {
+  const label = `${workers} child process${workers === 1 ? '' : 'es'}`
+  const shares = balancedShares(ctx.taskWork, workers).filter((share) => share.length > 0)
+  const inputs = shares.map((share) => new TextEncoder().encode(JSON.stringify({ numbers: share.map((i) => ctx.tasks[i]) })))
+  const command = nodeScriptCommand(ctx.childScript)
+  return {
+    id: `processes-${workers}`,
+    label,
+    strategy: 'processes',
+    workers,
+    async run(signal) {
+      const originMs = performance.now()
+      const started: Promise<ChildOutcome>[] = []
+      for (const input of inputs) {
+        // Spawning blocks this thread for a few ms each: let the event loop breathe between them.
+        if (started.length > 0) await nextTurn()
+        if (signal.aborted) break
+        started.push(runChild({ ...command, input, signal, maxCaptureBytes: CHILD_OUTPUT_LIMIT_BYTES }))
+      }
+      const outcomes = await Promise.all(started)
+      const valueMs = performance.now() - originMs
+      if (signal.aborted) throw cancelledError()
+      const found = new Array<number[]>(ctx.tasks.length)
+      const startupMs: number[] = []
+      const spans = outcomes.map((outcome, child): TimelineSpan => {
+        if (outcome.exitCode !== 0 || outcome.startError) throw childFailure(outcome)
+        let reply: FactorizeChildReply
+        try {
+          reply = JSON.parse(outcome.stdout.text) as FactorizeChildReply
+        } catch {
+          throw new LabError('internal', `A factorize child process printed something that is not its result (${outcome.stdout.text.slice(0, 80) || 'nothing'}).`)
+        }
+        shares[child]!.forEach((taskIndex, k) => (found[taskIndex] = reply.divisors[k]!))
+        const toTrialMs = (epochMs: number): number => epochMs - performance.timeOrigin - originMs
+        const nodeStartupMs = reply.scriptStartedAtEpochMs - performance.timeOrigin - outcome.startedAtMs
+        startupMs.push(nodeStartupMs)
+        return {
+          lane: child,
+          label: `child ${child + 1}${outcome.pid ? ` (pid ${outcome.pid})` : ''}`,
+          startMs: outcome.startedAtMs - originMs,
+          runningMs: toTrialMs(reply.scriptStartedAtEpochMs),
+          endMs: outcome.exitedAtMs - originMs,
+          outcome: 'exited',
+          detail: `${shares[child]!.length} numbers; Node started in ${formatDurationMs(nodeStartupMs)}, worked ${formatDurationMs(reply.workFinishedAtEpochMs - reply.workStartedAtEpochMs)}`,
+        }
+      })
+      ctx.checker.check(label, found)
+      return { valueMs, detail: { spans, startupMs: startupMs.length > 0 ? median(startupMs) : undefined } }
+    },
+  }
+}

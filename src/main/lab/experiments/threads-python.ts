@@ -1,0 +1,111 @@
+import { performance } from 'node:perf_hooks'
+import type { PythonRuntimeInfo, Runtime, RuntimeChoice } from '../../../shared/experiments/threads'
+import type { PythonInfo } from '../../../shared/model/machine'
+import type { RunWarning, Sample, Series, TimelineSpan } from '../../../shared/model/result'
+import { summarize } from '../../../shared/stats/summary'
+import { pythonMissingError, runPythonScript } from '../python/run-script'
+
+/** The Python side of the Threads lab: resources/python/threads.py and what it prints. */
+
+export const THREADS_SCRIPT = 'threads.py'
+
+export interface PythonScriptInfo {
+  version: string
+  implementation: string
+  executable: string
+  gilEnabled: boolean
+  freeThreadedBuild: boolean
+  cpuCount: number | null
+  startMethod: string
+  scriptStartedAtEpochMs: number
+}
+
+export interface PythonSpan {
+  lane: number
+  index: number
+  label: string
+  pid: number
+  startMs: number
+  endMs: number
+}
+
+export interface PythonVariant {
+  id: string
+  strategy: string
+  workers: number
+  samples: Sample[]
+  warmupSamples: Sample[]
+  spans: PythonSpan[]
+}
+
+export interface PythonScriptOutput {
+  experiment: string
+  python: PythonScriptInfo
+  startup: { strategy: string; workers: number; ms: number }[]
+  variants: PythonVariant[]
+}
+
+export interface RuntimePlan {
+  runtimes: Runtime[]
+  warnings: RunWarning[]
+  /** Why Python will not run, when it will not. */
+  pythonSkipped?: string
+}
+
+/** Which runtimes a run uses: a missing Python drops it from "both" with a warning, and refuses "python". */
+export function planRuntimes(choice: RuntimeChoice, python: PythonInfo): RuntimePlan {
+  if (choice === 'node') return { runtimes: ['node'], warnings: [], pythonSkipped: 'The run asked for Node only.' }
+  if (!python.found) {
+    if (choice === 'python') throw pythonMissingError(python)
+    const reason = `Python 3 was not found (${python.reason ?? `"${python.command}" did not run`}), so only Node ran. Install Python 3, or set its path in Settings (--python on the command line), to see the Python originals beside Node.`
+    return { runtimes: ['node'], warnings: [{ code: 'python-missing', message: reason }], pythonSkipped: reason }
+  }
+  return { runtimes: choice === 'python' ? ['python'] : ['node', 'python'], warnings: [] }
+}
+
+/** Runs threads.py with a subcommand and its flags; rejects with a LabError on any failure. */
+export async function runThreadsScript<T extends PythonScriptOutput>(python: PythonInfo, resourcesDir: string, args: string[], signal: AbortSignal, timeoutMs: number): Promise<{ output: T; interpreterStartupMs: number }> {
+  const { value, outcome } = await runPythonScript<T>({ python, resourcesDir, script: THREADS_SCRIPT, args, signal, timeoutMs })
+  const spawnedAtEpochMs = performance.timeOrigin + outcome.startedAtMs
+  return { output: value, interpreterStartupMs: Math.max(0, value.python.scriptStartedAtEpochMs - spawnedAtEpochMs) }
+}
+
+export function pythonRuntimeInfo(info: PythonScriptInfo, interpreterStartupMs: number): PythonRuntimeInfo {
+  return {
+    ran: true,
+    version: info.version,
+    implementation: info.implementation,
+    executable: info.executable,
+    gilEnabled: info.gilEnabled,
+    freeThreadedBuild: info.freeThreadedBuild,
+    interpreterStartupMs,
+  }
+}
+
+/** "Python 3.11.7 (the GIL on)", "Python 3.13.1, free-threaded (GIL off)". */
+export function describePython(info: PythonRuntimeInfo): string {
+  if (!info.ran) return 'Python did not run'
+  const build = info.freeThreadedBuild ? `, a free-threaded build with the GIL ${info.gilEnabled ? 'switched back on' : 'off'}` : ' (with the GIL)'
+  return `${info.implementation ?? 'Python'} ${info.version}${build}`
+}
+
+export function seriesOfPython(variant: PythonVariant, label: string): Series {
+  return {
+    id: `python-${variant.id}`,
+    label,
+    samples: variant.samples,
+    warmupSamples: variant.warmupSamples,
+    summary: summarize(variant.samples.map((s) => s.valueMs)),
+  }
+}
+
+export function spansOfPython(variant: PythonVariant, laneLabel: (span: PythonSpan) => string): TimelineSpan[] {
+  return variant.spans.map((span) => ({
+    lane: span.lane,
+    label: laneLabel(span),
+    startMs: span.startMs,
+    endMs: span.endMs,
+    outcome: 'exited' as const,
+    detail: span.label,
+  }))
+}

@@ -1,0 +1,26 @@
+/**
+ * Runs task(0) … task(count − 1) with at most `limit` running at once, each new one starting as
+ * soon as one ends. Once `signal` aborts no new task starts; the results are in index order.
+ */
+export async function mapLimited<T>(count: number, limit: number, task: (index: number) => Promise<T>, signal?: AbortSignal): Promise<T[]> {
+  const results: T[] = []
+  const done: boolean[] = []
+  let next = 0
+  const lane = async (): Promise<void> => {
+    while (next < count && !signal?.aborted) {
+      const index = next++
+      results[index] = await task(index)
+      done[index] = true
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, count)) }, lane))
+  return results.filter((_, index) => done[index])
+}
+
+/** 1, 2, 4, … up to (and always including) n. */
+export function powersOfTwoUpTo(n: number): number[] {
+  const values: number[] = []
+  for (let p = 1; p < n; p *= 2) values.push(p)
+  values.push(n)
+  return values
+}

@@ -1,0 +1,67 @@
+import { constants } from 'node:os'
+import { median } from 'simple-statistics'
+import type { TimelineSpan } from '../../../shared/model/result'
+import type { ChildEnd, SpawnAccount } from '../../../shared/experiments/processes'
+import { formatDurationMs } from '../../../shared/units'
+import type { ChildOutcome } from './run-child'
+
+/**
+ * One child on a timeline, in ms since `originMs`. `runningMs` is when the spawn call returned:
+ * by then the OS has created the child and started its program (Node's 'spawn' event only
+ * reports it on the next tick, which for children started together comes after the last one).
+ */
+export function spanOf(outcome: ChildOutcome, lane: number, originMs: number, label?: string): TimelineSpan {
+  const failed = outcome.startError !== undefined || outcome.exitCode !== 0
+  return {
+    lane,
+    label: `${label ?? `child ${lane + 1}`}${outcome.pid ? ` (pid ${outcome.pid})` : ''}`,
+    startMs: outcome.startedAtMs - originMs,
+    runningMs: outcome.runningAtMs === undefined ? undefined : Math.min(outcome.spawnReturnedAtMs, outcome.runningAtMs) - originMs,
+    endMs: outcome.exitedAtMs - originMs,
+    outcome: outcome.cancelled ? 'cancelled' : outcome.signal ? 'killed' : failed ? 'failed' : 'exited',
+    detail: childEnd(outcome).sentence,
+  }
+}
+
+/** The time the app spent inside spawn calls, per child. */
+export const spawnCostMs = (outcome: ChildOutcome): number => outcome.spawnReturnedAtMs - outcome.startedAtMs
+
+export function spawnAccount(outcomes: readonly ChildOutcome[], wallMs: number): SpawnAccount {
+  if (outcomes.length === 0) return { children: 0, wallMs, spawningMs: 0, perChildMs: 0, startStaggerMs: 0, share: 0, sentence: 'No child was started.' }
+  const costs = outcomes.map(spawnCostMs)
+  const spawningMs = costs.reduce((sum, c) => sum + c, 0)
+  const starts = outcomes.map((o) => o.startedAtMs)
+  const startStaggerMs = Math.max(...starts) - Math.min(...starts)
+  const share = wallMs > 0 ? Math.min(1, spawningMs / wallMs) : 0
+  const perChildMs = median(costs)
+  const children = outcomes.length
+  const stagger = children > 1 ? `; the last child was asked for ${formatDurationMs(startStaggerMs)} after the first` : ''
+  return {
+    children,
+    wallMs,
+    spawningMs,
+    perChildMs,
+    startStaggerMs,
+    share,
+    sentence: `Starting ${children === 1 ? 'the child' : `the ${children} children`} kept the app busy for ${formatDurationMs(spawningMs)}${children > 1 ? ` (median ${formatDurationMs(perChildMs)} each, one after another)` : ''}: ${(share * 100).toFixed(0)}% of the ${formatDurationMs(wallMs)} wall time${stagger}.`,
+  }
+}
+
+export function signalNumber(signal: string | null): number | null {
+  if (!signal) return null
+  return (constants.signals as Record<string, number>)[signal] ?? null
+}
+
+/** How the child ended, with Python's status convention (-15 for SIGTERM) and the time it took. */
+export function childEnd(outcome: ChildOutcome): ChildEnd {
+  const elapsed = formatDurationMs(outcome.exitedAtMs - outcome.startedAtMs)
+  if (outcome.startError) return { kind: 'not-started', exitCode: null, signal: null, pythonStatus: null, sentence: outcome.startError.message }
+  const number = signalNumber(outcome.signal)
+  const pythonStatus = outcome.signal ? (number === null ? null : -number) : outcome.exitCode
+  const how = outcome.signal ? `killed by ${outcome.signal} after ${elapsed}` : `exited with code ${outcome.exitCode} after ${elapsed}`
+  if (outcome.timedOut) {
+    return { kind: 'timed-out', exitCode: outcome.exitCode, signal: outcome.signal, pythonStatus, sentence: `${how}: it ran past its timeout${outcome.forcedKill ? ' and ignored SIGTERM, so SIGKILL followed after the grace period' : ''}` }
+  }
+  if (outcome.cancelled) return { kind: 'cancelled', exitCode: outcome.exitCode, signal: outcome.signal, pythonStatus, sentence: `${how}, when the run was cancelled` }
+  return { kind: outcome.signal ? 'killed' : 'exited', exitCode: outcome.exitCode, signal: outcome.signal, pythonStatus, sentence: how }
+}

@@ -1,0 +1,135 @@
+import { performance } from 'node:perf_hooks'
+import { resourceLimits } from 'node:worker_threads'
+import { assertFactorizable, collectDivisors, divisorsOf } from '../../../shared/factorize'
+import type { TasksOf } from '../pool/protocol'
+
+/**
+ * The task kinds of the compute worker (compute.worker.ts). The pool's types are derived
+ * from these handlers, so main and worker cannot disagree about a task's input or output.
+ */
+
+/** One number worked on, in ms since its task started on the worker's clock. */
+export interface WorkSpan {
+  /** Which async lane of the one thread did it (0 for serial work). */
+  lane: number
+  /** The position of the number in the list. */
+  index: number
+  startMs: number
+  endMs: number
+}
+
+export interface FactorizeListOutput {
+  divisors: number[][]
+  spans: WorkSpan[]
+}
+
+export interface InterleavedInput {
+  numbers: number[]
+  /** Async tasks on the one thread, each taking the next number when it is done with one. */
+  lanes: number
+  /** Trial divisions between two yields to the event loop (setImmediate). */
+  sliceTrialDivisions: number
+}
+
+export interface BlockInput {
+  /** How long each call blocks the thread. */
+  durationMs: number
+  calls: number
+}
+
+export type FailureMode = 'throw' | 'uncaught' | 'exit' | 'oom'
+
+/** Private to this thread: nobody ever notifies it, so Atomics.wait sleeps for its full timeout. */
+const blocker = new Int32Array(new SharedArrayBuffer(4))
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
+function factorizeList(numbers: number[]): FactorizeListOutput {
+  const origin = performance.now()
+  const divisors: number[][] = []
+  const spans: WorkSpan[] = []
+  for (let index = 0; index < numbers.length; index++) {
+    const startMs = performance.now() - origin
+    divisors.push(divisorsOf(numbers[index]!))
+    spans.push({ lane: 0, index, startMs, endMs: performance.now() - origin })
+  }
+  return { divisors, spans }
+}
+
+/**
+ * Concurrency without parallelism: `lanes` async tasks share one thread, each doing a slice
+ * of trial divisions and then yielding, as Python threads take turns holding the GIL.
+ */
+async function factorizeInterleaved(input: InterleavedInput): Promise<FactorizeListOutput> {
+  const { numbers, sliceTrialDivisions } = input
+  numbers.forEach((n) => assertFactorizable(n))
+  const origin = performance.now()
+  const divisors: number[][] = new Array<number[]>(numbers.length)
+  const spans: WorkSpan[] = []
+  let next = 0
+  const lane = async (laneIndex: number): Promise<void> => {
+    while (next < numbers.length) {
+      const index = next++
+      const n = numbers[index]!
+      const found: number[] = []
+      const startMs = performance.now() - origin
+      for (let from = 1; from <= n; from += sliceTrialDivisions) {
+        collectDivisors(n, from, Math.min(n + 1, from + sliceTrialDivisions), found)
+        await yieldToEventLoop()
+      }
+      divisors[index] = found
+      spans.push({ lane: laneIndex, index, startMs, endMs: performance.now() - origin })
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, input.lanes) }, (_, laneIndex) => lane(laneIndex)))
+  return { divisors, spans }
+}
+
+/** Blocks this thread `calls` times for durationMs each: a real blocking call, not a timer. */
+function block(input: BlockInput): { spans: { startMs: number; endMs: number }[] } {
+  const origin = performance.now()
+  const spans: { startMs: number; endMs: number }[] = []
+  for (let call = 0; call < input.calls; call++) {
+    const startMs = performance.now() - origin
+    Atomics.wait(blocker, 0, 0, input.durationMs)
+    spans.push({ startMs, endMs: performance.now() - origin })
+  }
+  return { spans }
+}
+
+/** Real failures of a worker, for the pool's crash-recovery tests and demonstrations. */
+function fail(how: FailureMode): Promise<never> {
+  switch (how) {
+    case 'throw':
+      throw new Error('The task threw on purpose.')
+    case 'uncaught':
+      setTimeout(() => {
+        throw new Error('An uncaught error, thrown on purpose outside any task.')
+      })
+      return new Promise<never>(() => {})
+    case 'exit':
+      process.exit(3)
+      break
+    case 'oom': {
+      const limitMb = resourceLimits.maxOldGenerationSizeMb ?? 0
+      if (!(limitMb > 0 && limitMb <= 256)) throw new Error('Running out of memory on purpose needs a worker with a heap limit of at most 256 MB.')
+      const hoard: number[][] = []
+      for (;;) hoard.push(new Array<number>(1 << 16).fill(hoard.length))
+    }
+  }
+  throw new Error(`Unknown failure mode "${String(how)}".`)
+}
+
+export const computeHandlers = {
+  /** Returns its input: a round trip with no work, for measuring the pool itself. */
+  noop: (input: unknown): unknown => input,
+  /** The divisors of one number. */
+  factorize: (n: number): number[] => divisorsOf(n),
+  /** The divisors of every number, one after another. */
+  factorizeList,
+  factorizeInterleaved,
+  block,
+  fail,
+}
+
+export type ComputeTasks = TasksOf<typeof computeHandlers>

@@ -1,0 +1,31 @@
+import { inject, onBeforeUnmount, onMounted, provide, shallowReactive, type InjectionKey } from 'vue'
+import type { ChartConfiguration } from 'chart.js'
+
+export interface RegisteredChart {
+  fileName: string
+  heightPx: number
+  config(): ChartConfiguration
+}
+
+/** The charts shown for one result, so a report can embed every one of them. */
+export type ChartRegistry = Set<RegisteredChart>
+
+const key: InjectionKey<ChartRegistry> = Symbol('charts of a result')
+
+export function provideChartRegistry(): ChartRegistry {
+  const registry = shallowReactive(new Set<RegisteredChart>())
+  provide(key, registry)
+  return registry
+}
+
+export function registerChart(chart: RegisteredChart): void {
+  const registry = inject(key, undefined)
+  if (!registry) return
+  onMounted(() => registry.add(chart))
+  onBeforeUnmount(() => registry.delete(chart))
+}
+
+export function chartTitle(config: ChartConfiguration, fallback: string): string {
+  const text = config.options?.plugins?.title?.text
+  return typeof text === 'string' && text ? text : Array.isArray(text) ? text.join(' ') : fallback
+}

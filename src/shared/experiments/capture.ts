@@ -1,0 +1,73 @@
+import { commandTextParam } from './command-line'
+import { booleanParam, intParam, numberParam, type ParamValues } from './params'
+import type { ChildEnd, SpawnAccount, StreamReport } from './processes'
+
+export const captureParamSpecs = {
+  command: commandTextParam(
+    'echo "Hello from the child"',
+    'The command to run. Without shell it is split into words at spaces ("…" and \'…\' group words) and started directly; echo, sleep, true and false have built-in stand-ins where the system lacks them.',
+  ),
+  shell: booleanParam({ label: 'Use a shell', help: 'Run the command through /bin/sh -c (cmd.exe on Windows), so pipes, redirections and variables work. Off by default: nothing you type is read by a shell.', default: false }),
+  timeoutSeconds: numberParam({ label: 'Timeout', help: 'Terminate the child (SIGTERM, then SIGKILL) if it runs longer than this.', min: 0.01, max: 600, default: 10, step: 0.5, unit: 's' }),
+  maxOutputKiB: intParam({ label: 'Output kept', help: 'KiB of each stream (stdout, stderr) kept for display; the rest is counted, not kept.', min: 1, max: 1024, default: 64, unit: 'KiB' }),
+  runs: intParam({ label: 'Runs', help: 'How many times to run it; the output and timeline shown are those of the first run.', min: 1, max: 20, default: 1 }),
+} as const
+
+export type CaptureParams = ParamValues<typeof captureParamSpecs>
+
+/** The moments of one child's life as the app saw them, in ms since the spawn was requested. */
+export interface CapturePhases {
+  spawnRequestedMs: 0
+  /** The synchronous spawn call returned: the OS had created the process. */
+  spawnReturnedMs: number
+  /** Node's 'spawn' event. */
+  runningMs?: number
+  /** The 'exit' event. */
+  exitedMs: number
+  /** stdout and stderr closed: the last output had arrived. */
+  streamsClosedMs: number
+  /** When the app asked it to stop (a timeout or cancel). */
+  terminationRequestedMs?: number
+}
+
+/** Evidence that the app kept working while it waited: it was notified of the exit, it did not poll. */
+export interface CaptureWaiting {
+  waitedMs: number
+  heartbeatIntervalMs: number
+  /** Timer ticks that fired while the child ran. */
+  heartbeats: number
+  /** The latest a tick fired behind its schedule. */
+  maxHeartbeatLagMs: number
+  /** CPU the whole app used meanwhile, and that as a share of the wait. */
+  appCpuMs: number
+  appCpuShare: number
+  sentence: string
+}
+
+export interface CaptureRunRow {
+  run: number
+  pid?: number
+  totalMs: number
+  spawnMs: number
+  exitCode: number | null
+  signal: string | null
+}
+
+export interface CaptureData {
+  /** What was typed, and what ran (argv, program first). */
+  command: string
+  argv: string[]
+  shell: boolean
+  programSource: 'system' | 'builtin'
+  /** How the command was read (shell or not, substitutions), in sentences. */
+  notes: string[]
+  pid?: number
+  end: ChildEnd
+  stdout: StreamReport
+  stderr: StreamReport
+  maxOutputBytes: number
+  phases: CapturePhases
+  waiting: CaptureWaiting
+  spawn: SpawnAccount
+  runs: CaptureRunRow[]
+}

@@ -1,0 +1,46 @@
+import type { RunResult } from '../model/result'
+import type { CompareOptions } from '../stats/compare'
+
+/** A chart drawn by the renderer, handed to a report as a PNG (base64, without the data: prefix). */
+export interface ChartImage {
+  title: string
+  pngBase64: string
+}
+
+export interface ExportOptions {
+  /** Charts to embed (the HTML report); exporters that cannot hold images ignore them. */
+  chartImages?: readonly ChartImage[]
+}
+
+export type ExportOutput = Uint8Array | string
+
+/** One file format for one run: a pure function from a result to the file's bytes or text. */
+export interface Exporter {
+  id: 'json' | 'csv' | 'markdown' | 'trace' | 'html'
+  /** What a button or --help calls it. */
+  label: string
+  /** Without the dot; may have two parts ("trace.json"). */
+  fileExtension: string
+  mimeType: string
+  export(result: RunResult, options?: ExportOptions): ExportOutput
+}
+
+export type ComparisonExportOptions = ExportOptions & CompareOptions
+
+/** One file format for a comparison of two or more runs of one experiment (the first is the baseline). */
+export interface ComparisonExporter {
+  id: 'comparison-markdown' | 'comparison-html'
+  label: string
+  fileExtension: string
+  mimeType: string
+  export(results: readonly RunResult[], options?: ComparisonExportOptions): ExportOutput
+}
+
+export const toBytes = (output: ExportOutput): Uint8Array => (typeof output === 'string' ? new TextEncoder().encode(output) : output)
+
+/** "fanout-2026-11-27T10-15-00.csv": safe on every file system. */
+export function exportFileName(result: Pick<RunResult, 'experimentId' | 'startedAt'>, exporter: Pick<Exporter, 'fileExtension'>, suffix = ''): string {
+  const stamp = result.startedAt.replace(/\.\d+Z$/, '').replace(/[^0-9A-Za-z-]/g, '-')
+  const base = `${result.experimentId}-${stamp}${suffix}`.replace(/[^0-9A-Za-z._-]/g, '-')
+  return `${base}.${exporter.fileExtension}`
+}

@@ -1,0 +1,107 @@
+import type { RunResult, Series } from '../model/result'
+import { formatDurationMs } from '../units'
+import { escapeHtml } from './escape'
+import type { ExportOptions, Exporter } from './exporter'
+import { experimentTitle, fixed, timesText, machineFacts, memoryText, relativeToFastest } from './format'
+import { chartFigures, htmlDocument, htmlTable, section } from './html-page'
+
+function timesTable(result: RunResult): string {
+  if (result.series.length === 0) return ''
+  const relative = relativeToFastest(
+    result.series.map((s) => s.summary.mean),
+    result.series.map((s) => s.summary.sd),
+  )
+  return htmlTable(
+    [{ title: 'Variant' }, { title: 'Runs', numeric: true }, { title: 'Median', numeric: true }, { title: 'Mean ± σ', numeric: true }, { title: '95% interval', numeric: true }, { title: 'Min – max', numeric: true }, { title: 'Relative', numeric: true }, { title: 'Outliers', numeric: true }],
+    result.series.map((s, i) => {
+      const r = relative[i]!
+      return [
+        s.label,
+        String(s.summary.n),
+        formatDurationMs(s.summary.median),
+        `${formatDurationMs(s.summary.mean)} ± ${formatDurationMs(s.summary.sd)}`,
+        `${formatDurationMs(s.summary.ci95[0])} – ${formatDurationMs(s.summary.ci95[1])}`,
+        `${formatDurationMs(s.summary.min)} – ${formatDurationMs(s.summary.max)}`,
+        r.fastest ? '1.00' : `${fixed(r.ratio, 2)} ± ${fixed(r.sd, 2)}`,
+        s.summary.outliers.length > 0 ? s.summary.outliers.map((o) => `run ${(s.samples[o]?.trial ?? o) + 1}`).join(', ') : 'none',
+      ]
+    }),
+  )
+}
+
+function speedupTable(result: RunResult): string {
+  if (result.comparisons.length === 0) return ''
+  const table = htmlTable(
+    [{ title: 'Comparison' }, { title: 'Median', numeric: true }, { title: 'Mean ± σ', numeric: true }, { title: '95% interval', numeric: true }, { title: 'Ideal', numeric: true }, { title: 'Efficiency', numeric: true }, { title: 'Pairs', numeric: true }],
+    result.comparisons.map((c) => [
+      c.label,
+      timesText(c.summary.median),
+      `${fixed(c.summary.mean, 2)} ± ${fixed(c.summary.sd, 2)}`,
+      `${fixed(c.summary.ci95[0], 2)} – ${fixed(c.summary.ci95[1], 2)}`,
+      timesText(c.ideal, 0),
+      c.parallelism > 0 ? `${fixed(((c.summary.median ?? Number.NaN) / c.parallelism) * 100, 0)}%` : '—',
+      String(c.ratios.length),
+    ]),
+  )
+  return `<p class="muted">Each baseline run divided by the candidate run of the same round, so a drift in the machine's speed cancels out. Efficiency is the speedup ÷ the parallelism.</p>\n${table}`
+}
+
+function timelinesTable(result: RunResult): string {
+  if (result.timelines.length === 0) return ''
+  return htmlTable(
+    [{ title: 'Timeline' }, { title: 'Spans', numeric: true }, { title: 'Lanes', numeric: true }, { title: 'Outcomes' }, { title: 'Ends at', numeric: true }],
+    result.timelines.map((t) => {
+      const outcomes = new Map<string, number>()
+      for (const s of t.spans) outcomes.set(s.outcome, (outcomes.get(s.outcome) ?? 0) + 1)
+      return [
+        t.title,
+        String(t.spans.length),
+        String(new Set(t.spans.map((s) => s.lane)).size),
+        [...outcomes].map(([outcome, count]) => `${count} ${outcome}`).join(', ') || '—',
+        formatDurationMs(t.spans.reduce((end, s) => Math.max(end, s.endMs), 0)),
+      ]
+    }),
+  )
+}
+
+function samplesDetails(series: Series): string {
+  const rows = [...series.warmupSamples.map((s) => ({ s, warmup: true })), ...series.samples.map((s) => ({ s, warmup: false }))].map(({ s, warmup }) => [
+    String(s.trial + 1),
+    warmup ? 'warm-up' : 'measured',
+    Number.isFinite(s.startedAtMs) ? new Date(s.startedAtMs).toISOString() : '—',
+    `${fixed(s.valueMs, 3)} ms`,
+  ])
+  const table = htmlTable([{ title: 'Run', numeric: true }, { title: 'Kind' }, { title: 'Started' }, { title: 'Time', numeric: true }], rows)
+  return `<details><summary>${escapeHtml(series.label)}: ${rows.length} samples</summary>\n${table}\n</details>`
+}
+
+/**
+ * A self-contained report of one run: no scripts, nothing fetched, every text escaped. Charts
+ * come from the caller as PNGs (the renderer draws them); without them the report has none.
+ */
+export function exportHtml(result: RunResult, options: ExportOptions = {}): string {
+  const title = `${experimentTitle(result)}: ${result.name}`
+  const memory = memoryText(result)
+  const params = Object.entries(result.params).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : String(value)])
+  const body = [
+    `<header>\n<h1>${escapeHtml(title)}</h1>\n<p class="headline">${escapeHtml(result.headline)}</p>\n<p class="muted">Run ${escapeHtml(result.runId)} · started ${escapeHtml(result.startedAt)} · ${escapeHtml(formatDurationMs(result.durationMs))} in all</p>\n</header>`,
+    section('Warnings', result.warnings.length > 0 ? `<ul class="warnings">\n${result.warnings.map((w) => `<li>${escapeHtml(w.message)}</li>`).join('\n')}\n</ul>` : ''),
+    chartFigures(options.chartImages),
+    section('Times', timesTable(result)),
+    section('Speedups', speedupTable(result)),
+    section('Timelines', timelinesTable(result)),
+    section('Parameters', params.length > 0 ? htmlTable([{ title: 'Parameter' }, { title: 'Value' }], params) : '<p>None.</p>'),
+    section('Machine', `${htmlTable([{ title: 'Fact' }, { title: 'Value' }], machineFacts(result))}${memory ? `\n<p>Peak memory: ${escapeHtml(memory)}.</p>` : ''}`),
+    section('Raw samples', result.series.map(samplesDetails).join('\n')),
+    `<footer>Concurrency Lab · experiment ${escapeHtml(result.experimentId)} · result schema ${result.schemaVersion}</footer>`,
+  ]
+  return htmlDocument(title, body.filter(Boolean).join('\n'))
+}
+
+export const htmlExporter: Exporter = {
+  id: 'html',
+  label: 'Report (HTML)',
+  fileExtension: 'html',
+  mimeType: 'text/html',
+  export: exportHtml,
+}

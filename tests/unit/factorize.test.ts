@@ -1,0 +1,149 @@
+import { readdirSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { DivisorChecker } from '../../src/main/lab/experiments/factorize-variants'
+import { livePoolThreads } from '../../src/main/lab/pool/worker-pool'
+import { LabError } from '../../src/shared/errors'
+import type { FactorizeData } from '../../src/shared/experiments/threads'
+import { checkAgainstReference, divisorsOf, factorizeProblem, LESSON_DIVISORS, LESSON_NUMBERS } from '../../src/shared/factorize'
+import { amdahlSpeedup, balancedShares, fitAmdahl, inOrderScheduleBound, karpFlatt, longestTaskBound } from '../../src/shared/stats/scaling'
+import { descendantsOf } from './helpers/processes'
+import { runFailure, runResult, useLabs } from './helpers/run-experiment'
+
+const newLab = useLabs()
+const osThreads = (): number => readdirSync('/proc/self/task').length
+
+/** Divisors by an independent method: pairs (i, n / i) up to √n. */
+function divisorsBySquareRoot(n: number): number[] {
+  const small: number[] = []
+  const large: number[] = []
+  for (let i = 1; i * i <= n; i++) {
+    if (n % i !== 0) continue
+    small.push(i)
+    if (i * i !== n) large.unshift(n / i)
+  }
+  return [...small, ...large]
+}
+
+describe('factorize: the computation', () => {
+  it('finds the reference divisors of the lesson numbers, and agrees with an independent method', () => {
+    for (const n of LESSON_NUMBERS) {
+      expect(divisorsOf(n)).toEqual(LESSON_DIVISORS.get(n))
+      expect(divisorsOf(n)).toEqual(divisorsBySquareRoot(n))
+    }
+    for (const n of [1, 2, 12, 97, 360, 1024, 5040, 65_536, 99_991]) expect(divisorsOf(n)).toEqual(divisorsBySquareRoot(n))
+    expect(checkAgainstReference(LESSON_NUMBERS, LESSON_NUMBERS.map(divisorsOf))).toBe(4)
+    expect(() => checkAgainstReference([589213], [[1, 7, 589213]])).toThrow(/divisors found for 589213 \(1, 7, 589213\) differ from the reference \(1, 589213\)/)
+  })
+
+  it('refuses numbers it cannot factorize exactly, with a sentence', () => {
+    expect(factorizeProblem(-5)).toBe('-5 has no finite list of divisors to find; factorize needs whole numbers from 1 to 9007199254740991.')
+    expect(factorizeProblem(0)).toMatch(/^0 has no finite list of divisors/)
+    expect(factorizeProblem(2.5)).toBe('2.5 is not a whole number; factorize needs whole numbers from 1 to 9007199254740991.')
+    expect(factorizeProblem(2 ** 53 + 2)).toBe('9007199254740994 is too large to be counted exactly in JavaScript (the largest exact whole number is 9007199254740991); choose a smaller number.')
+    expect(factorizeProblem(Number.NaN)).toMatch(/^NaN is not a number/)
+    expect(factorizeProblem(Number.MAX_SAFE_INTEGER)).toBeUndefined()
+    expect(() => divisorsOf(-1)).toThrow(LabError)
+  })
+
+  it('fails loudly when a strategy finds other divisors than serial', () => {
+    const checker = new DivisorChecker([589213, 789123], [[1, 589213], [1, 3, 17, 51, 15473, 46419, 263041, 789123]])
+    checker.check('Serial', [[1, 589213], [1, 3, 17, 51, 15473, 46419, 263041, 789123]])
+    expect(checker.comparedRuns).toBe(1)
+    expect(() => checker.check('2 worker threads', [[1, 589213], [1, 3]])).toThrow(
+      '2 worker threads found the divisors of 789123 to be 1, 3, but serial found 1, 3, 17, 51, 15473, 46419, 263041, 789123: every strategy must find the same divisors, so this run is void.',
+    )
+  })
+})
+
+describe('scaling arithmetic', () => {
+  it('recovers the serial fraction of Amdahl data, and Karp–Flatt gives it at every worker count', () => {
+    const points = [1, 2, 4, 8].map((workers) => ({ workers, speedup: amdahlSpeedup(0.1, workers) }))
+    const fit = fitAmdahl(points)!
+    expect(fit.serialFraction).toBeCloseTo(0.1, 10)
+    expect(fit.maxSpeedup).toBeCloseTo(10, 8)
+    expect(fit.slope).toBeCloseTo(0.9, 10)
+    expect(fit.rSquared).toBeCloseTo(1, 10)
+    for (const { workers, speedup } of points.slice(1)) expect(karpFlatt(speedup, workers)).toBeCloseTo(0.1, 10)
+    expect(karpFlatt(1, 1)).toBeUndefined()
+    expect(fitAmdahl([{ workers: 2, speedup: 1.8 }])).toBeUndefined()
+  })
+
+  it('bounds the speedup by the longest task: the lesson list caps two workers at 1.75×', () => {
+    expect(longestTaskBound(LESSON_NUMBERS, 2)).toBeCloseTo(1.7465, 3)
+    expect(longestTaskBound(LESSON_NUMBERS, 8)).toBeCloseTo(1.7465, 3)
+    expect(longestTaskBound([1, 1, 1, 1], 2)).toBe(2)
+    expect(inOrderScheduleBound(LESSON_NUMBERS, 2)).toBeCloseTo(1.7465, 3)
+    expect(inOrderScheduleBound([3, 3, 2, 2, 2], 2)).toBeCloseTo(12 / 7, 10)
+    expect(balancedShares([5, 1, 1, 1, 1, 1], 2)).toEqual([[0], [1, 2, 3, 4, 5]])
+  })
+})
+
+describe('factorize experiment', () => {
+  it('runs every Node strategy on the same list and finds identical divisors, with speedups, bounds and timings', async () => {
+    const result = await runResult<FactorizeData>(newLab(), 'factorize', { runtime: 'node', scale: 1, workers: [1, 2], runs: 2, warmup: 0 })
+    const ids = result.series.map((s) => s.id)
+    expect(ids).toEqual(['serial', 'concurrent-1', 'concurrent-2', 'threads-1', 'threads-2', 'processes-1', 'processes-2'])
+    expect(result.series.every((s) => s.samples.length === 2)).toBe(true)
+    const data = result.data
+    expect(data.tasks).toBe(4)
+    expect(data.results.identical).toBe(true)
+    expect(data.results.comparedRuns).toBe(14)
+    expect(data.results.referenceChecked).toBe(4)
+    expect(data.results.divisors.map((d) => d.divisors)).toEqual(LESSON_NUMBERS.map((n) => LESSON_DIVISORS.get(n)))
+    expect(data.split.largestTaskShare).toBeCloseTo(2139079 / (2139079 + 218502 + 589213 + 789123), 10)
+    expect(data.split.bounds.find((b) => b.workers === 2)!.longestTaskBound).toBeCloseTo(1.7465, 3)
+    expect(result.comparisons.map((c) => [c.candidateId, c.parallelism, c.ideal, c.ratios.length])).toContainEqual(['threads-2', 2, 2, 2])
+    const threads = data.scaling.find((c) => c.runtime === 'node' && c.strategy === 'threads')!
+    expect(threads.points.map((p) => p.workers)).toEqual([1, 2])
+    expect(threads.points[1]!.efficiency).toBeCloseTo(threads.points[1]!.speedup / 2, 10)
+    expect(data.startup.pool!.workers).toBe(2)
+    expect(data.startup.processMedianMs!.map((s) => s.workers)).toEqual([1, 2])
+    expect(data.eventLoopDelay.resolutionMs).toBeGreaterThan(0)
+    expect(data.python.ran).toBe(false)
+    expect(data.findings.some((f) => /Async tasks taking turns on one thread/.test(f))).toBe(true)
+    expect(data.findings.some((f) => /All 14 runs found the same divisors/.test(f))).toBe(true)
+    // the two threads of threads-2 worked at the same time; the one async thread did all the concurrent work
+    const twoThreads = result.timelines.find((t) => t.id === 'threads-2')!.spans
+    expect(new Set(twoThreads.map((s) => s.lane)).size).toBe(2)
+    expect(new Set(result.timelines.find((t) => t.id === 'concurrent-2')!.spans.map((s) => s.lane)).size).toBe(2)
+    expect(result.timelines.find((t) => t.id === 'processes-2')!.spans).toHaveLength(2)
+    expect(result.headline).toMatch(/^Factorize 4 numbers, serial .*Node 2 threads .*×/)
+  })
+
+  it('refuses invalid numbers and too much work with a sentence', async () => {
+    const lab = newLab()
+    expect(() => lab.runs.start('factorize', { numbers: [2139079, -5] })).toThrow('numbers.1: each of numbers must be a whole number from 1 to 9007199254740991; got -5.')
+    expect(() => lab.runs.start('factorize', { numbers: [2.5] })).toThrow(/each of numbers must be a whole number/)
+    expect(() => lab.runs.start('factorize', { numbers: [2 ** 53 + 2] })).toThrow(/each of numbers must be a whole number from 1 to 9007199254740991; got 9007199254740994/)
+    expect(() => lab.runs.start('factorize', { strategies: ['serial', 'gil'] })).toThrow(/each of strategies must be one of serial, concurrent, threads, processes/)
+    const failure = await runFailure(lab, 'factorize', { numbers: [9_007_199_254_740_881], runtime: 'node' })
+    expect(failure.error.code).toBe('invalid-params')
+    expect(failure.error.message).toBe('These numbers need 9.0e+15 trial divisions; a run may ask for at most 1e+10 (about 20 s of serial work). Choose smaller numbers or a smaller scale.')
+  })
+
+  it('cancel mid-run stops every worker thread and child process at once', async () => {
+    const threadsBefore = osThreads()
+    const lab = newLab()
+    let runId = ''
+    const sawChildren = new Promise<void>((resolve) => {
+      lab.events.subscribe((name, payload) => {
+        const progress = payload as { runId?: string; message?: string }
+        if (name === 'runProgress' && progress.runId === runId && /child process/.test(progress.message ?? '')) resolve()
+      })
+    })
+    const failed = new Promise<{ cancelled: boolean }>((resolve) => lab.events.subscribe((name, payload) => name === 'runFailed' && resolve(payload as { cancelled: boolean })))
+    runId = lab.runs.start('factorize', { runtime: 'node', scale: 300, workers: [2], strategies: ['threads', 'processes'], runs: 1, warmup: 0 }).runId
+    await sawChildren
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(descendantsOf().length).toBeGreaterThan(0)
+    expect(livePoolThreads()).toBeGreaterThan(0)
+    const cancelledAt = performance.now()
+    lab.runs.cancel(runId)
+    const failure = await failed
+    expect(performance.now() - cancelledAt).toBeLessThan(3000)
+    expect(failure.cancelled).toBe(true)
+    expect(descendantsOf()).toEqual([])
+    expect(livePoolThreads()).toBe(0)
+    expect(osThreads()).toBeLessThanOrEqual(threadsBefore)
+  })
+})

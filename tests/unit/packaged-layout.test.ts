@@ -1,0 +1,217 @@
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { isBuiltin } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join, posix, relative, resolve } from 'node:path'
+import asar from '@electron/asar'
+import { Arch, build, Platform } from 'electron-builder'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createLab, type Lab } from '../../src/main/lab/lab'
+import { labPathsFor } from '../../src/main/lab/paths-default'
+import { runResult } from './helpers/run-experiment'
+
+/**
+ * Packs the app with the real electron-builder.yml (`--dir`, the unpacked app) and checks the
+ * layout a user's machine gets: what is inside app.asar, what is a real file beside it, and that
+ * the engine, given the packaged paths, runs its worker threads, child scripts and Python scripts
+ * from there.
+ *
+ * The Electron binary cannot be downloaded here, so electronDist points at a minimal fake Linux
+ * distribution made below: electron-builder only copies that folder, renames `electron` to the
+ * executable name and writes resources/app.asar beside it. Fuses are off for this build only:
+ * flipping them rewrites a sentinel inside the real Electron binary, which the fake one does not
+ * have. Nothing here needs the network.
+ */
+
+const root = resolve('.')
+const builtOut = resolve(process.env.CONCURRENCY_LAB_OUT ?? 'out')
+const work = mkdtempSync(join(tmpdir(), 'concurrency-lab-pack-'))
+const stage = join(work, 'project')
+const fakeElectron = join(work, 'electron-dist')
+const distDir = join(work, 'dist')
+const appOutDir = join(distDir, 'linux-unpacked')
+const resourcesPath = join(appOutDir, 'resources')
+const archive = join(resourcesPath, 'app.asar')
+const unpackedRoot = `${archive}.unpacked`
+
+/** A project folder like the checkout, with this test's build as out/ (CONCURRENCY_LAB_OUT builds apart). */
+function stageProject(): void {
+  mkdirSync(stage, { recursive: true })
+  for (const file of ['package.json', 'package-lock.json', 'electron-builder.yml']) cpSync(join(root, file), join(stage, file))
+  for (const folder of ['build', 'resources']) cpSync(join(root, folder), join(stage, folder), { recursive: true })
+  cpSync(builtOut, join(stage, 'out'), { recursive: true })
+  // production dependencies (and Electron's version) are read from here
+  symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'), 'junction')
+}
+
+/** What electron-builder needs of a Linux Electron distribution to lay out the app around it. */
+function fakeElectronDist(): void {
+  mkdirSync(join(fakeElectron, 'resources'), { recursive: true })
+  mkdirSync(join(fakeElectron, 'locales'), { recursive: true })
+  writeFileSync(join(fakeElectron, 'electron'), '#!/bin/sh\necho "a stand-in for Electron, for packaging tests"\n')
+  chmodSync(join(fakeElectron, 'electron'), 0o755)
+  writeFileSync(join(fakeElectron, 'locales', 'en-US.pak'), '')
+  writeFileSync(join(fakeElectron, 'LICENSE'), 'stand-in')
+}
+
+const filesIn = (dir: string, extension: string): string[] => (existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith(extension)).sort() : [])
+const entryOf = (path: string): ReturnType<typeof asar.statFile> | undefined => {
+  try {
+    return asar.statFile(archive, path)
+  } catch {
+    return undefined
+  }
+}
+const isUnpacked = (path: string): boolean => (entryOf(path) as { unpacked?: boolean } | undefined)?.unpacked === true
+
+/** The module specifiers a built file imports (static imports, re-exports, dynamic imports of literals). */
+function importsOf(source: string): string[] {
+  const pattern = /(?:^|[;\s])(?:import|export)\s*(?:[\w*{},\s$]+?\s*from\s*)?["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/gm
+  return [...source.matchAll(pattern)].map((match) => match[1] ?? match[2]!)
+}
+
+let packMs = 0
+
+beforeAll(async () => {
+  stageProject()
+  fakeElectronDist()
+  const started = performance.now()
+  await build({
+    projectDir: stage,
+    targets: Platform.LINUX.createTarget('dir', Arch.x64),
+    publish: 'never',
+    config: { electronDist: fakeElectron, electronFuses: null, directories: { output: distDir } },
+  })
+  packMs = performance.now() - started
+}, 120_000)
+
+afterAll(() => {
+  asar.uncacheAll()
+  rmSync(work, { recursive: true, force: true })
+})
+
+describe('the packaged app (electron-builder --dir)', () => {
+  it('is laid out around the Electron binary, renamed', () => {
+    expect(existsSync(join(appOutDir, 'concurrency-lab'))).toBe(true)
+    expect(existsSync(archive)).toBe(true)
+    console.log(`electron-builder --dir took ${(packMs / 1000).toFixed(1)} s`)
+  })
+
+  it('holds the main process, the preload, the renderer and package.json in app.asar', () => {
+    const pkg = JSON.parse(asar.extractFile(archive, 'package.json').toString('utf8')) as Record<string, unknown>
+    // productName names the app and its user-data folder
+    expect(pkg).toMatchObject({ main: 'out/main/index.js', type: 'module', productName: 'Concurrency Lab' })
+    for (const path of ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html']) expect(entryOf(path), path).toBeDefined()
+    // every script and stylesheet the page loads
+    const html = asar.extractFile(archive, 'out/renderer/index.html').toString('utf8')
+    const assets = [...html.matchAll(/(?:src|href)="\.\/([^"]+)"/g)].map((match) => match[1]!)
+    expect(assets.length).toBeGreaterThanOrEqual(2)
+    for (const asset of assets) expect(entryOf(posix.join('out/renderer', asset)), asset).toBeDefined()
+  })
+
+  it('carries the production dependencies the main process imports, and nothing of the sources', () => {
+    const listing = asar.listPackage(archive, { isPack: false }).map((path) => path.replace(/\\/g, '/').replace(/^\//, ''))
+    const main = asar.extractFile(archive, 'out/main/index.js').toString('utf8')
+    const chunks = listing.filter((path) => /^out\/main\/chunks\/[^/]+\.js$/.test(path)).map((path) => asar.extractFile(archive, path).toString('utf8'))
+    const bare = new Set([main, ...chunks].flatMap(importsOf).filter((spec) => !spec.startsWith('.') && !isBuiltin(spec) && spec !== 'electron'))
+    expect([...bare].sort()).toEqual(expect.arrayContaining(['execa', 'zod']))
+    for (const spec of bare) {
+      const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!
+      expect(entryOf(`node_modules/${name}/package.json`), `dependency ${name}`).toBeDefined()
+    }
+    for (const devOnly of ['electron', 'vue', 'chart.js', 'vitest', 'electron-builder']) expect(entryOf(`node_modules/${devOnly}/package.json`), devOnly).toBeUndefined()
+    expect(listing.filter((path) => /^(src|tests|docs|scripts|build|bench)\//.test(path))).toEqual([])
+    // nor the dependencies' sources, source maps and tests
+    expect(listing.filter((path) => /\.(ts|map)$/.test(path) || /\/(tests?|__tests__)\//.test(path))).toEqual([])
+  })
+
+  it('unpacks every worker and every Python script as a real file, byte for byte', () => {
+    const workers = filesIn(join(builtOut, 'main', 'workers'), '.js')
+    const scripts = filesIn(join(root, 'resources', 'python'), '.py')
+    expect(workers.length).toBeGreaterThan(0)
+    expect(scripts.length).toBeGreaterThan(0)
+    const expected: [inArchive: string, built: string][] = [
+      ...workers.map((name): [string, string] => [`out/main/workers/${name}`, join(builtOut, 'main', 'workers', name)]),
+      ...scripts.map((name): [string, string] => [`resources/python/${name}`, join(root, 'resources', 'python', name)]),
+    ]
+    for (const [path, source] of expected) {
+      expect(isUnpacked(path), `${path} is marked unpacked in app.asar`).toBe(true)
+      expect(readFileSync(join(unpackedRoot, path)).equals(readFileSync(source)), `${path} is a real file with the built content`).toBe(true)
+    }
+  })
+
+  it('lets the unpacked workers load: ES modules whose imports are all unpacked files or Node built-ins', () => {
+    // Node decides that a .js file is an ES module from the nearest package.json above it
+    expect(JSON.parse(readFileSync(join(unpackedRoot, 'package.json'), 'utf8'))).toMatchObject({ type: 'module' })
+    const seen = new Set<string>()
+    const visit = (file: string): void => {
+      if (seen.has(file)) return
+      seen.add(file)
+      for (const spec of importsOf(readFileSync(file, 'utf8'))) {
+        if (spec.startsWith('.')) {
+          const target = resolve(dirname(file), spec)
+          const inArchive = relative(unpackedRoot, target).replace(/\\/g, '/')
+          expect(existsSync(target) && isUnpacked(inArchive), `${relative(unpackedRoot, file)} imports ${spec}, which must be unpacked too`).toBe(true)
+          visit(target)
+        } else {
+          expect(isBuiltin(spec), `${relative(unpackedRoot, file)} imports "${spec}", which cannot be found from app.asar.unpacked`).toBe(true)
+        }
+      }
+    }
+    for (const name of filesIn(join(unpackedRoot, 'out', 'main', 'workers'), '.js')) visit(join(unpackedRoot, 'out', 'main', 'workers', name))
+    expect(seen.size).toBeGreaterThan(0)
+  })
+})
+
+describe('the fuses of the shipped app (electron-builder.yml)', () => {
+  /** The `electronFuses:` block, as name → value (flipped for real builds only: see the top of this file). */
+  function fuses(): Record<string, boolean> {
+    const lines = readFileSync(join(root, 'electron-builder.yml'), 'utf8').split('\n')
+    const start = lines.indexOf('electronFuses:')
+    const block: Record<string, boolean> = {}
+    for (const line of lines.slice(start + 1)) {
+      if (/^\S/.test(line)) break
+      const setting = /^ {2}(\w+): (true|false)\s*$/.exec(line)
+      if (setting) block[setting[1]!] = setting[2] === 'true'
+    }
+    return block
+  }
+
+  it('closes what a shipped app does not need, and keeps what the lab needs (documented there)', () => {
+    expect(fuses()).toEqual({
+      runAsNode: true, // portable child programs run as Electron-as-Node
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: true, // the renderer's ES module loads from file://
+    })
+  })
+})
+
+describe('the engine on the packaged layout', () => {
+  const paths = labPathsFor({ entryDir: join(archive, 'out', 'main'), packagedResourcesPath: resourcesPath })
+  let lab: Lab
+  beforeAll(() => {
+    lab = createLab({ host: 'cli', dataDir: join(work, 'data'), paths })
+  })
+  afterAll(() => lab.shutdown())
+
+  it('resolves its paths to the unpacked folders', () => {
+    expect(paths).toEqual({ workersDir: join(unpackedRoot, 'out', 'main', 'workers'), resourcesDir: join(unpackedRoot, 'resources') })
+  })
+
+  it('runs worker threads, child scripts and the Python originals from there', async () => {
+    const machine = await lab.handlers.getMachineInfo(undefined)
+    const factorize = await runResult(lab, 'factorize', { runtime: 'both', scale: 1, strategies: ['serial', 'threads', 'processes'], workers: [1], runs: 1, warmup: 0 })
+    // worker threads (compute.js) and child processes (factorize-child.js, run by this Node)
+    expect(factorize.series.map((series) => series.id)).toEqual(expect.arrayContaining(['serial', 'threads-1', 'processes-1']))
+    const race = await runResult(lab, 'race', { workers: 2, increments: 1000, trials: 1, modes: ['atomic', 'mutex'], runtime: machine.python.found ? 'both' : 'node' })
+    expect(race.series.map((series) => series.id)).toEqual(expect.arrayContaining(['node-atomic', 'node-mutex']))
+    // resources/python/threads.py and race.py, where python3 exists
+    if (machine.python.found) {
+      expect(factorize.series.some((series) => series.id.startsWith('python-'))).toBe(true)
+      expect(race.series.some((series) => series.id.startsWith('python-'))).toBe(true)
+    }
+  }, 90_000)
+})

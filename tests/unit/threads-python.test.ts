@@ -1,0 +1,81 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createLab, type Lab } from '../../src/main/lab/lab'
+import { probePython } from '../../src/main/lab/machine'
+import { runPythonScript } from '../../src/main/lab/python/run-script'
+import type { BlockingIoData, FactorizeData } from '../../src/shared/experiments/threads'
+import { LESSON_DIVISORS } from '../../src/shared/factorize'
+import { testPaths } from './helpers/lab'
+import { runFailure, runResult } from './helpers/run-experiment'
+
+const python = await probePython()
+const labs: Lab[] = []
+function labWith(pythonCommand?: string): Lab {
+  const lab = createLab({ host: 'cli', dataDir: mkdtempSync(join(tmpdir(), 'concurrency-lab-test-')), paths: testPaths, pythonCommand })
+  labs.push(lab)
+  return lab
+}
+afterEach(async () => {
+  await Promise.all(labs.splice(0).map((lab) => lab.shutdown()))
+})
+
+describe.skipIf(!python.found)('the Python originals, with python3 present', () => {
+  it('the script reports which Python it is, free-threaded or not', async () => {
+    const { value } = await runPythonScript<{ python: { version: string; gilEnabled: boolean; freeThreadedBuild: boolean } }>({ python, resourcesDir: testPaths.resourcesDir, script: 'threads.py', args: ['info'] })
+    expect(value.python.version).toBe(python.version)
+    expect(typeof value.python.gilEnabled).toBe('boolean')
+    expect(typeof value.python.freeThreadedBuild).toBe('boolean')
+  })
+
+  it('blocking calls overlap on Python threads and asyncio', async () => {
+    const result = await runResult<BlockingIoData>(labWith(), 'blocking-io', { runtime: 'python', calls: 3, ms: 100, runs: 1, warmup: 0 })
+    expect(result.series.map((s) => s.id)).toEqual(['python-serial', 'python-threads-3', 'python-asyncio'])
+    const median = (id: string): number => result.series.find((s) => s.id === id)!.summary.median
+    expect(median('python-serial')).toBeGreaterThanOrEqual(300)
+    expect(median('python-threads-3')).toBeLessThan(0.6 * median('python-serial'))
+    expect(median('python-asyncio')).toBeLessThan(0.6 * median('python-serial'))
+    expect(result.data.python).toMatchObject({ ran: true, version: python.version })
+    expect(result.data.python.interpreterStartupMs).toBeGreaterThan(0)
+    expect(result.data.runtimes).toEqual(['python'])
+  })
+
+  it('factorize runs serially, on threads and on processes in Python, with the same divisors as Node', async () => {
+    const numbers = [2139079, 218502]
+    const result = await runResult<FactorizeData>(labWith(), 'factorize', { runtime: 'both', numbers, scale: 1, workers: [1, 2], strategies: ['threads', 'processes'], runs: 1, warmup: 0 })
+    const ids = result.series.map((s) => s.id)
+    expect(ids).toEqual(expect.arrayContaining(['serial', 'threads-2', 'processes-2', 'python-serial', 'python-threads-1', 'python-threads-2', 'python-processes-1', 'python-processes-2']))
+    expect(result.data.python).toMatchObject({ ran: true, version: python.version, scale: 1, tasks: 2 })
+    expect(result.data.results.divisors.map((d) => d.divisors)).toEqual(numbers.map((n) => LESSON_DIVISORS.get(n)))
+    expect(result.data.scaling.map((c) => `${c.runtime}/${c.strategy}`)).toEqual(expect.arrayContaining(['python/threads', 'python/processes']))
+    expect(result.timelines.some((t) => t.id === 'python-processes-2' && t.spans.length === 2)).toBe(true)
+    expect(result.data.findings.some((f) => f.startsWith(`CPython ${python.version}`))).toBe(true)
+  })
+})
+
+describe('the Python originals, without python3', () => {
+  it('"both" runs Node only and says why; "python" is refused with a sentence', async () => {
+    const missing = '/nonexistent/python3'
+    const both = await runResult<BlockingIoData>(labWith(missing), 'blocking-io', { calls: 2, ms: 20, runs: 1, warmup: 0 })
+    expect(both.data.runtimes).toEqual(['node'])
+    expect(both.data.python.ran).toBe(false)
+    expect(both.series.every((s) => !s.id.startsWith('python'))).toBe(true)
+    expect(both.warnings.find((w) => w.code === 'python-missing')?.message).toMatch(/^Python 3 was not found .*so only Node ran\. Install Python 3/)
+    const only = await runFailure(labWith(missing), 'factorize', { runtime: 'python', scale: 1 })
+    expect(only.error.code).toBe('not-available')
+    expect(only.error.message).toMatch(/^Python 3 is not available .*run with --runtime node\.$/)
+  })
+
+  it('treats python3 missing from PATH the same way', async () => {
+    const savedPath = process.env.PATH
+    process.env.PATH = '/nonexistent'
+    try {
+      const failure = await runFailure(labWith(), 'blocking-io', { runtime: 'python', calls: 1, ms: 1 })
+      expect(failure.error.code).toBe('not-available')
+      expect(failure.error.message).toMatch(/"python3" was not found/)
+    } finally {
+      process.env.PATH = savedPath
+    }
+  })
+})
