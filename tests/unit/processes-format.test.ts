@@ -18,6 +18,7 @@ import {
   shortHash,
   streamSize,
   timeoutExplanation,
+  timeoutSegments,
   visiblePipelineRows,
 } from '../../src/renderer/src/experiments/processes-format'
 
@@ -91,22 +92,29 @@ describe('pipeline rows', () => {
 })
 
 describe('timeoutExplanation', () => {
-  const run = (signal: string, forcedKill: boolean): TimeoutRunRow => ({
-    run: 1, elapsedMs: 105, overshootMs: 5, sigtermAtMs: 104, signal, exitCode: null, pythonStatus: signal === 'SIGKILL' ? -9 : -15, forcedKill, reap: 'reaped', groupGone: true, sentence: '',
+  const run = (signal: string | null, forcedKill: boolean, sigtermAtMs: number | undefined, elapsedMs: number): TimeoutRunRow => ({
+    run: 1, elapsedMs, overshootMs: elapsedMs - 100, sigtermAtMs, sigkillAtMs: forcedKill && sigtermAtMs ? sigtermAtMs + 500 : undefined, signal, exitCode: signal ? null : 0,
+    pythonStatus: signal === 'SIGKILL' ? -9 : signal === 'SIGTERM' ? -15 : 0, forcedKill, reap: 'reaped', groupGone: true, sentence: '',
   })
 
-  it('explains a SIGTERM with its Python status', () => {
-    const text = timeoutExplanation({ signal: 'SIGTERM', pythonStatus: -15, ignoresSigterm: false, timeoutMs: 100, graceMs: 500, medianOvershootMs: 5.4, runs: [run('SIGTERM', false)] })
-    expect(text).toContain('100 ms timeout')
-    expect(text).toContain('5.4 ms after the timeout')
+  it('explains a SIGTERM: when the timer fired, how soon the child was gone, and its Python status', () => {
+    const runs = [run('SIGTERM', false, 104, 105.5), run('SIGTERM', false, 103, 104.5), run('SIGTERM', false, 110, 112)]
+    const text = timeoutExplanation({ signal: 'SIGTERM', pythonStatus: -15, ignoresSigterm: false, timeoutMs: 100, graceMs: 500, medianElapsedMs: 105.5, runs })
+    expect(text).toContain("The app's 100 ms timer fired and it sent SIGTERM at 104 ms (median")
+    expect(text).toContain('the child was gone 1.5 ms later')
     expect(text).toContain('here -15')
   })
 
   it('explains the escalation to SIGKILL after the grace period', () => {
-    const text = timeoutExplanation({ signal: 'SIGKILL', pythonStatus: -9, ignoresSigterm: true, timeoutMs: 100, graceMs: 500, medianOvershootMs: 507, runs: [run('SIGKILL', true)] })
-    expect(text).toContain('ignored SIGTERM')
-    expect(text).toContain('500 ms grace period')
+    const text = timeoutExplanation({ signal: 'SIGKILL', pythonStatus: -9, ignoresSigterm: true, timeoutMs: 100, graceMs: 500, medianElapsedMs: 607, runs: [run('SIGKILL', true, 105, 607)] })
+    expect(text).toContain('The child ignored it, so after the 500 ms grace period the app sent SIGKILL')
+    expect(text).toContain('gone at 607 ms')
     expect(text).toContain('here -9')
+  })
+
+  it('says so when the child ended before its timeout', () => {
+    const text = timeoutExplanation({ signal: null, pythonStatus: 0, ignoresSigterm: false, timeoutMs: 1000, graceMs: 500, medianElapsedMs: 100, runs: [run(null, false, undefined, 100)] })
+    expect(text).toContain('exited on its own with code 0 before its 1.00 s timeout')
   })
 })
 
@@ -163,5 +171,23 @@ describe('fanoutSweepSentence', () => {
   it('says nothing without a sweep, and speaks of spawning when children do not wait', () => {
     expect(fanoutSweepSentence([limitRow(1, 1, 'serial')], 10, 0.1)).toBe('')
     expect(fanoutSweepSentence([limitRow(1, 1, 'serial'), limitRow(4, 1.3, 'parallel')], 4, 0)).toContain('nothing to wait for')
+  })
+})
+
+describe('timeoutSegments', () => {
+  it('splits a child that was escalated into running, after SIGTERM and after SIGKILL, on a common scale', () => {
+    const segments = timeoutSegments({ elapsedMs: 607, sigtermAtMs: 105, sigkillAtMs: 605 }, 1000)
+    expect(segments.map((s) => [s.id, s.fromMs, s.toMs])).toEqual([
+      ['running', 0, 105],
+      ['after-sigterm', 105, 605],
+      ['after-sigkill', 605, 607],
+    ])
+    expect(segments[1]!.leftPercent).toBeCloseTo(10.5, 9)
+    expect(segments[1]!.widthPercent).toBeCloseTo(50, 9)
+  })
+
+  it('has no SIGKILL part when SIGTERM was enough, and only running when nothing was sent', () => {
+    expect(timeoutSegments({ elapsedMs: 105, sigtermAtMs: 104 }, 200).map((s) => s.id)).toEqual(['running', 'after-sigterm'])
+    expect(timeoutSegments({ elapsedMs: 50 }, 200).map((s) => s.id)).toEqual(['running'])
   })
 })

@@ -62,3 +62,12 @@ describe('measurement warnings', () => {
     expect(measurementWarnings([series('Parallel', [170])])[0]!.message).toBe('Parallel had one measured run, so there is no 95% interval. Use at least 5 runs for numbers you can compare.')
   })
 })
+
+describe('outliers that barely differ', () => {
+  it('are not worth a warning when they lie within 5% of the median', () => {
+    const values = [1059, 1060, 1060.01, 1060.02, 1060]
+    const series: Series = { id: 's', label: 'Serial', samples: values.map((valueMs, trial) => ({ trial, startedAtMs: trial, valueMs })), warmupSamples: [], summary: summarize(values) }
+    expect(series.summary.outliers.length).toBeGreaterThan(0)
+    expect(measurementWarnings([series]).filter((w) => w.code === 'outliers')).toEqual([])
+  })
+})

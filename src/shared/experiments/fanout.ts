@@ -45,6 +45,6 @@ export interface FanoutLimitRow {
   medianMs: number
   /** Median of the paired speedups against serial. */
   speedup: number
-  /** What perfect scaling gives for sleeps: the limit itself. */
+  /** The best equal sleeps allow: N ÷ ceil(N ÷ limit), since they finish in whole rounds of `limit`. */
   ideal: number
 }

@@ -7,6 +7,11 @@ import { modifiedZScores, OUTLIER_Z_THRESHOLD } from './summary'
 export const HIGH_SPREAD_CV = 0.2
 /** A first run this many times the median of the others is "much slower", even when few runs make the z-score blunt. */
 export const SLOW_FIRST_RUN_RATIO = 1.5
+/**
+ * An outlier by the z-score that lies this close to the median is not worth a warning: when most runs
+ * are nearly identical the MAD is tiny, and a run 1% off scores as an outlier.
+ */
+export const MIN_OUTLIER_DEVIATION = 0.05
 /** Fewer measured runs than this give no usable 95% interval. */
 export const MIN_RUNS_FOR_INTERVAL = 3
 
@@ -31,9 +36,9 @@ function slowFirstRun(series: Series): RunWarning | undefined {
 
 function outliers(series: Series, skipFirst: boolean): RunWarning | undefined {
   const values = series.samples.map((s) => s.valueMs)
-  const indices = series.summary.outliers.filter((i) => !(skipFirst && i === 0) && values[i] !== undefined)
-  if (indices.length === 0) return undefined
   const middle = median(values)
+  const indices = series.summary.outliers.filter((i) => !(skipFirst && i === 0) && values[i] !== undefined && Math.abs(values[i]! - middle) > middle * MIN_OUTLIER_DEVIATION)
+  if (indices.length === 0) return undefined
   const runs = indices.map((i) => (series.samples[i]?.trial ?? i) + 1)
   const ratios = indices.map((i) => times(values[i]! / middle))
   const slow = indices.some((i) => values[i]! > middle)

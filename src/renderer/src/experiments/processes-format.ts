@@ -4,7 +4,7 @@ import type { CommandSweepRow } from '../../../shared/experiments/command'
 import type { FanoutLimitRow } from '../../../shared/experiments/fanout'
 import type { PipelineCounts, PipelineRow, PipelineStatus } from '../../../shared/experiments/pipeline'
 import type { ChildEnd } from '../../../shared/experiments/processes'
-import type { ReapState, TimeoutData } from '../../../shared/experiments/timeout'
+import type { ReapState, TimeoutData, TimeoutRunRow } from '../../../shared/experiments/timeout'
 import { formatBytes, formatDurationMs, formatPercent, formatRatio } from '../../../shared/units'
 
 export const optionalMs = (ms: number | undefined): string => (ms === undefined ? '—' : formatDurationMs(ms))
@@ -122,17 +122,26 @@ export const REAP_LABEL: Record<ReapState, string> = {
 export const groupGoneText = (gone: boolean | null): string => (gone === null ? 'n/a' : gone ? 'gone' : 'left behind')
 
 /** Why the timed-out children ended the way they did, from what was measured. */
-export function timeoutExplanation(data: Pick<TimeoutData, 'signal' | 'pythonStatus' | 'ignoresSigterm' | 'timeoutMs' | 'graceMs' | 'medianOvershootMs' | 'runs'>): string {
+export function timeoutExplanation(data: Pick<TimeoutData, 'signal' | 'pythonStatus' | 'ignoresSigterm' | 'timeoutMs' | 'graceMs' | 'medianElapsedMs' | 'runs'>): string {
   const forced = data.runs.filter((r) => r.forcedKill).length
-  const late = `The app sent it SIGTERM once the ${formatDurationMs(data.timeoutMs)} timeout had passed; the child was gone ${formatDurationMs(data.medianOvershootMs)} after the timeout (median)`
+  const sigtermAt = medianOf(data.runs.flatMap((r) => (r.sigtermAtMs === undefined ? [] : [r.sigtermAtMs])))
+  const python = `A child killed by signal N has no exit code; Python reports it as -N, here ${pythonStatusText(data.pythonStatus)}.`
+  if (sigtermAt === undefined) return `The child exited on its own with code ${data.runs[0]?.exitCode ?? '—'} before its ${formatDurationMs(data.timeoutMs)} timeout, so the app did not have to stop it.`
+  const sent = `The app's ${formatDurationMs(data.timeoutMs)} timer fired and it sent SIGTERM at ${formatDurationMs(sigtermAt)} (median; a timer never fires early, only late)`
   if (data.signal === 'SIGKILL' && forced > 0) {
-    return `${late}, because it ignored SIGTERM: after the ${formatDurationMs(data.graceMs)} grace period the app sent SIGKILL, which no program can catch or ignore. A child killed by signal N has no exit code; Python reports it as -N, here ${pythonStatusText(data.pythonStatus)}.`
+    return `${sent}. The child ignored it, so after the ${formatDurationMs(data.graceMs)} grace period the app sent SIGKILL, which no program can catch or ignore, and the child was gone at ${formatDurationMs(data.medianElapsedMs)}. ${python}`
   }
   if (data.signal === 'SIGTERM') {
-    return `${late}. The child does not handle SIGTERM, so the operating system's default action ended it at once${data.ignoresSigterm ? ' (it had not yet set up ignoring it)' : ''}. A child killed by signal N has no exit code; Python reports it as -N, here ${pythonStatusText(data.pythonStatus)}.`
+    return `${sent}, and the child was gone ${formatDurationMs(data.medianElapsedMs - sigtermAt)} later: it does not handle SIGTERM, so the operating system's default action ended it at once${data.ignoresSigterm ? ' (it had not yet set up ignoring it)' : ''}. ${python}`
   }
-  if (data.signal) return `${late}; it ended by ${data.signal} (Python status ${pythonStatusText(data.pythonStatus)}).`
-  return `The child exited on its own with code ${data.runs[0]?.exitCode ?? '—'} before the app had to stop it.`
+  return `${sent}; the child ended ${data.signal ? `by ${data.signal}` : `with code ${data.runs[0]?.exitCode ?? '—'}`} at ${formatDurationMs(data.medianElapsedMs)} (Python status ${pythonStatusText(data.pythonStatus)}).`
+}
+
+function medianOf(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
 }
 
 /** "code 0: 19 runs", "SIGTERM: 1 run", most frequent first; ok marks a clean exit. */
@@ -189,4 +198,28 @@ export function fanoutSweepSentence(limits: readonly FanoutLimitRow[], children:
     `A limit of N lets the children sleep N at a time, so the wall time falls with the number of rounds, ceil(${children} ÷ N).${rounds} ` +
     `Measured, the limits reached ${formatPercent(Math.min(...ofBound))}–${formatPercent(Math.max(...ofBound))} of what their rounds allow; the rest is the app starting children one after another.`
   )
+}
+
+export interface TimeoutSegment {
+  id: 'running' | 'after-sigterm' | 'after-sigkill'
+  label: string
+  fromMs: number
+  toMs: number
+  /** Left edge and width as shares of `scaleMs`, 0..100. */
+  leftPercent: number
+  widthPercent: number
+}
+
+/** One timed-out child's life on a common scale: running until SIGTERM, then until SIGKILL, then until it was gone. */
+export function timeoutSegments(run: Pick<TimeoutRunRow, 'elapsedMs' | 'sigtermAtMs' | 'sigkillAtMs'>, scaleMs: number): TimeoutSegment[] {
+  const end = run.elapsedMs
+  const term = Math.min(run.sigtermAtMs ?? end, end)
+  const kill = Math.min(run.sigkillAtMs ?? end, end)
+  const percent = (ms: number): number => (scaleMs > 0 ? (ms / scaleMs) * 100 : 0)
+  const parts: Omit<TimeoutSegment, 'leftPercent' | 'widthPercent'>[] = [
+    { id: 'running', label: 'running', fromMs: 0, toMs: term },
+    { id: 'after-sigterm', label: 'after SIGTERM', fromMs: term, toMs: kill },
+    { id: 'after-sigkill', label: 'after SIGKILL', fromMs: kill, toMs: end },
+  ]
+  return parts.filter((p) => p.toMs > p.fromMs).map((p) => ({ ...p, leftPercent: percent(p.fromMs), widthPercent: percent(p.toMs - p.fromMs) }))
 }
