@@ -4,6 +4,8 @@ import { seriesColor } from './palette'
 
 /** Median time per variant, with whiskers from the fastest to the slowest run. */
 export function timesConfig(series: readonly Series[], title = 'Wall time per variant'): ChartConfiguration<'bar'> {
+  // many variants read better as rows
+  const horizontal = series.length > 6
   return {
     type: 'bar',
     data: {
@@ -11,10 +13,11 @@ export function timesConfig(series: readonly Series[], title = 'Wall time per va
       datasets: [{ label: 'median (whiskers: min–max)', data: series.map((s) => s.summary.median), backgroundColor: series.map((_, i) => seriesColor(i)) }],
     },
     options: {
+      indexAxis: horizontal ? 'y' : 'x',
       animation: false,
       responsive: true,
       maintainAspectRatio: false,
-      scales: { y: { type: 'linear', min: 0, title: { display: true, text: 'ms' } } },
+      scales: horizontal ? { x: { type: 'linear', min: 0, title: { display: true, text: 'ms' } } } : { y: { type: 'linear', min: 0, title: { display: true, text: 'ms' } } },
       plugins: {
         title: { display: true, text: title },
         legend: { display: false },

@@ -4,6 +4,8 @@ import CommandInsight from './command/CommandInsight.vue'
 import FanoutInsight from './fanout/FanoutInsight.vue'
 import PipelineInsight from './pipeline/PipelineInsight.vue'
 import RaceInsight from './race/RaceInsight.vue'
+import BlockingIoInsight from './threads/BlockingIoInsight.vue'
+import FactorizeInsight from './threads/FactorizeInsight.vue'
 import TimeoutInsight from './timeout/TimeoutInsight.vue'
 
 export interface Insight {
@@ -24,6 +26,9 @@ const insights: Record<string, Insight> = {
   command: { component: CommandInsight, speedupAxis: 'copies at once' },
   // the race's comparisons are costs of locking, not speedups over parallelism
   race: { component: RaceInsight, speedupAxis: false },
+  // factorize draws its own scaling charts (one curve per strategy, Amdahl fits, the split's bound)
+  factorize: { component: FactorizeInsight, speedupAxis: false },
+  'blocking-io': { component: BlockingIoInsight, speedupAxis: false },
 }
 
 export const insightFor = (experimentId: string): Insight | undefined => insights[experimentId]
