@@ -6,7 +6,7 @@ import { createLab } from './lab/lab'
 import { builtLabPaths } from './lab/paths-default'
 import { registerIpc } from './shell/ipc'
 import { installAppMenu, showAbout } from './shell/menu'
-import { saveExportWithDialog } from './shell/save-export'
+import { saveExportWithDialog, saveReportPdfWithDialog } from './shell/save-export'
 import { builtWindowPlan, createMainWindow, denyPermissions, trustedFrameCheck } from './shell/window'
 import { loadWindowState, rememberWindowState } from './shell/window-state'
 
@@ -22,6 +22,7 @@ const lab = createLab({
   // packaged, workers and scripts are the unpacked copies beside app.asar (see labPathsFor)
   paths: builtLabPaths(import.meta.url, app.isPackaged ? process.resourcesPath : undefined),
   saveExport: saveExportWithDialog(() => mainWindow),
+  saveReportPdf: saveReportPdfWithDialog(() => mainWindow),
   // native menus and dialogs (and the page's prefers-color-scheme) follow the theme setting
   onSettingsSaved: (settings) => (nativeTheme.themeSource = settings.theme),
 })

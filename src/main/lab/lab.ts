@@ -22,6 +22,8 @@ export interface LabOptions {
   onSettingsSaved?: (settings: Settings) => void
   /** A face that can save files (the desktop app) provides this. */
   saveExport?: LabHandlers['saveExport']
+  /** The desktop app prints reports to PDF; other faces cannot. */
+  saveReportPdf?: LabHandlers['saveReportPdf']
 }
 
 export interface Lab {
@@ -66,6 +68,11 @@ export function createLab(options: LabOptions): Lab {
       options.onSettingsSaved?.(saved.settings)
       return saved
     },
+    saveReportPdf:
+      options.saveReportPdf ??
+      (async () => {
+        throw new LabError('not-available', 'PDF reports are made by the desktop app. In a browser, export the HTML report and print it to PDF from there.')
+      }),
     saveExport:
       options.saveExport ??
       (async () => {

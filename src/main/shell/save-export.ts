@@ -1,20 +1,54 @@
-import { dialog, type BrowserWindow } from 'electron'
-import { writeFile } from 'node:fs/promises'
+import { BrowserWindow, dialog } from 'electron'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { LabHandlers } from '../../shared/contract/contract'
 import { LabError } from '../../shared/errors'
 
-/** The desktop app's export: a native dialog, then the bytes written where the user chose. */
-export function saveExportWithDialog(window: () => BrowserWindow | undefined): LabHandlers['saveExport'] {
-  return async ({ suggestedName, dataBase64 }) => {
-    const owner = window()
-    const options = { defaultPath: suggestedName }
-    const choice = owner ? await dialog.showSaveDialog(owner, options) : await dialog.showSaveDialog(options)
-    if (choice.canceled || !choice.filePath) return { savedPath: null }
-    try {
-      await writeFile(choice.filePath, Buffer.from(dataBase64, 'base64'))
-    } catch (error) {
-      throw new LabError('store-failed', `Could not write ${choice.filePath}: ${(error as Error).message}. Choose another folder.`)
-    }
-    return { savedPath: choice.filePath }
+type OwnerWindow = () => BrowserWindow | undefined
+
+/** Asks where to save (native dialog), then writes the bytes there; null when the user cancels. */
+async function saveWithDialog(owner: OwnerWindow, suggestedName: string, bytes: () => Promise<Buffer> | Buffer): Promise<{ savedPath: string | null }> {
+  const window = owner()
+  const options = { defaultPath: suggestedName }
+  const choice = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options)
+  if (choice.canceled || !choice.filePath) return { savedPath: null }
+  try {
+    await writeFile(choice.filePath, await bytes())
+  } catch (error) {
+    throw new LabError('store-failed', `Could not write ${choice.filePath}: ${(error as Error).message}. Choose another folder.`)
   }
+  return { savedPath: choice.filePath }
+}
+
+/** The desktop app's export: a native dialog, then the bytes written where the user chose. */
+export function saveExportWithDialog(owner: OwnerWindow): LabHandlers['saveExport'] {
+  return ({ suggestedName, dataBase64 }) => saveWithDialog(owner, suggestedName, () => Buffer.from(dataBase64, 'base64'))
+}
+
+/**
+ * Prints the self-contained HTML report to PDF in a hidden, sandboxed window without JavaScript
+ * (the report has none), loaded from a temporary file because a data: URL caps the size.
+ */
+export async function printHtmlToPdf(html: string): Promise<Buffer> {
+  const folder = await mkdtemp(join(tmpdir(), 'concurrency-lab-report-'))
+  const file = join(folder, 'report.html')
+  const window = new BrowserWindow({
+    show: false,
+    webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false, webSecurity: true, disableBlinkFeatures: 'Auxclick' },
+  })
+  try {
+    window.webContents.on('will-navigate', (event) => event.preventDefault())
+    window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
+    await writeFile(file, html)
+    await window.loadFile(file)
+    return await window.webContents.printToPDF({ printBackground: true, pageSize: 'A4' })
+  } finally {
+    window.destroy()
+    await rm(folder, { recursive: true, force: true })
+  }
+}
+
+export function saveReportPdfWithDialog(owner: OwnerWindow): LabHandlers['saveReportPdf'] {
+  return ({ suggestedName, html }) => saveWithDialog(owner, suggestedName, () => printHtmlToPdf(html))
 }

@@ -54,6 +54,13 @@ export const requestChannels = {
   /** Changes some settings (each checked against its limits) and saves them; resolves with what is now saved. */
   saveSettings: request<SettingsAnswer>()(settingsUpdateSchema),
   /** Desktop only: asks where to save, then writes. The browser host downloads instead. */
+  /** Desktop only: the HTML report printed to PDF by Chromium, then saved where the user chooses. */
+  saveReportPdf: request<{ savedPath: string | null }>()(
+    z.strictObject({
+      suggestedName: z.string().min(1).max(200).regex(/^[^/\\\0]+\.pdf$/, { error: 'suggestedName must be a file name ending in .pdf, without folders' }),
+      html: z.string().max(MAX_EXPORT_BASE64_CHARS),
+    }),
+  ),
   saveExport: request<{ savedPath: string | null }>()(
     z.strictObject({
       suggestedName: z.string().min(1).max(200).regex(/^[^/\\\0]+$/, { error: 'suggestedName must be a file name without folders' }),
