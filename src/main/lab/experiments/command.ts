@@ -6,7 +6,7 @@ import { startupDominatedWarning } from '../../../shared/stats/advice'
 import { summarize } from '../../../shared/stats/summary'
 import { formatDurationMs, formatRatio, secondsToMs } from '../../../shared/units'
 import { measureInterleaved, type Trial, type Variant } from '../measure/interleave'
-import { powersOfTwoUpTo } from '../processes/limit'
+import { mapLimited, powersOfTwoUpTo } from '../processes/limit'
 import { childEnd, spanOf, spawnAccount, spawnCostMs } from '../processes/report'
 import { requireProgram, resolveCommand, type ResolvedCommand } from '../processes/resolve-command'
 import { DEFAULT_MAX_CAPTURE_BYTES, runChild, type ChildOutcome } from '../processes/run-child'
@@ -65,7 +65,7 @@ export const commandRunner: ExperimentRunner<CommandParams, CommandData> = {
       async run(signal): Promise<Trial<CommandTrial>> {
         const originMs = performance.now()
         // runChild never throws, so every copy has ended before any outcome is judged
-        const outcomes = await Promise.all(Array.from({ length: copies }, () => runOne(signal)))
+        const outcomes = await mapLimited(copies, copies, () => runOne(signal), signal)
         for (const outcome of outcomes) checkOutcome(outcome, command, params, signal)
         const wallMs = Math.max(...outcomes.map((o) => o.exitedAtMs)) - originMs
         return { valueMs: wallMs, detail: { outcomes, originMs, wallMs } }

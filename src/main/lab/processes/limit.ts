@@ -1,6 +1,10 @@
+import { setImmediate as nextTurn } from 'node:timers/promises'
+
 /**
  * Runs task(0) … task(count − 1) with at most `limit` running at once, each new one starting as
  * soon as one ends. Once `signal` aborts no new task starts; the results are in index order.
+ * Each start after the first waits for the next turn of the event loop: spawning a child blocks
+ * the thread for milliseconds, and ten in one turn would stall everything else the app does.
  */
 export async function mapLimited<T>(count: number, limit: number, task: (index: number) => Promise<T>, signal?: AbortSignal): Promise<T[]> {
   const results: T[] = []
@@ -9,6 +13,8 @@ export async function mapLimited<T>(count: number, limit: number, task: (index: 
   const lane = async (): Promise<void> => {
     while (next < count && !signal?.aborted) {
       const index = next++
+      if (index > 0) await nextTurn()
+      if (signal?.aborted) break
       results[index] = await task(index)
       done[index] = true
     }

@@ -1,0 +1,121 @@
+/**
+ * The main thread's event-loop delay (perf_hooks.monitorEventLoopDelay) while each experiment of
+ * the catalog runs through the engine (createLab → runs.start), against the same process idle
+ * just before. Long stalls are also caught one by one with the run's progress message at the
+ * time, to say which phase blocked the loop.
+ *
+ *   node bench/event-loop.js [--idle-ms 1000] [--ballast-mb 0] [--only fanout,race]
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { loadEngine } from './lib/engine.js'
+import { newLab, runExperiment } from './lib/lab-run.js'
+import { formatMs, option, printTable, runBench, verdict } from './lib/report.js'
+
+const BENCH = 'event-loop'
+const TARGET_MS = 20
+const RESOLUTION_MS = 2
+
+/** Every experiment with the user's defaults, shortened only where a default run takes long. */
+const PARAMS = {
+  capture: {},
+  fanout: { runs: 2 },
+  pipeline: { runs: 3 },
+  timeout: {},
+  command: {},
+  factorize: { runs: 1, warmup: 0 },
+  'blocking-io': { runs: 2 },
+  race: { trials: 3 },
+}
+
+function watchLoop(progressOf) {
+  const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
+  histogram.enable()
+  const stalls = []
+  let last = performance.now()
+  let lastUtilization = performance.eventLoopUtilization()
+  const ticker = setInterval(() => {
+    const now = performance.now()
+    const utilization = performance.eventLoopUtilization()
+    const lateMs = now - last - RESOLUTION_MS
+    // busyMs: how much of the gap this thread spent running (JS, a synchronous spawn…) rather than
+    // waiting in the poll; a late timer with an idle loop means the thread was not given a core in time
+    if (lateMs > TARGET_MS) stalls.push({ lateMs, busyMs: utilization.active - lastUtilization.active, phase: progressOf() })
+    last = now
+    lastUtilization = utilization
+  }, RESOLUTION_MS)
+  return () => {
+    clearInterval(ticker)
+    histogram.disable()
+    const late = (ns) => Math.max(0, ns / 1e6 - RESOLUTION_MS)
+    return { maxMs: late(histogram.max), p99Ms: late(histogram.percentile(99)), meanMs: late(histogram.mean), stalls }
+  }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+async function main() {
+  const { lab: labModule, catalog } = await loadEngine('lab', 'catalog')
+  const idleMs = option('idle-ms', 1000)
+  const ballastMb = option('ballast-mb', 0)
+  const onlyIndex = process.argv.indexOf('--only')
+  const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1].split(',') : undefined
+  // a parent as big as the Electron main process, optionally: spawning children then costs more
+  const ballast = Array.from({ length: ballastMb }, (_, mb) => Buffer.alloc(1 << 20, mb & 0xff))
+  const { lab, close } = newLab(labModule.createLab)
+  let phase = 'idle'
+  const unsubscribe = lab.events.subscribe((name, payload) => {
+    if (name === 'runProgress') phase = payload.message
+  })
+  const rows = []
+  const results = []
+  try {
+    await lab.handlers.getMachineInfo() // probes Python once, as the app does at start
+    console.log(`Main-thread event-loop delay per experiment (monitorEventLoopDelay, ${RESOLUTION_MS} ms resolution, the interval taken off); idle ${idleMs} ms before each.${ballastMb ? ` The process holds ${ballast.length} MB extra.` : ''}`)
+    for (const experiment of catalog.experiments) {
+      if (only && !only.includes(experiment.id)) continue
+      const params = PARAMS[experiment.id] ?? {}
+      phase = 'idle'
+      let stop = watchLoop(() => phase)
+      await sleep(idleMs)
+      const idle = stop()
+      phase = 'starting'
+      stop = watchLoop(() => phase)
+      const begin = performance.now()
+      await runExperiment(lab, experiment.id, params)
+      const durationMs = performance.now() - begin
+      const busy = stop()
+      results.push({ id: experiment.id, idle, busy })
+      const worst = [...busy.stalls].sort((a, b) => b.lateMs - a.lateMs).slice(0, 3)
+      rows.push([
+        experiment.id,
+        JSON.stringify(params),
+        formatMs(durationMs),
+        `${formatMs(idle.maxMs)}`,
+        formatMs(busy.maxMs),
+        formatMs(busy.p99Ms),
+        busy.maxMs <= TARGET_MS ? 'yes' : 'NO',
+        worst.map((s) => `${formatMs(s.lateMs)} (busy ${formatMs(s.busyMs)}) during "${s.phase}"`).join('; ') || '—',
+      ])
+    }
+    printTable('Event-loop delay: max while idle, then while the experiment ran', ['experiment', 'params (else defaults)', 'run took', 'idle max', 'run max', 'run p99', `≤ ${TARGET_MS} ms?`, 'longest stalls (of which the thread was busy), in which phase'], rows)
+    const idleMax = Math.max(...results.map((r) => r.idle.maxMs))
+    const worst = results.reduce((a, b) => (b.busy.maxMs > a.busy.maxMs ? b : a))
+    const missed = results.filter((r) => r.busy.maxMs > TARGET_MS)
+    verdict({
+      bench: BENCH,
+      what: `main event-loop delay during each experiment${ballastMb ? ` (${ballastMb} MB parent)` : ''}, max`,
+      baseline: `idle ≤ ${formatMs(idleMax)}`,
+      lab: `worst ${formatMs(worst.busy.maxMs)} (${worst.id}); ${results.length - missed.length} of ${results.length} within`,
+      ratio: '—',
+      target: `≤ ${TARGET_MS} ms`,
+      met: missed.length === 0,
+      note: missed.length > 0 ? `over the target: ${missed.map((r) => `${r.id} ${formatMs(r.busy.maxMs)}`).join(', ')}` : undefined,
+    })
+  } finally {
+    unsubscribe()
+    await close()
+    ballast.length = 0
+  }
+}
+
+runBench(main)

@@ -1,0 +1,35 @@
+/**
+ * The three ways of starting a child that the process benches compare, behind one shape:
+ * start(file, args) resolves once the child has ended and its output streams have closed.
+ * - raw:   child_process.spawn with the lab's stdio (the baseline);
+ * - execa: execa alone, with its defaults (reject: false), to separate its cost from the lab's;
+ * - lab:   the subprocess manager, runChild (execa plus capture, timeout, cancel, process group).
+ */
+import { execa } from 'execa'
+import { rawSpawn, runLimited } from './programs.js'
+
+export function makeSpawners(runChild) {
+  return {
+    raw: (file, args) => rawSpawn(file, args),
+    execa: (file, args) => execa(file, args, { reject: false, stdin: 'ignore' }),
+    lab: async (file, args) => {
+      const outcome = await runChild({ file, args })
+      if (outcome.startError) throw new Error(outcome.startError.message)
+      return outcome
+    },
+  }
+}
+
+/** ms per child: `count` children of `file`, at most `limit` at once. */
+export async function perChildMs(start, file, count, limit = 1) {
+  const begin = performance.now()
+  await runLimited(count, limit, () => start(file, []))
+  return (performance.now() - begin) / count
+}
+
+/** Wall ms from asking for the first of `children` to the last one ended: all started at once. */
+export async function fanoutWallMs(start, sleepFile, children, seconds) {
+  const begin = performance.now()
+  await Promise.all(Array.from({ length: children }, () => start(sleepFile, [String(seconds)])))
+  return performance.now() - begin
+}

@@ -1,0 +1,87 @@
+/**
+ * Spawn cost per child: `true` started 200 times, one after another and 10 at a time, through
+ * the lab's subprocess manager (runChild), execa alone and raw child_process.spawn (the baseline),
+ * interleaved round by round. Then the parent's memory: the same through two helper processes,
+ * a small one and one holding 300 MB, interleaved.
+ *
+ *   node bench/spawn.js [--rounds 4] [--children 200] [--ballast-mb 300]
+ */
+import { loadEngine } from './lib/engine.js'
+import { startHelper } from './lib/helper-client.js'
+import { interleave } from './lib/measure.js'
+import { requireProgram } from './lib/programs.js'
+import { formatMs, formatRatioSpread, formatSpread, option, printMeasured, printTable, runBench, verdict } from './lib/report.js'
+import { makeSpawners, perChildMs } from './lib/spawners.js'
+
+const BENCH = 'spawn'
+const TARGET = 1.1
+
+async function main() {
+  const { 'run-child': engine } = await loadEngine('run-child')
+  const rounds = option('rounds', 4)
+  const children = option('children', 200)
+  const ballastMb = option('ballast-mb', 300)
+  const trueFile = requireProgram('true')
+  const spawners = makeSpawners(engine.runChild)
+  console.log(`Spawn cost per child: ${children} × ${trueFile}, ${rounds} measured rounds after one warm-up, interleaved (raw, execa, lab; then reversed).`)
+
+  for (const limit of [1, 10]) {
+    const mode = limit === 1 ? 'serially' : `${limit} at a time`
+    const variants = ['raw', 'execa', 'lab'].map((name) => ({ name: name === 'raw' ? 'child_process.spawn' : name === 'lab' ? 'lab (runChild)' : 'execa', run: () => perChildMs(spawners[name], trueFile, children, limit) }))
+    const measured = await interleave(variants, { rounds, warmup: 1 })
+    printMeasured(`${children} × true, ${mode}: ms per child`, measured, { unit: 'per child' })
+    const [raw, execa, lab] = measured
+    const labOverExeca = lab.values.map((v, i) => v / execa.values[i])
+    console.log(`lab ÷ execa per round: ${labOverExeca.map((r) => r.toFixed(2)).join(', ')}`)
+    verdict({
+      bench: BENCH,
+      what: `spawn cost per child, ${children} × true ${mode}`,
+      baseline: `spawn ${formatSpread(raw.summary)}`,
+      lab: `${formatSpread(lab.summary)} (execa alone ${formatMs(execa.summary.median)}, ${formatRatioSpread(execa.ratio)})`,
+      ratio: formatRatioSpread(lab.ratio),
+      target: `≤ ${TARGET}×`,
+      met: lab.ratio.median <= TARGET,
+    })
+  }
+
+  // The parent's memory: a small parent and a big one, side by side, trial by trial.
+  const helpers = [await startHelper(0), await startHelper(ballastMb)]
+  try {
+    const rssMb = helpers.map((h) => h.rssMb())
+    const helperCount = Math.max(20, Math.round(children / 2))
+    const variants = []
+    for (const spawner of ['raw', 'lab']) {
+      helpers.forEach((helper, i) =>
+        variants.push({
+          name: `${spawner === 'raw' ? 'spawn' : 'lab'}, parent ${rssMb[i].toFixed(0)} MB`,
+          spawner,
+          run: async () => (await helper.request({ op: 'perChild', spawner, file: trueFile, count: helperCount })).valueMs,
+        }),
+      )
+    }
+    const measured = await interleave(variants, { rounds, warmup: 1 })
+    printMeasured(`The parent's memory: ${helperCount} × true serially, ms per child (ratios to the small parent's spawn)`, measured, { unit: 'per child' })
+    const ratio = (a, b) => measured[a].values.map((v, i) => v / measured[b].values[i])
+    const rows = [
+      ['spawn: big ÷ small parent', ratio(1, 0)],
+      ['lab: big ÷ small parent', ratio(3, 2)],
+      ['lab ÷ spawn, small parent', ratio(2, 0)],
+      ['lab ÷ spawn, big parent', ratio(3, 1)],
+    ].map(([label, ratios]) => [label, `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`, ratios.map((r) => r.toFixed(2)).join(' ')])
+    printTable('Paired ratios', ['ratio', 'range', 'per round'], rows)
+    verdict({
+      bench: BENCH,
+      what: `spawn cost in a ${rssMb[1].toFixed(0)} MB parent vs a ${rssMb[0].toFixed(0)} MB one (lab)`,
+      baseline: formatSpread(measured[2].summary),
+      lab: formatSpread(measured[3].summary),
+      ratio: formatRatioSpread({ median: measured[3].summary.median / measured[2].summary.median, min: Math.min(...ratio(3, 2)), max: Math.max(...ratio(3, 2)) }),
+      target: 'info',
+      met: undefined,
+      note: 'Node forks the whole parent for every child: the cost grows with its memory.',
+    })
+  } finally {
+    await Promise.all(helpers.map((h) => h.stop()))
+  }
+}
+
+runBench(main)
