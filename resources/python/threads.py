@@ -291,6 +291,14 @@ def run_blocking(args):
     }
 
 
+def lower_priority():
+    """nice 10, as the lab's Node threads and children, so the app that runs this stays responsive."""
+    try:
+        os.nice(10)
+    except (AttributeError, OSError):
+        pass  # Windows has no os.nice; run at normal priority
+
+
 def main():
     parser = argparse.ArgumentParser(description="The Python originals of Concurrency Lab's Threads experiments.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -310,6 +318,7 @@ def main():
     blocking.add_argument("--warmup", type=int, default=1)
     commands.add_parser("info", help="which Python this is")
     args = parser.parse_args()
+    lower_priority()
     if args.command == "factorize":
         result = run_factorize(args)
     elif args.command == "blocking":

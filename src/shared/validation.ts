@@ -27,7 +27,8 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown
     return `${where}${issue.message}${got}.`
   })
   const more = issues.length > 5 ? ` (${issues.length - 5} more problems)` : ''
-  return `Invalid ${subject}: ${sentences.join(' ')}${more}`
+  // one value can break two rules with the same sentence (too large, and not a safe whole number)
+  return `Invalid ${subject}: ${[...new Set(sentences)].join(' ')}${more}`
 }
 
 export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, subject: string): T {

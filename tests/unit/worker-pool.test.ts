@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -161,6 +161,67 @@ describe('worker pool', () => {
     expect(() => pool.resize(0)).toThrow('A pool needs from 1 to 1024 worker threads; got 0.')
   })
 
+  it('pipelines: a busy thread gets its next task ahead while more tasks wait than there are threads', async () => {
+    const pool = newPool({ size: 2, tasksPerThread: 2 })
+    await pool.ready()
+    const done = await Promise.all(Array.from({ length: 8 }, () => pool.run('block', { durationMs: 60, calls: 1 })))
+    const byThread = new Map<number, typeof done>()
+    for (const run of done) byThread.set(run.threadId, [...(byThread.get(run.threadId) ?? []), run])
+    expect(byThread.size).toBe(2)
+    // some task was sent before the task ahead of it on the same thread had finished
+    const ahead = [...byThread.values()].some((runs) => runs.some((run, i) => i > 0 && run.sentAtMs < runs[i - 1]!.finishedAtMs))
+    expect(ahead).toBe(true)
+    for (const runs of byThread.values()) {
+      for (let i = 1; i < runs.length; i++) expect(runs[i]!.startedAtMs).toBeGreaterThanOrEqual(runs[i - 1]!.finishedAtMs - 1)
+    }
+  })
+
+  it('does not pipeline the last tasks: a long task does not hold back short ones another thread could run', async () => {
+    const pool = newPool({ size: 2, tasksPerThread: 2 })
+    await pool.ready()
+    const long = pool.run('block', { durationMs: 400, calls: 1 })
+    const short = Array.from({ length: 3 }, () => pool.run('block', { durationMs: 50, calls: 1 }))
+    const [longRun, ...shortRuns] = await Promise.all([long, ...short])
+    expect(shortRuns.every((run) => run.threadId !== longRun!.threadId)).toBe(true)
+    expect(Math.max(...shortRuns.map((r) => r.finishedAtMs))).toBeLessThan(longRun!.finishedAtMs)
+  })
+
+  it('aborting a task ends its thread; the tasks sent ahead to that thread run on its replacement', async () => {
+    const pool = newPool({ size: 1, tasksPerThread: 2 })
+    await pool.ready()
+    const [original] = pool.threadIds
+    const controller = new AbortController()
+    const endless = pool.run('factorize', ENDLESS, { signal: controller.signal })
+    const second = pool.run('noop', 'second')
+    const third = pool.run('noop', 'third')
+    expect(pool.queuedCount).toBe(1) // the second went ahead to the busy thread
+    await sleep(50)
+    controller.abort()
+    expect((await rejection(endless)).code).toBe('cancelled')
+    const [secondRun, thirdRun] = await Promise.all([second, third])
+    expect([secondRun.value, thirdRun.value]).toEqual(['second', 'third'])
+    expect(secondRun.threadId).not.toBe(original)
+    expect(secondRun.queuedAtMs).toBeLessThan(secondRun.sentAtMs)
+  })
+
+  it('parks threads warm when shrinking with park, and wakes them again when growing', async () => {
+    const pool = newPool({ size: 3 })
+    await pool.ready()
+    const original = [...pool.threadIds].sort()
+    pool.resize(1, { park: true })
+    expect(pool.threadIds).toHaveLength(1)
+    expect(pool.parkedCount).toBe(2)
+    expect(pool.threadCount).toBe(3)
+    const only = await Promise.all([pool.run('noop', 1), pool.run('noop', 2)])
+    expect(new Set(only.map((r) => r.threadId)).size).toBe(1)
+    pool.resize(3)
+    expect([...pool.threadIds].sort()).toEqual(original)
+    expect(pool.parkedCount).toBe(0)
+    pool.resize(1, { park: true })
+    await pool.destroy()
+    expect(pool.threadCount).toBe(0)
+  })
+
   it('destroy fails running and queued tasks and leaves no thread in the pool or the process', async () => {
     const threadsBefore = osThreads()
     const poolThreadsBefore = livePoolThreads()
@@ -192,6 +253,16 @@ describe('worker pool', () => {
     expect((await rejection(queued)).code).toBe('worker-failed')
     await until(() => pool.threadCount === 0)
     expect(pool.threadIds).toEqual([])
+  })
+
+  it.runIf(process.platform === 'linux')('runs compute threads below the main thread\'s priority (nice 10), so the app stays responsive', async () => {
+    const niceOf = (tid: string): number => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16])
+    const niced = (): number => readdirSync('/proc/self/task').filter((tid) => niceOf(tid) === 10).length
+    const before = niced()
+    const pool = newPool({ size: 2 })
+    await pool.ready()
+    expect(niced()).toBe(before + 2)
+    expect(niceOf(String(process.pid))).toBe(0)
   })
 
   it('refuses a bad size and a missing worker file with a sentence', () => {

@@ -106,6 +106,8 @@ function amdahlSentences(curve: ScalingCurve): string[] {
 export interface FindingsInput {
   cores: number
   tasks: number
+  numbersPerTask: number
+  poolTasks: number
   scale: number
   curves: ScalingCurve[]
   serialMedianMs: Partial<Record<Runtime, number>>
@@ -147,8 +149,8 @@ export function factorizeFindings(input: FindingsInput): string[] {
   if (bound) {
     findings.push(
       bound.longestTaskBound < bound.workers * 0.95
-        ? `The largest number is ${formatPercent(input.split.largestTaskShare)} of the work, so ${plural(bound.workers, 'worker', 'workers')} can reach at most ${formatRatio(bound.longestTaskBound)} on this list however fast the pool is (the longest task bound); a larger scale splits the work finer.`
-        : `The work is ${input.tasks} tasks, the largest ${formatPercent(input.split.largestTaskShare)} of it: that allows up to ${formatRatio(bound.longestTaskBound)} on ${plural(bound.workers, 'worker', 'workers')}, so the split is not what holds the speedup back.`,
+        ? `The largest ${input.numbersPerTask > 1 ? 'task' : 'number'} is ${formatPercent(input.split.largestTaskShare)} of the work, so ${plural(bound.workers, 'worker', 'workers')} can reach at most ${formatRatio(bound.longestTaskBound)} on this list however fast the pool is (the longest task bound); a larger scale splits the work finer.`
+        : `The pool got the ${input.tasks} numbers as ${plural(input.poolTasks, 'task', 'tasks')}${input.numbersPerTask > 1 ? ` of ${input.numbersPerTask} (fewer round trips, still enough to balance the load)` : ''}, the largest ${formatPercent(input.split.largestTaskShare)} of the work: that allows up to ${formatRatio(bound.longestTaskBound)} on ${plural(bound.workers, 'worker', 'workers')}, so the split is not what holds the speedup back.`,
     )
   }
   if (threads) findings.push(...amdahlSentences(threads))

@@ -28,6 +28,13 @@ export interface FactorizeVariant extends Variant<FactorizeTrialDetail> {
   workers: number
 }
 
+/**
+ * The pool sends a busy thread its next task ahead (while many wait), so a thread never idles
+ * waiting for the main thread to answer: on a VM that wakes idle cores slowly, that wait is
+ * 0.1–0.2 ms per task.
+ */
+export const TASKS_PER_THREAD = 2
+
 /** Trial divisions between two yields of an interleaved async task (about half a millisecond of work). */
 export const INTERLEAVE_SLICE = 1 << 18
 const CHILD_OUTPUT_LIMIT_BYTES = 32 * 1024 * 1024
@@ -60,8 +67,11 @@ export interface FactorizeVariantContext {
   pool: WorkerPool<ComputeTasks>
   workerFile: string
   childScript: string
+  /** Every number of the run, in order. */
   tasks: number[]
   taskWork: number[]
+  /** The same numbers grouped into the pool's tasks (see numbersPerTask). */
+  poolTasks: number[][]
   checker: DivisorChecker
   includeStartup: boolean
 }
@@ -113,17 +123,20 @@ export function threadsVariant(ctx: FactorizeVariantContext, workers: number): F
     workers,
     async run(signal) {
       const originMs = performance.now()
-      const pool = ctx.includeStartup ? new WorkerPool<ComputeTasks>({ filename: ctx.workerFile, size: workers, name: 'compute' }) : ctx.pool
+      const pool = ctx.includeStartup ? new WorkerPool<ComputeTasks>({ filename: ctx.workerFile, size: workers, name: 'compute', tasksPerThread: TASKS_PER_THREAD }) : ctx.pool
+      // The warm pool works with exactly `workers` threads; the others wait parked, still warm.
+      if (!ctx.includeStartup) ctx.pool.resize(workers, { park: true })
       try {
         const startupMs = ctx.includeStartup ? (await pool.ready()).allReadyMs : undefined
-        const runs = await runAll(pool, 'factorize', ctx.tasks, { concurrency: workers, signal })
+        const runs = await runAll(pool, 'factorizeList', ctx.poolTasks, { signal })
         const valueMs = performance.now() - originMs
-        ctx.checker.check(label, runs.map((r) => r.value))
+        ctx.checker.check(label, runs.flatMap((r) => r.value.divisors))
         const laneOf = new Map<number, number>()
-        const spans = runs.map((run, index): TimelineSpan => {
+        const spans = runs.flatMap((run, task): TimelineSpan[] => {
           const lane = laneOf.get(run.threadId) ?? laneOf.size
           laneOf.set(run.threadId, lane)
-          return { lane, label: `thread ${run.threadId}`, startMs: run.startedAtMs - originMs, endMs: run.finishedAtMs - originMs, outcome: 'exited', detail: `${ctx.tasks[index]}` }
+          const base = run.startedAtMs - originMs
+          return run.value.spans.map((s) => ({ lane, label: `thread ${run.threadId}`, startMs: base + s.startMs, endMs: base + s.endMs, outcome: 'exited', detail: `${ctx.poolTasks[task]![s.index]}` }))
         })
         return { valueMs, detail: { spans, startupMs } }
       } finally {

@@ -6,6 +6,7 @@ import {
   FACTORIZE_STRATEGIES,
   MAX_SCALE,
   MAX_TRIAL_DIVISIONS,
+  numbersPerTask,
   type FactorizeData,
   type FactorizeParams,
   type FactorizeStrategy,
@@ -23,7 +24,7 @@ import type { ComputeTasks } from '../workers/compute-tasks'
 import { busyMachineWarning } from './busy-machine'
 import { compare, toSeries, type ExperimentContext, type ExperimentRunner } from './experiment'
 import { factorizeFindings, factorizeHeadline, scalingCurves, type MeasuredVariant } from './factorize-findings'
-import { concurrentVariant, DivisorChecker, processesVariant, serialVariant, threadsVariant, type FactorizeTrialDetail, type FactorizeVariant } from './factorize-variants'
+import { concurrentVariant, DivisorChecker, processesVariant, serialVariant, TASKS_PER_THREAD, threadsVariant, type FactorizeTrialDetail, type FactorizeVariant } from './factorize-variants'
 import { compactSpans } from './spans'
 import { planRuntimes, pythonRuntimeInfo, runThreadsScript, seriesOfPython, spansOfPython, type PythonScriptOutput, type PythonVariant } from './threads-python'
 
@@ -34,6 +35,8 @@ import { planRuntimes, pythonRuntimeInfo, runThreadsScript, seriesOfPython, span
 
 const PYTHON_TIMEOUT_MS = 30 * 60_000
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0)
+const repeatList = (numbers: readonly number[], times: number): number[] => Array.from({ length: numbers.length * times }, (_, i) => numbers[i % numbers.length]!)
+const inGroupsOf = <T>(items: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size))
 
 /** 1, 2, 4 … up to `most`, and `most` itself. */
 export function doublingCounts(most: number): number[] {
@@ -56,6 +59,7 @@ interface NodeMeasurement {
   meta: FactorizeVariant[]
   startup: PoolStartup
   scale: number
+  perTask: number
   scaleChosen: 'auto' | 'given'
   referenceOfList: number[][]
   comparedRuns: number
@@ -65,7 +69,7 @@ async function measureNode(params: FactorizeParams, context: ExperimentContext, 
   const { signal } = context
   const workerFile = join(context.paths.workersDir, 'compute.js')
   const poolSize = strategies.includes('threads') && !params.includeStartup ? Math.max(...workerCounts) : 1
-  const pool = new WorkerPool<ComputeTasks>({ filename: workerFile, size: poolSize, name: 'compute' })
+  const pool = new WorkerPool<ComputeTasks>({ filename: workerFile, size: poolSize, name: 'compute', tasksPerThread: TASKS_PER_THREAD })
   try {
     context.progress(`Starting ${poolSize} worker thread${poolSize === 1 ? '' : 's'}`, 0, 0)
     const startup = await pool.ready()
@@ -88,7 +92,8 @@ async function measureNode(params: FactorizeParams, context: ExperimentContext, 
       throw tooMuchWork(listWork * scale, scale)
     }
 
-    const tasks = Array.from({ length: params.numbers.length * scale }, (_, i) => params.numbers[i % params.numbers.length]!)
+    const tasks = repeatList(params.numbers, scale)
+    const perTask = numbersPerTask(tasks.length, Math.max(...workerCounts))
     const checker = new DivisorChecker(tasks, reference.value.divisors)
     const ctx = {
       pool,
@@ -96,6 +101,7 @@ async function measureNode(params: FactorizeParams, context: ExperimentContext, 
       childScript: join(context.paths.workersDir, 'factorize-child.js'),
       tasks,
       taskWork: tasks.map(trialDivisionsOf),
+      poolTasks: inGroupsOf(tasks, perTask),
       checker,
       includeStartup: params.includeStartup,
     }
@@ -114,7 +120,7 @@ async function measureNode(params: FactorizeParams, context: ExperimentContext, 
       series: series[i]!,
       comparison: v.strategy === 'serial' ? undefined : compare(serialSeries, series[i]!, v.workers, v.workers),
     }))
-    return { variants, measured, meta, startup, scale, scaleChosen: params.scale === 0 ? 'auto' : 'given', referenceOfList: reference.value.divisors, comparedRuns: checker.comparedRuns }
+    return { variants, measured, meta, startup, scale, perTask, scaleChosen: params.scale === 0 ? 'auto' : 'given', referenceOfList: reference.value.divisors, comparedRuns: checker.comparedRuns }
   } finally {
     await pool.destroy()
   }
@@ -223,7 +229,8 @@ export const factorizeRunner: ExperimentRunner<FactorizeParams, FactorizeData> =
     const scaling = scalingCurves(variants, cores)
     const scale = node?.scale ?? python?.info.scale ?? 1
     const tasks = params.numbers.length * scale
-    const taskWork = Array.from({ length: tasks }, (_, i) => trialDivisionsOf(params.numbers[i % params.numbers.length]!))
+    const perTask = node?.perTask ?? 1
+    const taskWork = inGroupsOf(repeatList(params.numbers, scale), perTask).map((group) => sum(group.map(trialDivisionsOf)))
     const totalWork = sum(taskWork)
     const split: FactorizeData['split'] = {
       largestTaskShare: Math.max(...taskWork) / totalWork,
@@ -262,6 +269,8 @@ export const factorizeRunner: ExperimentRunner<FactorizeParams, FactorizeData> =
     const findingsInput = {
       cores,
       tasks,
+      numbersPerTask: perTask,
+      poolTasks: taskWork.length,
       scale,
       curves: scaling,
       serialMedianMs,
@@ -284,6 +293,8 @@ export const factorizeRunner: ExperimentRunner<FactorizeParams, FactorizeData> =
         scale,
         scaleChosen: node?.scaleChosen ?? (params.scale === 0 ? 'auto' : 'given'),
         tasks,
+        numbersPerTask: perTask,
+        poolTasks: taskWork.length,
         trialDivisions: totalWork,
         logicalCores: cores,
         workerCounts,

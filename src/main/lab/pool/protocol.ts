@@ -5,6 +5,13 @@ import type { LabErrorData } from '../../../shared/errors'
  * A worker runs one task at a time; every reply names the task id it answers.
  */
 
+/**
+ * workerData key of the wake counter (an Int32Array's SharedArrayBuffer): the pool adds one
+ * and notifies after every task it sends, so an idle worker can sleep in Atomics.wait and take
+ * the task with receiveMessageOnPort, which wakes faster than the event loop's message event.
+ */
+export const WAKE_COUNTER_KEY = 'concurrencyLabWakeCounter'
+
 /** The task kinds a worker serves: each kind's input and output. */
 export type TaskMap = Record<string, { input: unknown; output: unknown }>
 

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import { divisorsOf } from '../../../shared/factorize'
+import { lowerThisProcessPriority } from './priority'
 
 /**
  * A child process of the factorize experiment: reads {"numbers": [...]} on stdin and prints one
@@ -15,6 +16,7 @@ export interface FactorizeChildReply {
 
 const epochMs = (): number => performance.timeOrigin + performance.now()
 const scriptStartedAtEpochMs = epochMs()
+lowerThisProcessPriority() // as the pool's threads, so the comparison stays fair and the app stays responsive
 const chunks: Buffer[] = []
 process.stdin.on('data', (chunk: Buffer) => chunks.push(chunk))
 process.stdin.on('end', () => {
