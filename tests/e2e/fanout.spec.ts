@@ -38,6 +38,15 @@ test.describe('Processes → Fan-out', () => {
     const png = expectDrawnPng(await downloadBytes(pngDownload), cssWidth * 2 - 2)
     expect(png.width).toBeLessThanOrEqual(cssWidth * 2 + 2)
 
+    const [svgDownload] = await Promise.all([page.waitForEvent('download'), chart.getByRole('button', { name: 'Export SVG' }).click()])
+    expect(svgDownload.suggestedFilename()).toMatch(/timeline-parallel\.svg$/)
+    const svg = (await downloadBytes(svgDownload)).toString('utf8')
+    expect(svg).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/)
+    // vector shapes for the bars and text for the labels, not an embedded bitmap
+    expect((svg.match(/<path/g) ?? []).length).toBeGreaterThan(8)
+    expect(svg).toContain('child 1')
+    expect(svg).not.toContain('<image')
+
     const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()])
     const exported = JSON.parse((await downloadBytes(jsonDownload)).toString('utf8')) as RunResult
     expect(exported.experimentId).toBe('fanout')
