@@ -25,6 +25,7 @@ import {
   type PipelineRun,
   type PipelineTools,
 } from '../processes/encrypt-hash'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { mapLimited } from '../processes/limit'
 import { childEnd, spanOf, spawnAccount } from '../processes/report'
 import type { ChildOutcome } from '../processes/run-child'
@@ -118,8 +119,14 @@ export const pipelineRunner: ExperimentRunner<PipelineParams, PipelineData> = {
       label: 'Parallel',
       async run(signal) {
         const origin = performance.now()
-        // as the lesson: start every pipeline, then communicate with each openssl in turn, then collect the hashes
-        const pipelines = jobs.map(start)
+        // as the lesson: start every pipeline, then communicate with each openssl in turn, then collect the hashes;
+        // one pipeline per turn of the event loop, so its spawns do not stall the app all at once
+        const pipelines: ReturnType<typeof start>[] = []
+        for (const job of jobs) {
+          if (pipelines.length > 0) await nextTurn()
+          if (signal.aborted) break
+          pipelines.push(start(job))
+        }
         for (const pipeline of pipelines) await pipeline.communicate()
         const runs = await Promise.all(pipelines.map((p) => p.finish()))
         return trialOf(runs, origin, signal)

@@ -10,10 +10,13 @@ export async function mapLimited<T>(count: number, limit: number, task: (index: 
   const results: T[] = []
   const done: boolean[] = []
   let next = 0
+  // Starts queue behind one another, one per turn: lanes waiting together would all wake in the same turn.
+  let startGate: Promise<void> = Promise.resolve()
+  const myTurn = (): Promise<void> => (startGate = startGate.then(() => nextTurn()))
   const lane = async (): Promise<void> => {
     while (next < count && !signal?.aborted) {
       const index = next++
-      if (index > 0) await nextTurn()
+      if (index > 0) await myTurn()
       if (signal?.aborted) break
       results[index] = await task(index)
       done[index] = true
