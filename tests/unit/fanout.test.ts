@@ -1,33 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { dispatch } from '../../src/main/lab/dispatch'
 import type { FanoutData } from '../../src/shared/experiments/fanout'
 import type { RunResult } from '../../src/shared/model/result'
 import { descendantsOf } from './helpers/processes'
-import { nextEvent, testLab } from './helpers/lab'
+import { nextEvent } from './helpers/lab'
+import { runResult, useLabs } from './helpers/run-experiment'
 
-const labs: ReturnType<typeof testLab>[] = []
-const newLab = (): ReturnType<typeof testLab> => {
-  const lab = testLab()
-  labs.push(lab)
-  return lab
-}
-afterEach(async () => {
-  await Promise.all(labs.splice(0).map((lab) => lab.shutdown()))
-})
-
-async function runFanout(params: Record<string, unknown>): Promise<RunResult<FanoutData>> {
-  const lab = newLab()
-  let runId = ''
-  const finished = nextEvent(lab, 'runFinished', () => runId)
-  const failed = nextEvent(lab, 'runFailed', () => runId).then((f) => {
-    throw new Error(f.error.message)
-  })
-  const started = await dispatch(lab.handlers, 'startRun', { experimentId: 'fanout', params })
-  if (!started.ok) throw new Error(started.error.message)
-  runId = (started.value as { runId: string }).runId
-  const { result } = await Promise.race([finished, failed])
-  return result as RunResult<FanoutData>
-}
+const newLab = useLabs()
+const runFanout = (params: Record<string, unknown>): Promise<RunResult<FanoutData>> => runResult<FanoutData>(newLab(), 'fanout', params)
 
 describe('fan-out experiment', () => {
   it('runs children in parallel: wall time near the longest child, not the sum', async () => {

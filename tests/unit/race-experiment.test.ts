@@ -1,38 +1,18 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { dispatch } from '../../src/main/lab/dispatch'
-import { createLab, type Lab } from '../../src/main/lab/lab'
+import type { Lab } from '../../src/main/lab/lab'
 import { liveRaceWorkerCount } from '../../src/main/lab/races/race-pool'
 import type { RaceData } from '../../src/shared/experiments/race'
 import type { RunResult } from '../../src/shared/model/result'
 import { descendantsOf } from './helpers/processes'
-import { nextEvent, testPaths } from './helpers/lab'
+import { nextEvent } from './helpers/lab'
+import { runResult, useLabs } from './helpers/run-experiment'
 
-const labs: Lab[] = []
-function newLab(pythonCommand?: string): Lab {
-  const lab = createLab({ host: 'cli', dataDir: mkdtempSync(join(tmpdir(), 'concurrency-lab-race-')), paths: testPaths, pythonCommand })
-  labs.push(lab)
-  return lab
-}
-afterEach(async () => {
-  await Promise.all(labs.splice(0).map((lab) => lab.shutdown()))
-})
+const makeLab = useLabs()
+const newLab = (pythonCommand?: string): Lab => makeLab({ pythonCommand })
 
 type RaceResult = RunResult<RaceData>
-async function runRace(params: Record<string, unknown>, lab = newLab()): Promise<RaceResult> {
-  let runId = ''
-  const finished = nextEvent(lab, 'runFinished', () => runId)
-  const failed = nextEvent(lab, 'runFailed', () => runId).then((f) => {
-    throw new Error(f.error.message)
-  })
-  const started = await dispatch(lab.handlers, 'startRun', { experimentId: 'race', params })
-  if (!started.ok) throw new Error(started.error.message)
-  runId = (started.value as { runId: string }).runId
-  const { result } = await Promise.race([finished, failed])
-  return result as RaceResult
-}
+const runRace = (params: Record<string, unknown>, lab = newLab()): Promise<RaceResult> => runResult<RaceData>(lab, 'race', params)
 
 async function refusal(params: Record<string, unknown>): Promise<string> {
   const reply = await dispatch(newLab().handlers, 'startRun', { experimentId: 'race', params })

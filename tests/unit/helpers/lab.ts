@@ -2,16 +2,17 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { EventName, EventPayload } from '../../../src/shared/contract/contract'
-import { createLab, type Lab } from '../../../src/main/lab/lab'
+import { createLab, type Lab, type LabOptions } from '../../../src/main/lab/lab'
 
 /** The built workers of this checkout (CONCURRENCY_LAB_OUT when building apart) and the shipped resources. */
 export const testPaths = { workersDir: resolve(process.env.CONCURRENCY_LAB_OUT ?? 'out', 'main', 'workers'), resourcesDir: resolve('resources') }
 
-export function testLab(): Lab {
+export function testLab(overrides: Partial<LabOptions> = {}): Lab {
   return createLab({
     host: 'cli',
     dataDir: mkdtempSync(join(tmpdir(), 'concurrency-lab-test-')),
     paths: testPaths,
+    ...overrides,
   })
 }
 

@@ -2,19 +2,19 @@ import { afterEach } from 'vitest'
 import type { LabErrorData } from '../../../src/shared/errors'
 import type { ExperimentId } from '../../../src/shared/experiments/catalog'
 import type { RunResult } from '../../../src/shared/model/result'
-import type { Lab } from '../../../src/main/lab/lab'
+import type { Lab, LabOptions } from '../../../src/main/lab/lab'
 import { nextEvent, testLab } from './lab'
 
 export type RunOutcome<Data> = { ok: true; result: RunResult<Data> } | { ok: false; cancelled: boolean; error: LabErrorData }
 
 /** Labs made here are shut down after each test (which ends anything still running). */
-export function useLabs(): () => Lab {
+export function useLabs(): (overrides?: Partial<LabOptions>) => Lab {
   const labs: Lab[] = []
   afterEach(async () => {
     await Promise.all(labs.splice(0).map((lab) => lab.shutdown()))
   })
-  return () => {
-    const lab = testLab()
+  return (overrides) => {
+    const lab = testLab(overrides)
     labs.push(lab)
     return lab
   }
