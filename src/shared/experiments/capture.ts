@@ -1,4 +1,4 @@
-import { commandTextParam } from './command-line'
+import { commandTextParam, type CommandFacts } from './command-line'
 import { booleanParam, intParam, numberParam, type ParamValues } from './params'
 import type { ChildEnd, SpawnAccount, StreamReport } from './processes'
 
@@ -53,14 +53,7 @@ export interface CaptureRunRow {
   signal: string | null
 }
 
-export interface CaptureData {
-  /** What was typed, and what ran (argv, program first). */
-  command: string
-  argv: string[]
-  shell: boolean
-  programSource: 'system' | 'builtin'
-  /** How the command was read (shell or not, substitutions), in sentences. */
-  notes: string[]
+export interface CaptureData extends CommandFacts {
   pid?: number
   end: ChildEnd
   stdout: StreamReport

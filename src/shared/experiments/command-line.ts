@@ -59,3 +59,15 @@ const SHELL_SYNTAX = /^(\||\|\||&&|;|>|>>|<|2>|&)$|[$*?`~]|^>|^</
 export function shellSyntaxIn(argv: readonly string[]): string[] {
   return argv.slice(1).filter((word) => SHELL_SYNTAX.test(word))
 }
+
+/** How a typed command ran, as every experiment that runs one reports it. */
+export interface CommandFacts {
+  /** What was typed. */
+  command: string
+  /** What ran, program first. */
+  argv: string[]
+  shell: boolean
+  programSource: 'system' | 'builtin'
+  /** How the command was read (shell or not, substitutions), in sentences. */
+  notes: string[]
+}

@@ -1,4 +1,4 @@
-import { commandTextParam } from './command-line'
+import { commandTextParam, type CommandFacts } from './command-line'
 import { booleanParam, intParam, numberParam, type ParamValues } from './params'
 import type { SpawnAccount } from './processes'
 
@@ -33,13 +33,7 @@ export interface CommandSweepRow {
   throughputPerSecond: number
 }
 
-export interface CommandData {
-  command: string
-  argv: string[]
-  shell: boolean
-  programSource: 'system' | 'builtin'
-  /** How the command was read (shell or not, substitutions), in sentences. */
-  notes: string[]
+export interface CommandData extends CommandFacts {
   measuredRuns: number
   warmupRuns: number
   budgetMs: number

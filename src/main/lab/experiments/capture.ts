@@ -6,7 +6,7 @@ import { summarize } from '../../../shared/stats/summary'
 import { formatBytes, formatDurationMs, secondsToMs } from '../../../shared/units'
 import { startHeartbeat } from '../measure/heartbeat'
 import { childEnd, spanOf, spawnAccount, spawnCostMs } from '../processes/report'
-import { resolveCommand } from '../processes/resolve-command'
+import { commandFacts, resolveCommand } from '../processes/resolve-command'
 import { startChild, type ChildOutcome } from '../processes/run-child'
 import type { ExperimentRunner } from './experiment'
 
@@ -133,11 +133,7 @@ export const captureRunner: ExperimentRunner<CaptureParams, CaptureData> = {
       warnings,
       headline: started ? `${command.text} → ${end.sentence}; ${output}, ${errors}` : `${command.text} could not start: ${end.sentence}`,
       data: {
-        command: command.text,
-        argv: command.argv,
-        shell: command.shell,
-        programSource: command.source,
-        notes: command.notes,
+        ...commandFacts(command),
         pid: outcome.pid,
         end,
         stdout: outcome.stdout,

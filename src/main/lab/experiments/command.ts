@@ -8,7 +8,7 @@ import { formatDurationMs, formatRatio, secondsToMs } from '../../../shared/unit
 import { measureInterleaved, type Trial, type Variant } from '../measure/interleave'
 import { mapLimited, powersOfTwoUpTo } from '../processes/limit'
 import { childEnd, spanOf, spawnAccount, spawnCostMs } from '../processes/report'
-import { requireProgram, resolveCommand, type ResolvedCommand } from '../processes/resolve-command'
+import { commandFacts, requireProgram, resolveCommand, type ResolvedCommand } from '../processes/resolve-command'
 import { DEFAULT_MAX_CAPTURE_BYTES, runChild, type ChildOutcome } from '../processes/run-child'
 import { toSeries, type ExperimentRunner } from './experiment'
 
@@ -147,11 +147,7 @@ export const commandRunner: ExperimentRunner<CommandParams, CommandData> = {
       warnings,
       headline: `${command.text}${command.shell ? ' (through a shell)' : ''}: ${formatDurationMs(singleSeries.summary.mean)} ± ${formatDurationMs(singleSeries.summary.sd)} over ${singleSeries.summary.n} runs${best ? `; ${best.copies} at once ran ${formatRatio(best.speedup)} the throughput of one (ideal ${best.ideal}×)` : ''}`,
       data: {
-        command: command.text,
-        argv: command.argv,
-        shell: command.shell,
-        programSource: command.source,
-        notes: command.notes,
+        ...commandFacts(command),
         measuredRuns: singleSeries.summary.n,
         warmupRuns: params.warmup,
         budgetMs,

@@ -1,6 +1,6 @@
 import { resolve as resolvePath } from 'node:path'
 import { LabError } from '../../../shared/errors'
-import { shellSyntaxIn, splitCommandLine } from '../../../shared/experiments/command-line'
+import { shellSyntaxIn, splitCommandLine, type CommandFacts } from '../../../shared/experiments/command-line'
 import { findProgram } from './find-program'
 import { builtinFor } from './node-program'
 
@@ -79,3 +79,12 @@ export async function requireProgram(command: ResolvedCommand): Promise<void> {
     `The program "${command.file}" was not found on PATH. Check the spelling, install it, give its full path, or switch on shell if it is a shell built-in${command.file.includes(' ') ? ' (the command was split at spaces; quote a path that contains spaces)' : ''}.`,
   )
 }
+
+/** What a result says about the command it ran. */
+export const commandFacts = (command: ResolvedCommand): CommandFacts => ({
+  command: command.text,
+  argv: command.argv,
+  shell: command.shell,
+  programSource: command.source,
+  notes: command.notes,
+})
