@@ -28,7 +28,8 @@ export const engineEntries = {
 const stampFile = join(engineDir, 'built-at.json')
 const sourceRoots = ['src/main/lab', 'src/shared', 'src/cli'].map((dir) => join(repoRoot, dir))
 
-function newestSourceMs() {
+/** The newest modification time of any file below these folders of the checkout. */
+export function newestSourceMs(roots = sourceRoots) {
   let newest = 0
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -37,7 +38,7 @@ function newestSourceMs() {
       else newest = Math.max(newest, statSync(path).mtimeMs)
     }
   }
-  sourceRoots.filter(existsSync).forEach(walk)
+  roots.filter(existsSync).forEach(walk)
   return newest
 }
 
