@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { isRequestName, requestChannels, type LabHandlers, type RequestName } from '../../shared/contract/contract'
+import { isRequestName, requestChannels, type LabHandlers } from '../../shared/contract/contract'
 import { LabError, toErrorData, type Envelope } from '../../shared/errors'
 import { parseOrThrow } from '../../shared/validation'
 
@@ -19,4 +19,3 @@ export async function dispatch(handlers: LabHandlers, name: string, rawArgs: unk
   }
 }
 
-export type { RequestName }
