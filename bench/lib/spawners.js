@@ -3,7 +3,7 @@
  * start(file, args) resolves once the child has ended and its output streams have closed.
  * - raw:   child_process.spawn with the lab's stdio (the baseline);
  * - execa: execa alone, with its defaults (reject: false), to separate its cost from the lab's;
- * - lab:   the subprocess manager, runChild (execa plus capture, timeout, cancel, process group).
+ * - lab:   the subprocess manager, runChild (child_process.spawn plus capture, timeout, cancel, process group).
  */
 import { execa } from 'execa'
 import { rawSpawn, runLimited } from './programs.js'

@@ -57,4 +57,24 @@ describe('runChild', () => {
     expect(processAlive(outcome.pid!)).toBe(false)
     expect(processAlive(grandchildPid)).toBe(false)
   })
+
+  it('refuses an argument with a NUL byte as data, before any child exists', async () => {
+    const outcome = await runChild({ file: 'echo', args: ['a\u0000b'] })
+    expect(outcome.pid).toBeUndefined()
+    expect(outcome.startError?.message).toMatch(/"echo" could not be started/)
+  })
+
+  it('names a working folder that does not exist instead of blaming the program', async () => {
+    const outcome = await runChild({ ...nodeCommand('0'), cwd: '/no/such/folder/concurrency-lab' })
+    expect(outcome.startError?.message).toBe('The working folder "/no/such/folder/concurrency-lab" does not exist.')
+  })
+
+  it('stops at once a child whose run was already cancelled, and says it was cancelled', async () => {
+    const controller = new AbortController()
+    controller.abort()
+    const outcome = await runChild({ ...builtinSleep(10), signal: controller.signal })
+    expect(outcome.cancelled).toBe(true)
+    expect(outcome.signal).toBe('SIGTERM')
+    expect(outcome.exitedAtMs - outcome.startedAtMs).toBeLessThan(5000)
+  })
 })

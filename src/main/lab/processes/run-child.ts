@@ -1,5 +1,6 @@
-import { execa } from 'execa'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { setMaxListeners } from 'node:events'
+import { existsSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import type { Readable, Writable } from 'node:stream'
 import type { LabErrorData } from '../../../shared/errors'
@@ -64,6 +65,8 @@ export interface ChildOutcome {
   stderr: CapturedStream
   /** The child could not be started at all (not found, not executable). */
   startError?: LabErrorData
+  /** The spawner helper process that started it, when not this process (see spawner-helpers.ts). */
+  helperPid?: number
 }
 
 /** A child started by startChild: its streams where the spec gave them to the caller, and how it ends. */
@@ -99,9 +102,29 @@ function capture(stream: NodeJS.ReadableStream | null, limit: number): CapturedS
   return result
 }
 
+/** The mutable part of a child's record while it runs. */
+interface ChildLife {
+  startedAtMs: number
+  spawnReturnedAtMs: number
+  runningAtMs?: number
+  exitedAtMs?: number
+  terminationRequestedAtMs?: number
+  exitCode?: number | null
+  signal?: NodeJS.Signals | null
+  timedOut: boolean
+  cancelled: boolean
+  forcedKill: boolean
+  startError?: LabErrorData
+}
+
+/** Process groups of children still running: killed if this process exits first (children are detached, so nothing else would). */
+const liveGroups = new Set<number>()
+if (useProcessGroups) process.once('exit', () => liveGroups.forEach(killGroup))
+
 /** Kills whatever the child left behind in its process group (its own children). */
 function killGroup(pid: number | undefined): void {
   if (!useProcessGroups || pid === undefined) return
+  liveGroups.delete(pid)
   try {
     process.kill(-pid, 'SIGKILL')
   } catch {
@@ -109,7 +132,10 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
-function startErrorOf(file: string, code: string | undefined, message: string): LabErrorData {
+function startErrorOf(file: string, code: string | undefined, message: string, cwd?: string): LabErrorData {
+  if (code === 'ENOENT' && cwd !== undefined && !existsSync(cwd)) {
+    return { name: 'LabError', code: 'invalid-params', message: `The working folder "${cwd}" does not exist.` }
+  }
   if (code === 'ENOENT') {
     return { name: 'LabError', code: 'program-not-found', message: `The program "${file}" was not found. Check the name, or install it and make sure it is on PATH.` }
   }
@@ -127,85 +153,126 @@ export function runChild(spec: ChildSpec): Promise<ChildOutcome> {
   return startChild(spec).outcome
 }
 
-/** Like runChild, but hands the caller the streams it asked for (to pipe children together). */
+/**
+ * Like runChild, but hands the caller the streams it asked for (to pipe children together).
+ * Built on node:child_process itself rather than a wrapper: starting children is what the lab
+ * measures, and every millisecond of JavaScript around the spawn shows up in its numbers (#7).
+ */
 export function startChild(spec: ChildSpec): RunningChild {
-  const argv = [spec.file, ...(spec.args ?? [])]
+  const args = spec.args ?? []
+  const argv = [spec.file, ...args]
   const limit = spec.maxCaptureBytes ?? DEFAULT_MAX_CAPTURE_BYTES
+  const graceMs = spec.killGraceMs ?? DEFAULT_KILL_GRACE_MS
   const stdinOption = spec.input ? 'pipe' : (spec.stdin ?? 'ignore')
+  const callerStdout = spec.stdout === 'caller'
   // every running child listens to the run's signal until it ends: hundreds at once are expected, not a leak
   if (spec.signal) setMaxListeners(0, spec.signal)
   const startedAtMs = performance.now()
-  const subprocess = execa(spec.file, spec.args ?? [], {
-    env: spec.env,
-    cwd: spec.cwd,
-    reject: false,
-    buffer: false,
-    stdin: stdinOption,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    detached: useProcessGroups,
-    cleanup: true,
-    timeout: spec.timeoutMs,
-    cancelSignal: spec.signal,
-    forceKillAfterDelay: spec.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
-  })
+  let child: ChildProcess
+  try {
+    child = spawn(spec.file, args, {
+      env: spec.env ? { ...process.env, ...spec.env } : undefined,
+      cwd: spec.cwd,
+      stdio: [stdinOption, 'pipe', 'pipe'],
+      detached: useProcessGroups,
+      windowsHide: true,
+    })
+  } catch (error) {
+    // invalid arguments (a NUL byte in an argument, say) are refused before any child exists
+    const { code, message } = error as NodeJS.ErrnoException
+    return { pid: undefined, stdin: null, stdout: null, outcome: Promise.resolve(unstartedOutcome(argv, startedAtMs, startErrorOf(spec.file, code, message))) }
+  }
   const spawnReturnedAtMs = performance.now()
-  let runningAtMs: number | undefined
-  let exitedAtMs: number | undefined
-  let closedAtMs: number | undefined
-  let terminationRequestedAtMs: number | undefined
-  subprocess.once('spawn', () => (runningAtMs = performance.now()))
-  subprocess.once('exit', () => {
-    exitedAtMs = performance.now()
-    // at once, not after the streams close: a descendant that inherited stdout would keep them open (and us waiting)
-    killGroup(subprocess.pid)
-  })
-  subprocess.once('close', () => (closedAtMs = performance.now()))
-  // execa's timeout and cancel both stop the child through subprocess.kill(): note when that first happened
-  const kill = subprocess.kill.bind(subprocess) as (...args: unknown[]) => boolean
-  subprocess.kill = ((...args: unknown[]) => {
-    terminationRequestedAtMs ??= performance.now()
-    return kill(...args)
-  }) as typeof subprocess.kill
-  const callerStdout = spec.stdout === 'caller'
-  // paused, so that execa (buffer: false) does not start the flow itself and drop what the caller has not read yet
-  if (callerStdout) subprocess.stdout?.pause()
-  const stdout = callerStdout ? { text: '', bytes: 0, truncated: false } : capture(subprocess.stdout, limit)
-  const stderr = capture(subprocess.stderr, limit)
-  if (subprocess.stdin) subprocess.stdin.on('error', () => {}) // a child that exits without reading its input is not our failure
-  if (spec.input && subprocess.stdin) subprocess.stdin.end(spec.input)
+  const life: ChildLife = { startedAtMs, spawnReturnedAtMs, timedOut: false, cancelled: false, forcedKill: false }
+  const stdout = callerStdout ? { text: '', bytes: 0, truncated: false } : capture(child.stdout, limit)
+  const stderr = capture(child.stderr, limit)
+  if (child.stdin) child.stdin.on('error', () => {}) // a child that exits without reading its input is not our failure
+  if (spec.input && child.stdin) child.stdin.end(spec.input)
 
-  const outcome = (async (): Promise<ChildOutcome> => {
-    const result = await subprocess
-    const pid = subprocess.pid
-    killGroup(pid)
-    const spawnFailed = runningAtMs === undefined
-    const errorCode = (result as { code?: string }).code
-    const endedAtMs = performance.now()
-    return {
-      argv,
-      pid,
-      startedAtMs,
-      spawnReturnedAtMs,
-      runningAtMs,
-      exitedAtMs: exitedAtMs ?? endedAtMs,
-      closedAtMs: closedAtMs ?? endedAtMs,
-      terminationRequestedAtMs,
-      exitCode: result.exitCode ?? null,
-      signal: (result.signal as NodeJS.Signals | undefined) ?? null,
-      timedOut: result.timedOut,
-      cancelled: result.isCanceled,
-      forcedKill: result.isForcefullyTerminated,
-      stdout,
-      stderr,
-      startError: spawnFailed ? startErrorOf(spec.file, errorCode, result.originalMessage ?? result.shortMessage ?? 'unknown error') : undefined,
-    }
-  })()
+  let timeoutTimer: NodeJS.Timeout | undefined
+  let forceTimer: NodeJS.Timeout | undefined
+  const stop = (reason: 'timeout' | 'cancel'): void => {
+    if (life.exitedAtMs !== undefined || life.terminationRequestedAtMs !== undefined) return
+    if (reason === 'timeout') life.timedOut = true
+    else life.cancelled = true
+    life.terminationRequestedAtMs = performance.now()
+    child.kill('SIGTERM')
+    forceTimer = setTimeout(() => {
+      life.forcedKill = true
+      child.kill('SIGKILL')
+    }, graceMs)
+  }
+  const onAbort = (): void => stop('cancel')
+  if (spec.timeoutMs !== undefined) timeoutTimer = setTimeout(() => stop('timeout'), spec.timeoutMs)
+
+  child.once('spawn', () => {
+    life.runningAtMs = performance.now()
+    if (child.pid !== undefined) liveGroups.add(child.pid)
+    if (spec.signal?.aborted) onAbort()
+    else spec.signal?.addEventListener('abort', onAbort, { once: true })
+  })
+  child.on('error', (error: NodeJS.ErrnoException) => {
+    if (life.runningAtMs === undefined) life.startError ??= startErrorOf(spec.file, error.code, error.message, spec.cwd)
+  })
+  child.once('exit', (exitCode, signal) => {
+    life.exitedAtMs = performance.now()
+    life.exitCode = exitCode
+    life.signal = signal
+    clearTimeout(timeoutTimer)
+    clearTimeout(forceTimer)
+    spec.signal?.removeEventListener('abort', onAbort)
+    // at once, not after the streams close: a descendant that inherited stdout would keep them open (and us waiting)
+    killGroup(child.pid)
+  })
+  const outcome = new Promise<ChildOutcome>((resolve) => {
+    child.once('close', () => {
+      const closedAtMs = performance.now()
+      clearTimeout(timeoutTimer)
+      clearTimeout(forceTimer)
+      resolve({
+        argv,
+        pid: child.pid,
+        startedAtMs,
+        spawnReturnedAtMs,
+        runningAtMs: life.runningAtMs,
+        exitedAtMs: life.exitedAtMs ?? closedAtMs,
+        closedAtMs,
+        terminationRequestedAtMs: life.terminationRequestedAtMs,
+        exitCode: life.startError ? null : (life.exitCode ?? null),
+        signal: life.signal ?? null,
+        timedOut: life.timedOut,
+        cancelled: life.cancelled,
+        forcedKill: life.forcedKill,
+        stdout,
+        stderr,
+        startError: life.runningAtMs === undefined ? (life.startError ?? startErrorOf(spec.file, undefined, 'it did not start')) : undefined,
+      })
+    })
+  })
   return {
-    pid: subprocess.pid,
-    stdin: spec.input ? null : (subprocess.stdin as Writable | null),
-    stdout: callerStdout ? (subprocess.stdout as Readable | null) : null,
+    pid: child.pid,
+    stdin: spec.input ? null : child.stdin,
+    stdout: callerStdout ? child.stdout : null,
     outcome,
+  }
+}
+
+function unstartedOutcome(argv: string[], atMs: number, startError: LabErrorData): ChildOutcome {
+  const empty = (): CapturedStream => ({ text: '', bytes: 0, truncated: false })
+  return {
+    argv,
+    startedAtMs: atMs,
+    spawnReturnedAtMs: atMs,
+    exitedAtMs: atMs,
+    closedAtMs: atMs,
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    cancelled: false,
+    forcedKill: false,
+    stdout: empty(),
+    stderr: empty(),
+    startError,
   }
 }
 

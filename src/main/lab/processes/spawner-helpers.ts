@@ -1,0 +1,212 @@
+import { fork, type ChildProcess } from 'node:child_process'
+import { setMaxListeners } from 'node:events'
+import { availableParallelism } from 'node:os'
+import { LabError } from '../../../shared/errors'
+import type { ChildOutcome, ChildSpec } from './run-child'
+import { monotonicOffsetMs, type FromSpawner, type HelperChildSpec, type ToSpawner } from './spawner-protocol'
+
+/** Helpers started at most: enough to start children on several cores at once, few enough to stay cheap (~40 MB each). */
+export const MAX_SPAWNER_HELPERS = 4
+const READY_TIMEOUT_MS = 15_000
+const CLOSE_GRACE_MS = 2_000
+
+interface Pending {
+  argv: string[]
+  requestedAtMs: number
+  resolve(outcome: ChildOutcome): void
+  forget(): void
+}
+
+interface Helper {
+  process: ChildProcess
+  ready: Promise<void>
+  /** Add to the helper's performance.now() to get this process's. */
+  clockShiftMs: number
+  pending: Map<number, Pending>
+  exited: boolean
+}
+
+export interface SpawnerHelpersOptions {
+  /** The built helper program (`<out>/main/workers/spawner.js`). */
+  script: string
+  count?: number
+}
+
+/**
+ * Small helper processes that start the lab's children, so that the process hosting the lab
+ * (the big Electron main process, or the CLI) never forks for them: its event loop stays free
+ * and each spawn costs what it costs in a small process, several at once on several cores.
+ * Children whose streams the caller needs (pipelines) are started in-process by startChild.
+ */
+export class SpawnerHelpers {
+  readonly count: number
+  private helpers: Helper[] = []
+  private nextId = 1
+  private nextHelper = 0
+  private closed = false
+
+  constructor(private readonly options: SpawnerHelpersOptions) {
+    this.count = Math.max(1, Math.min(options.count ?? availableParallelism(), MAX_SPAWNER_HELPERS))
+  }
+
+  /** Starts the helpers that are not running; resolves when all are ready to start children. */
+  async ready(): Promise<void> {
+    if (this.closed) throw new LabError('internal', 'The spawner helpers were closed with the lab.')
+    this.helpers = this.helpers.filter((helper) => !helper.exited)
+    while (this.helpers.length < this.count) this.helpers.push(this.startHelper())
+    await Promise.all(this.helpers.map((helper) => helper.ready))
+  }
+
+  /** Runs one child in the least busy helper; like runChild, it never rejects for the child's sake. */
+  async run(spec: ChildSpec): Promise<ChildOutcome> {
+    const { signal, stdin, stdout, ...rest } = spec
+    if ((stdin !== undefined && stdin !== 'ignore') || stdout === 'caller') throw new Error('A spawner helper cannot hand over streams; use startChild for that.')
+    const requestedAtMs = performance.now()
+    if (this.helpers.length < this.count || this.helpers.some((helper) => helper.exited)) await this.ready()
+    const helper = this.leastBusy()
+    await helper.ready
+    if (helper.exited) return this.run(spec) // it died meanwhile: ready() replaces it
+    const id = this.nextId++
+    const childSpec: HelperChildSpec = rest
+    const send = (message: ToSpawner): void => {
+      if (!helper.exited && helper.process.connected) helper.process.send(message)
+    }
+    return new Promise<ChildOutcome>((resolve) => {
+      const onAbort = (): void => send({ type: 'cancel', id })
+      if (signal) setMaxListeners(0, signal)
+      signal?.addEventListener('abort', onAbort, { once: true })
+      helper.pending.set(id, { argv: [spec.file, ...(spec.args ?? [])], requestedAtMs, resolve, forget: () => signal?.removeEventListener('abort', onAbort) })
+      this.refWhileBusy(helper)
+      send({ type: 'run', id, spec: childSpec })
+      if (signal?.aborted) onAbort()
+    })
+  }
+
+  /** Ends the helpers (each ends the children it still runs) and waits until they have gone. */
+  async close(): Promise<void> {
+    this.closed = true
+    const helpers = this.helpers.splice(0)
+    await Promise.all(
+      helpers.map(async (helper) => {
+        if (helper.exited) return
+        const exited = new Promise<void>((resolve) => helper.process.once('exit', () => resolve()))
+        if (helper.process.connected) helper.process.disconnect()
+        const timer = setTimeout(() => helper.process.kill('SIGKILL'), CLOSE_GRACE_MS)
+        await exited
+        clearTimeout(timer)
+      }),
+    )
+  }
+
+  /** Pids of the running helpers (their own children are the lab's children). */
+  pids(): number[] {
+    return this.helpers.filter((helper) => !helper.exited && helper.process.pid !== undefined).map((helper) => helper.process.pid!)
+  }
+
+  private leastBusy(): Helper {
+    const live = this.helpers.filter((helper) => !helper.exited)
+    // ties go round-robin, so that a burst spreads evenly over the helpers
+    const start = this.nextHelper++ % live.length
+    let best = live[start]!
+    for (let i = 1; i < live.length; i++) {
+      const candidate = live[(start + i) % live.length]!
+      if (candidate.pending.size < best.pending.size) best = candidate
+    }
+    return best
+  }
+
+  private startHelper(): Helper {
+    const child = fork(this.options.script, [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      execArgv: [],
+      // in the desktop app, process.execPath is Electron: it runs the helper as plain Node
+      env: process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : undefined,
+    })
+    const helper: Helper = { process: child, ready: Promise.resolve(), clockShiftMs: 0, pending: new Map(), exited: false }
+    helper.ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL')
+        reject(new LabError('internal', `A spawner helper process did not start within ${READY_TIMEOUT_MS / 1000} s.`))
+      }, READY_TIMEOUT_MS)
+      child.on('message', (message: FromSpawner) => {
+        if (message.type === 'ready') {
+          clearTimeout(timer)
+          helper.clockShiftMs = message.monotonicOffsetMs - monotonicOffsetMs()
+          this.refWhileBusy(helper)
+          resolve()
+        } else this.finish(helper, message.id, message.outcome)
+      })
+      child.once('error', (error) => {
+        clearTimeout(timer)
+        reject(new LabError('internal', `A spawner helper process could not be started: ${error.message}`))
+      })
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer)
+        helper.exited = true
+        reject(new LabError('internal', `A spawner helper process exited before it was ready (${signal ?? `code ${code}`}).`))
+        this.failPending(helper, signal ?? `code ${code}`)
+      })
+    })
+    helper.ready.catch(() => {}) // whoever awaits it sees the failure; an unawaited one must not crash the app
+    return helper
+  }
+
+  /** The helper's outcome on this process's clock; the start is when this process asked for the child. */
+  private finish(helper: Helper, id: number, outcome: ChildOutcome): void {
+    const pending = helper.pending.get(id)
+    if (!pending) return
+    helper.pending.delete(id)
+    pending.forget()
+    this.refWhileBusy(helper)
+    const shift = (ms: number): number => ms + helper.clockShiftMs
+    const shiftOptional = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : shift(ms))
+    pending.resolve({
+      ...outcome,
+      startedAtMs: pending.requestedAtMs,
+      spawnReturnedAtMs: shift(outcome.spawnReturnedAtMs),
+      runningAtMs: shiftOptional(outcome.runningAtMs),
+      exitedAtMs: shift(outcome.exitedAtMs),
+      closedAtMs: shift(outcome.closedAtMs),
+      terminationRequestedAtMs: shiftOptional(outcome.terminationRequestedAtMs),
+      helperPid: helper.process.pid,
+    })
+  }
+
+  private failPending(helper: Helper, how: string): void {
+    const now = performance.now()
+    for (const [id, pending] of helper.pending) {
+      helper.pending.delete(id)
+      pending.forget()
+      pending.resolve({
+        argv: pending.argv,
+        startedAtMs: pending.requestedAtMs,
+        spawnReturnedAtMs: now,
+        exitedAtMs: now,
+        closedAtMs: now,
+        exitCode: null,
+        signal: null,
+        timedOut: false,
+        cancelled: false,
+        forcedKill: false,
+        stdout: { text: '', bytes: 0, truncated: false },
+        stderr: { text: '', bytes: 0, truncated: false },
+        startError: { name: 'LabError', code: 'internal', message: `The helper process that started this child ended unexpectedly (${how}); the children it ran were stopped with it.` },
+        helperPid: helper.process.pid,
+      })
+    }
+  }
+
+  /** A helper keeps this process alive only while it runs a child for it (the CLI exits once its work is done). */
+  private refWhileBusy(helper: Helper): void {
+    if (helper.exited) return
+    const channel = helper.process.channel as { ref(): void; unref(): void } | undefined
+    if (helper.pending.size > 0) {
+      helper.process.ref()
+      channel?.ref()
+    } else {
+      helper.process.unref()
+      channel?.unref()
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { builtinSleep, builtinStubbornSleep, nodeCommand } from '../../src/main/lab/processes/node-program'
+import { SpawnerHelpers } from '../../src/main/lab/processes/spawner-helpers'
+import { testPaths } from './helpers/lab'
+import { descendantsOf, processAlive } from './helpers/processes'
+
+const script = join(testPaths.workersDir, 'spawner.js')
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+async function waitUntil(check: () => boolean, timeoutMs = 5000): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs
+  while (performance.now() < deadline) {
+    if (check()) return true
+    await sleep(25)
+  }
+  return check()
+}
+
+describe('spawner helpers', () => {
+  const opened: SpawnerHelpers[] = []
+  const helpers = (count = 2): SpawnerHelpers => {
+    const made = new SpawnerHelpers({ script, count })
+    opened.push(made)
+    return made
+  }
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((made) => made.close()))
+  })
+
+  it('runs a child in a helper process and reports it on this process\'s clock', async () => {
+    const spawners = helpers(1)
+    await spawners.ready()
+    const before = performance.now()
+    const outcome = await spawners.run({ ...nodeCommand("setTimeout(() => { process.stdout.write('out'); process.stderr.write('err'); process.exitCode = 3 }, 200)") })
+    const after = performance.now()
+    expect(outcome.exitCode).toBe(3)
+    expect(outcome.stdout.text).toBe('out')
+    expect(outcome.stderr.text).toBe('err')
+    expect(outcome.helperPid).toBe(spawners.pids()[0])
+    expect(outcome.pid).not.toBe(process.pid)
+    // every time lies inside this call, in order, and the child's 200 ms wait shows as such
+    expect(outcome.startedAtMs).toBeGreaterThanOrEqual(before)
+    expect(outcome.runningAtMs!).toBeGreaterThanOrEqual(outcome.startedAtMs)
+    expect(outcome.exitedAtMs).toBeGreaterThanOrEqual(outcome.runningAtMs! + 195)
+    expect(outcome.closedAtMs).toBeGreaterThanOrEqual(outcome.exitedAtMs)
+    expect(outcome.closedAtMs).toBeLessThanOrEqual(after)
+  })
+
+  it('spreads children started together over the helpers, which start them side by side', async () => {
+    const spawners = helpers(2)
+    await spawners.ready()
+    const outcomes = await Promise.all(Array.from({ length: 6 }, () => spawners.run(builtinSleep(0.3))))
+    expect(outcomes.every((o) => o.exitCode === 0)).toBe(true)
+    const byHelper = new Map<number, number>()
+    for (const o of outcomes) byHelper.set(o.helperPid!, (byHelper.get(o.helperPid!) ?? 0) + 1)
+    expect([...byHelper.values()]).toEqual([3, 3])
+  })
+
+  it('reports a missing program as data, as runChild does', async () => {
+    const outcome = await helpers(1).run({ file: 'no-such-program-concurrency-lab' })
+    expect(outcome.startError?.code).toBe('program-not-found')
+    expect(outcome.argv).toEqual(['no-such-program-concurrency-lab'])
+  })
+
+  it('times out and escalates to SIGKILL inside the helper', async () => {
+    const outcome = await helpers(1).run({ ...builtinStubbornSleep(10), timeoutMs: 300, killGraceMs: 200 })
+    expect(outcome.timedOut).toBe(true)
+    expect(outcome.forcedKill).toBe(true)
+    expect(outcome.signal).toBe('SIGKILL')
+    expect(outcome.terminationRequestedAtMs! - outcome.runningAtMs!).toBeGreaterThanOrEqual(290)
+  })
+
+  it('cancels a child through the run\'s signal, and one whose signal had already aborted', async () => {
+    const spawners = helpers(1)
+    const controller = new AbortController()
+    const pending = spawners.run({ ...builtinSleep(10), signal: controller.signal })
+    await sleep(300)
+    controller.abort()
+    const outcome = await pending
+    expect(outcome.cancelled).toBe(true)
+    expect(outcome.signal).toBe('SIGTERM')
+    expect(processAlive(outcome.pid!)).toBe(false)
+    const late = await spawners.run({ ...builtinSleep(10), signal: controller.signal })
+    expect(late.cancelled).toBe(true)
+  })
+
+  it('reports the children of a helper that died as failed, and replaces the helper', async () => {
+    const spawners = helpers(1)
+    await spawners.ready()
+    const [helperPid] = spawners.pids()
+    const pending = spawners.run(builtinSleep(10))
+    expect(await waitUntil(() => descendantsOf(helperPid).length > 0)).toBe(true)
+    const orphans = descendantsOf(helperPid)
+    process.kill(helperPid!, 'SIGKILL')
+    const outcome = await pending
+    expect(outcome.startError?.message).toMatch(/helper process that started this child ended unexpectedly \(SIGKILL\)/)
+    // SIGKILL gives the helper no chance to end its child: the one case that leaves one behind, ended here
+    for (const pid of orphans) process.kill(pid, 'SIGKILL')
+    const next = await spawners.run(nodeCommand('0'))
+    expect(next.exitCode).toBe(0)
+    expect(next.helperPid).not.toBe(helperPid)
+  })
+
+  it('close ends the helpers and every child they still ran', async () => {
+    const spawners = helpers(2)
+    const pending = [spawners.run(builtinSleep(10)), spawners.run(builtinSleep(10))]
+    await sleep(400)
+    const pids = spawners.pids()
+    const children = pids.flatMap((pid) => descendantsOf(pid))
+    expect(children.length).toBeGreaterThanOrEqual(2)
+    await spawners.close()
+    expect(pids.some(processAlive)).toBe(false)
+    expect(await waitUntil(() => !children.some(processAlive))).toBe(true)
+    const outcomes = await Promise.all(pending)
+    expect(outcomes.every((o) => o.exitCode !== 0)).toBe(true)
+    await expect(spawners.ready()).rejects.toThrow(/closed/)
+  })
+
+  it('outlives no crash of the process that uses it: a helper whose parent was killed ends its children and itself', async () => {
+    // a stand-in for the app, killed with SIGKILL: no handler of its own runs
+    const parentScript = `
+      const { fork } = require('node:child_process')
+      const helper = fork(${JSON.stringify(script)}, [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+      helper.on('message', (m) => { if (m.type === 'ready') { helper.send({ type: 'run', id: 1, spec: { file: process.execPath, args: ['-e', 'setTimeout(() => {}, 30000)'] } }); console.log(helper.pid) } })`
+    const parent = spawn(process.execPath, ['-e', parentScript], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const helperPid = await new Promise<number>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))))
+    expect(await waitUntil(() => descendantsOf(helperPid).length > 0)).toBe(true)
+    const [childPid] = descendantsOf(helperPid)
+    parent.kill('SIGKILL')
+    expect(await waitUntil(() => !processAlive(helperPid))).toBe(true)
+    expect(await waitUntil(() => !processAlive(childPid!))).toBe(true)
+  })
+
+  it('refuses a child whose streams the caller wants: that is startChild\'s job', async () => {
+    await expect(helpers(1).run({ ...nodeCommand('0'), stdout: 'caller' })).rejects.toThrow(/cannot hand over streams/)
+  })
+})
