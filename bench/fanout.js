@@ -1,37 +1,36 @@
 /**
- * Fan-out: 10 × sleep 0.1 started at once, wall time until all have ended, through the engine
- * (mapLimited + runChild, as the fanout experiment's parallel variant) against Python's
- * subprocess doing the same (the baseline, where python3 exists), raw spawn and execa — and the
- * engine in a small parent against a parent holding 300 MB (the Electron main process is big).
- * All interleaved round by round. Also two prototypes of a spawn path off the main process (the
- * children started by small helper processes over IPC) and the engine starting one child per turn
- * of the event loop, with this process's event-loop delay during each.
+ * Fan-out: 10 × sleep 0.1 started at once, wall time until all have ended, through the engine as
+ * the fanout experiment runs it (mapLimited, children started by the lab's spawner helpers, its
+ * default; and started from the lab's own process) against Python's subprocess doing the same
+ * (the baseline, where python3 exists), raw spawn and execa — and the same from a parent holding
+ * 300 MB (the Electron main process is big), with and without the helpers. All interleaved round
+ * by round, with this process's event-loop delay during each.
  *
  *   node bench/fanout.js [--rounds 12] [--children 10] [--seconds 0.1] [--ballast-mb 300]
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { setImmediate as nextTurn } from 'node:timers/promises'
 import { loadEngine } from './lib/engine.js'
 import { startHelper } from './lib/helper-client.js'
 import { interleave, median } from './lib/measure.js'
 import { requireProgram } from './lib/programs.js'
 import { startPythonFanout } from './lib/python-fanout.js'
 import { formatMs, formatRatioSpread, formatSpread, option, printMeasured, printTable, runBench, verdict } from './lib/report.js'
-import { fanoutWallMs, makeSpawners } from './lib/spawners.js'
+import { fanoutWallMs, makeSpawners, startSpawnerHelpers } from './lib/spawners.js'
 
 const BENCH = 'fanout'
 
 async function main() {
-  const { 'run-child': engine, limit } = await loadEngine('run-child', 'limit')
+  const { 'run-child': engine, 'spawner-helpers': helperModule, limit } = await loadEngine('run-child', 'spawner-helpers', 'limit')
   const rounds = option('rounds', 12)
   const children = option('children', 10)
   const seconds = option('seconds', 0.1)
   const ballastMb = option('ballast-mb', 300)
   const sleepFile = requireProgram('sleep')
-  const spawners = makeSpawners(engine.runChild)
+  const spawnerHelpers = await startSpawnerHelpers(helperModule.SpawnerHelpers)
+  const spawners = makeSpawners(engine.runChild, spawnerHelpers)
   const python = await startPythonFanout()
-  // two small parents (a prototype of spawning from helper processes) and a big one
-  const helpers = [await startHelper(0), await startHelper(ballastMb), await startHelper(0)]
+  // a parent as big as an Electron main process, and a small one, each with its own spawner helpers
+  const parents = [await startHelper(0), await startHelper(ballastMb)]
   const loopDelays = new Map()
   /** Runs a trial with the main thread's event-loop delay watched: its max, per variant, per trial. */
   const watched = (name, trial) => async () => {
@@ -49,42 +48,29 @@ async function main() {
     }
   }
   try {
-    const labFanout = async () => {
+    /** Exactly the fanout experiment's parallel variant: mapLimited with the limit at N, children from `start`. */
+    const labFanout = (start) => async () => {
       const begin = performance.now()
-      // exactly the fanout experiment's parallel variant: mapLimited with the limit at N
-      const outcomes = await limit.mapLimited(children, children, () => engine.runChild({ file: sleepFile, args: [String(seconds)] }))
+      const outcomes = await limit.mapLimited(children, children, () => start({ file: sleepFile, args: [String(seconds)] }))
       if (outcomes.some((o) => o.startError || o.exitCode !== 0)) throw new Error('A sleep child failed in the fan-out bench.')
       return performance.now() - begin
     }
-    /** The same, one spawn per turn of the event loop (as the factorize experiment starts its children). */
-    const labFanoutYielding = async () => {
-      const begin = performance.now()
-      const started = []
-      for (let i = 0; i < children; i++) {
-        if (i > 0) await nextTurn()
-        started.push(engine.runChild({ file: sleepFile, args: [String(seconds)] }))
-      }
-      const outcomes = await Promise.all(started)
-      if (outcomes.some((o) => o.startError || o.exitCode !== 0)) throw new Error('A sleep child failed in the fan-out bench.')
-      return performance.now() - begin
+    const names = {
+      helpers: `lab, ${spawnerHelpers.count} spawner helpers (default)`,
+      inProcess: 'lab, from its own process',
+      raw: 'child_process.spawn',
+      execa: 'execa',
     }
-    /** Prototype: the children started by small helper processes over IPC (wall measured here, IPC included). */
-    const viaHelpers = (count) => async () => {
-      const begin = performance.now()
-      const share = Math.ceil(children / count)
-      const smallHelpers = [helpers[0], helpers[2]].slice(0, count)
-      await Promise.all(smallHelpers.map((helper, i) => helper.request({ op: 'fanout', spawner: 'raw', file: sleepFile, children: Math.min(share, children - i * share), seconds })))
-      return performance.now() - begin
-    }
+    const inParent = (parent, spawner, label) => ({ name: `${label} in a ${parent.rssMb().toFixed(0)} MB parent`, run: async () => (await parent.request({ op: 'fanout', spawner, file: sleepFile, children, seconds })).valueMs })
     const variants = [
       ...(python ? [{ name: `Python ${python.version} subprocess`, run: () => python.fanoutMs(children, seconds, sleepFile) }] : []),
-      { name: 'lab (engine)', run: watched('lab (engine)', labFanout) },
-      { name: 'child_process.spawn', run: watched('child_process.spawn', () => fanoutWallMs(spawners.raw, sleepFile, children, seconds)) },
-      { name: 'execa', run: watched('execa', () => fanoutWallMs(spawners.execa, sleepFile, children, seconds)) },
-      { name: 'lab, one spawn per loop turn', run: watched('lab, one spawn per loop turn', labFanoutYielding) },
-      { name: 'spawn in 1 small helper process (IPC)', run: watched('spawn in 1 small helper process (IPC)', viaHelpers(1)) },
-      { name: 'spawn in 2 small helper processes (IPC)', run: watched('spawn in 2 small helper processes (IPC)', viaHelpers(2)) },
-      ...helpers.slice(0, 2).map((helper) => ({ name: `lab in a ${helper.rssMb().toFixed(0)} MB parent`, run: async () => (await helper.request({ op: 'fanout', spawner: 'lab', file: sleepFile, children, seconds })).valueMs })),
+      { name: names.helpers, run: watched(names.helpers, labFanout((spec) => spawnerHelpers.run(spec))) },
+      { name: names.inProcess, run: watched(names.inProcess, labFanout((spec) => engine.runChild(spec))) },
+      { name: names.raw, run: watched(names.raw, () => fanoutWallMs(spawners.raw, sleepFile, children, seconds)) },
+      { name: names.execa, run: watched(names.execa, () => fanoutWallMs(spawners.execa, sleepFile, children, seconds)) },
+      inParent(parents[0], 'lab', 'lab in-process'),
+      inParent(parents[1], 'lab', 'lab in-process'),
+      inParent(parents[1], 'helpers', 'lab via spawner helpers'),
     ]
     console.log(`Fan-out: ${children} × ${sleepFile} ${seconds} at once, wall ms; ${rounds} rounds after one warm-up, interleaved.${python ? '' : ' python3 was not found: Python is skipped, and raw spawn is the baseline.'}`)
     const measured = await interleave(variants, { rounds, warmup: 1 })
@@ -97,40 +83,44 @@ async function main() {
         return [name, formatMs(median(measuredDelays)), formatMs(Math.max(...measuredDelays))]
       }),
     )
-    const byName = (prefix) => measured.find((m) => m.name.startsWith(prefix))
-    const lab = byName('lab (engine)')
-    const small = measured.find((m) => m.name === `lab in a ${helpers[0].rssMb().toFixed(0)} MB parent`)
-    const big = measured.at(-1)
-    const bigOverSmall = big.values.map((v, i) => v / small.values[i])
-    printTable('Paired ratios', ['ratio', 'median', 'range'], [
-      [`${big.name} ÷ ${small.name}`, median(bigOverSmall).toFixed(2), `${Math.min(...bigOverSmall).toFixed(2)}–${Math.max(...bigOverSmall).toFixed(2)}`],
+    const byName = (name) => measured.find((m) => m.name === name)
+    const lab = byName(names.helpers)
+    const [smallInProcess, bigInProcess, bigHelpers] = measured.slice(-3)
+    const paired = (a, b) => a.values.map((v, i) => v / b.values[i])
+    const spread = (ratios) => `${median(ratios).toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`
+    printTable('Paired ratios', ['ratio', 'median (range)'], [
+      [`${bigInProcess.name} ÷ ${smallInProcess.name}`, spread(paired(bigInProcess, smallInProcess))],
+      [`${bigHelpers.name} ÷ ${smallInProcess.name}`, spread(paired(bigHelpers, smallInProcess))],
+      [`${names.helpers} ÷ ${names.inProcess}`, spread(paired(lab, byName(names.inProcess)))],
     ])
     const floorMs = seconds * 1000
     console.log(`The sleeps alone take ${formatMs(floorMs)}; beyond that, the lab's median spends ${formatMs(lab.summary.median - floorMs)} starting and reaping ${children} children.`)
+    const others = `(from its own process ${formatMs(byName(names.inProcess).summary.median)}, spawn ${formatMs(byName(names.raw).summary.median)}, execa ${formatMs(byName(names.execa).summary.median)})`
     if (python) {
       verdict({
         bench: BENCH,
         what: `fan-out ${children} × sleep ${seconds}, parallel wall`,
         baseline: `Python ${formatSpread(measured[0].summary)}`,
-        lab: `${formatSpread(lab.summary)} (spawn ${formatMs(byName('child_process').summary.median)}, execa ${formatMs(byName('execa').summary.median)})`,
+        lab: `${formatSpread(lab.summary)} ${others}`,
         ratio: formatRatioSpread(lab.ratio),
         target: '≤ 1.0× Python',
         met: lab.ratio.median <= 1.0,
+        note: 'CPython starts children with vfork (no copy of the parent); libuv forks on Linux, about 1 ms a child even from a small process here. The helpers start children side by side on the cores there are.',
       })
     } else {
-      verdict({ bench: BENCH, what: `fan-out ${children} × sleep ${seconds}, parallel wall`, lab: formatSpread(lab.summary), target: '≤ 1.0× Python', met: undefined, note: 'python3 was not found, so the baseline could not be measured.' })
+      verdict({ bench: BENCH, what: `fan-out ${children} × sleep ${seconds}, parallel wall`, lab: `${formatSpread(lab.summary)} ${others}`, target: '≤ 1.0× Python', met: undefined, note: 'python3 was not found, so the baseline could not be measured.' })
     }
     verdict({
       bench: BENCH,
-      what: `fan-out in a ${big.name.match(/(\d+) MB/)[1]} MB parent vs a ${small.name.match(/(\d+) MB/)[1]} MB one (lab)`,
-      baseline: formatSpread(small.summary),
-      lab: formatSpread(big.summary),
-      ratio: `${median(bigOverSmall).toFixed(2)}× (${Math.min(...bigOverSmall).toFixed(2)}–${Math.max(...bigOverSmall).toFixed(2)})`,
+      what: `fan-out from a ${bigHelpers.name.match(/(\d+) MB/)[1]} MB parent: in-process vs spawner helpers`,
+      baseline: formatSpread(bigInProcess.summary),
+      lab: formatSpread(bigHelpers.summary),
+      ratio: spread(paired(bigHelpers, bigInProcess)),
       target: 'info',
       met: undefined,
     })
   } finally {
-    await Promise.all([python?.stop(), ...helpers.map((h) => h.stop())])
+    await Promise.all([python?.stop(), spawnerHelpers.close(), ...parents.map((h) => h.stop())])
   }
 }
 

@@ -1,13 +1,13 @@
 /**
  * A Node process that holds `--ballast-mb` MB of touched memory (as a big Electron main process
- * does) and starts children on request over IPC, so that a bench can interleave a small parent
+ * does) and starts children on request over IPC (itself, or through the lab's spawner helpers), so that a bench can interleave a small parent
  * and a big one trial by trial. Requests: { id, op: 'perChild' | 'fanout', spawner, … }; replies
  * { id, valueMs, rssMb } or { id, error }.
  */
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { engineDir } from './paths.js'
-import { fanoutWallMs, makeSpawners, perChildMs } from './spawners.js'
+import { fanoutWallMs, makeSpawners, perChildMs, startSpawnerHelpers } from './spawners.js'
 
 const index = process.argv.indexOf('--ballast-mb')
 const ballastMb = index >= 0 ? Number(process.argv[index + 1]) : 0
@@ -19,7 +19,8 @@ for (let mb = 0; mb < ballastMb; mb++) {
 }
 
 const { runChild } = await import(pathToFileURL(join(engineDir, 'run-child.js')).href)
-const spawners = makeSpawners(runChild)
+const { SpawnerHelpers } = await import(pathToFileURL(join(engineDir, 'spawner-helpers.js')).href)
+const spawners = makeSpawners(runChild, await startSpawnerHelpers(SpawnerHelpers))
 
 process.on('message', async (request) => {
   try {

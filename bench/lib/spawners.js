@@ -1,22 +1,35 @@
 /**
- * The three ways of starting a child that the process benches compare, behind one shape:
+ * The ways of starting a child that the process benches compare, behind one shape:
  * start(file, args) resolves once the child has ended and its output streams have closed.
  * - raw:   child_process.spawn with the lab's stdio (the baseline);
  * - execa: execa alone, with its defaults (reject: false), to separate its cost from the lab's;
- * - lab:   the subprocess manager, runChild (child_process.spawn plus capture, timeout, cancel, process group).
+ * - lab:   the subprocess manager, runChild (child_process.spawn plus capture, timeout, cancel, process group);
+ * - helpers: the lab's spawner helper processes (SpawnerHelpers.run: runChild in a small process, over IPC),
+ *            as the experiments start their children.
  */
 import { execa } from 'execa'
+import { join } from 'node:path'
+import { labPaths } from './paths.js'
 import { rawSpawn, runLimited } from './programs.js'
 
-export function makeSpawners(runChild) {
+/** The lab's spawner helpers, started from the app's build (<out>/main/workers/spawner.js) and ready. */
+export async function startSpawnerHelpers(SpawnerHelpers) {
+  const helpers = new SpawnerHelpers({ script: join(labPaths.workersDir, 'spawner.js') })
+  await helpers.ready()
+  return helpers
+}
+
+const checked = (outcome) => {
+  if (outcome.startError) throw new Error(outcome.startError.message)
+  return outcome
+}
+
+export function makeSpawners(runChild, spawnerHelpers) {
   return {
     raw: (file, args) => rawSpawn(file, args),
     execa: (file, args) => execa(file, args, { reject: false, stdin: 'ignore' }),
-    lab: async (file, args) => {
-      const outcome = await runChild({ file, args })
-      if (outcome.startError) throw new Error(outcome.startError.message)
-      return outcome
-    },
+    lab: async (file, args) => checked(await runChild({ file, args })),
+    helpers: async (file, args) => checked(await spawnerHelpers.run({ file, args })),
   }
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import type { CommandData } from '../../src/shared/experiments/command'
 import { dispatch } from '../../src/main/lab/dispatch'
-import { descendantsOf } from './helpers/processes'
+import { descendantsOf, labChildren } from './helpers/processes'
 import { cancelAfter, runFailure, runResult, useLabs } from './helpers/run-experiment'
 
 const newLab = useLabs()
@@ -75,7 +75,7 @@ describe('your own command (hyperfine-style)', () => {
     const hang = await runFailure(lab, 'command', { command: 'sleep 30', timeoutSeconds: 0.3, warmup: 0, runs: 1, maxParallel: 1 })
     expect(hang.error.code).toBe('command-failed')
     expect(hang.error.message).toMatch(/still running after 300 ms.*killed by SIGTERM/)
-    expect(descendantsOf()).toEqual([])
+    expect(labChildren(lab)).toEqual([])
     const after = await runResult<CommandData>(lab, 'command', { command: 'true', runs: 2, warmup: 0, maxParallel: 1 })
     expect(after.data.measuredRuns).toBe(2)
   })
@@ -97,11 +97,11 @@ describe('your own command (hyperfine-style)', () => {
   it('cancel kills the whole process tree of a shell command', async () => {
     const lab = newLab()
     let seen: number[] = []
-    const failure = await cancelAfter(lab, 'command', { command: 'sleep 20 & sleep 20; wait', shell: true, runs: 1, warmup: 0, maxParallel: 4 }, 400, () => (seen = descendantsOf()))
+    const failure = await cancelAfter(lab, 'command', { command: 'sleep 20 & sleep 20; wait', shell: true, runs: 1, warmup: 0, maxParallel: 4 }, 400, () => (seen = labChildren(lab)))
     // the shell and its two sleeps
     expect(seen.length).toBeGreaterThanOrEqual(3)
     expect(failure.cancelled).toBe(true)
     expect(failure.cancelMs).toBeLessThan(3000)
-    expect(descendantsOf()).toEqual([])
+    expect(labChildren(lab)).toEqual([])
   })
 })

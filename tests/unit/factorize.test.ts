@@ -1,15 +1,20 @@
 import { readdirSync } from 'node:fs'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { DivisorChecker } from '../../src/main/lab/experiments/factorize-variants'
 import { livePoolThreads } from '../../src/main/lab/pool/worker-pool'
 import { LabError } from '../../src/shared/errors'
 import type { FactorizeData } from '../../src/shared/experiments/threads'
 import { checkAgainstReference, divisorsOf, factorizeProblem, LESSON_DIVISORS, LESSON_NUMBERS } from '../../src/shared/factorize'
 import { amdahlSpeedup, balancedShares, fitAmdahl, inOrderScheduleBound, karpFlatt, longestTaskBound } from '../../src/shared/stats/scaling'
-import { descendantsOf } from './helpers/processes'
+import { descendantsOf, labChildren } from './helpers/processes'
 import { runFailure, runResult, useLabs } from './helpers/run-experiment'
 
 const newLab = useLabs()
+
+// every lab has been shut down by now: its spawner helpers and anything they started are gone too
+afterAll(() => {
+  expect(descendantsOf()).toEqual([])
+})
 const osThreads = (): number => readdirSync('/proc/self/task').length
 
 /** Divisors by an independent method: pairs (i, n / i) up to √n. */
@@ -135,14 +140,14 @@ describe('factorize experiment', () => {
     runId = lab.runs.start('factorize', { runtime: 'node', scale: 300, workers: [2], strategies: ['threads', 'processes'], runs: 1, warmup: 0 }).runId
     await sawChildren
     await new Promise((resolve) => setTimeout(resolve, 300))
-    expect(descendantsOf().length).toBeGreaterThan(0)
+    expect(labChildren(lab).length).toBeGreaterThan(0)
     expect(livePoolThreads()).toBeGreaterThan(0)
     const cancelledAt = performance.now()
     lab.runs.cancel(runId)
     const failure = await failed
     expect(performance.now() - cancelledAt).toBeLessThan(3000)
     expect(failure.cancelled).toBe(true)
-    expect(descendantsOf()).toEqual([])
+    expect(labChildren(lab)).toEqual([])
     expect(livePoolThreads()).toBe(0)
     expect(osThreads()).toBeLessThanOrEqual(threadsBefore)
   })

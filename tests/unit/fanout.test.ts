@@ -1,12 +1,17 @@
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { dispatch } from '../../src/main/lab/dispatch'
 import type { FanoutData } from '../../src/shared/experiments/fanout'
 import type { RunResult } from '../../src/shared/model/result'
-import { descendantsOf } from './helpers/processes'
+import { descendantsOf, labChildren } from './helpers/processes'
 import { nextEvent } from './helpers/lab'
 import { runResult, useLabs } from './helpers/run-experiment'
 
 const newLab = useLabs()
+
+// every lab has been shut down by now: its spawner helpers and anything they started are gone too
+afterAll(() => {
+  expect(descendantsOf()).toEqual([])
+})
 const runFanout = (params: Record<string, unknown>): Promise<RunResult<FanoutData>> => runResult<FanoutData>(newLab(), 'fanout', params)
 
 describe('fan-out experiment', () => {
@@ -106,14 +111,14 @@ describe('fan-out experiment', () => {
     runId = lab.runs.start('fanout', { children: 20, seconds: 30, runs: 1, warmup: 0 }).runId
     // wait until the parallel children exist… serial goes first, so one child is alive
     await new Promise((resolve) => setTimeout(resolve, 400))
-    expect(descendantsOf().length).toBeGreaterThan(0)
+    expect(labChildren(lab).length).toBeGreaterThan(0)
     const cancelledAt = performance.now()
     expect(lab.runs.cancel(runId)).toBe(true)
     const failure = await failed
     expect(performance.now() - cancelledAt).toBeLessThan(3000)
     expect(failure.cancelled).toBe(true)
     expect(lab.runs.status(runId).state).toBe('cancelled')
-    expect(descendantsOf()).toEqual([])
+    expect(labChildren(lab)).toEqual([])
   })
 
   it('reports a missing sleep program clearly when the system one is demanded', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { requestNames, type RequestName } from '../../src/shared/contract/contract'
 import { dispatch } from '../../src/main/lab/dispatch'
-import { descendantsOf } from './helpers/processes'
+import { labChildren } from './helpers/processes'
 import { testLab } from './helpers/lab'
 
 /** A small seeded generator, so a failing payload can be reproduced. */
@@ -76,7 +76,7 @@ describe('hostile payloads on every request channel', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
     expect(({} as Record<string, unknown>).children).toBeUndefined()
     await lab.runs.shutdown()
-    expect(descendantsOf()).toEqual([])
+    expect(labChildren(lab)).toEqual([])
     const info = await dispatch(lab.handlers, 'getMachineInfo', undefined)
     expect(info.ok).toBe(true)
   })

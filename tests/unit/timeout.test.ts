@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import type { TimeoutData } from '../../src/shared/experiments/timeout'
 import { dispatch } from '../../src/main/lab/dispatch'
-import { descendantsOf, processAlive } from './helpers/processes'
+import { descendantsOf, labChildren, processAlive } from './helpers/processes'
 import { cancelAfter, runResult, useLabs } from './helpers/run-experiment'
 
 const newLab = useLabs()
@@ -76,8 +76,9 @@ describe('timeouts', () => {
   })
 
   it('cancel while waiting for the timeout leaves no child alive', async () => {
-    const failure = await cancelAfter(newLab(), 'timeout', { timeoutSeconds: 20, runs: 1 }, 300)
+    const lab = newLab()
+    const failure = await cancelAfter(lab, 'timeout', { timeoutSeconds: 20, runs: 1 }, 300)
     expect(failure.cancelled).toBe(true)
-    expect(descendantsOf()).toEqual([])
+    expect(labChildren(lab)).toEqual([])
   })
 })

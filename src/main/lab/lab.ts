@@ -6,6 +6,7 @@ import type { MachineInfo } from '../../shared/model/machine'
 import type { Settings } from '../../shared/settings'
 import { collectMachineInfo } from './machine'
 import type { LabPaths } from './paths'
+import { SpawnerHelpers } from './processes/spawner-helpers'
 import { EventHub } from './runs/event-hub'
 import { RunManager } from './runs/run-manager'
 import { SettingsStore } from './settings/settings-store'
@@ -32,6 +33,8 @@ export interface Lab {
   runs: RunManager
   store: ResultStore
   settings: SettingsStore
+  /** The small processes that start the lab's children; they live as long as the lab. */
+  spawners: SpawnerHelpers
   shutdown(): Promise<void>
 }
 
@@ -48,7 +51,9 @@ export function createLab(options: LabOptions): Lab {
     const info = await machine.info
     return { ...info, loadAverage: loadavg() as [number, number, number] }
   }
-  const runs = new RunManager({ events, store, paths: options.paths, machineInfo })
+  // started on first use, kept for the session: children are started from these small processes
+  const spawners = new SpawnerHelpers({ script: join(options.paths.workersDir, 'spawner.js') })
+  const runs = new RunManager({ events, store, paths: options.paths, spawners, machineInfo })
 
   const handlers: LabHandlers = {
     getMachineInfo: () => machineInfo(),
@@ -79,5 +84,9 @@ export function createLab(options: LabOptions): Lab {
         throw new LabError('not-available', 'Saving through the host is only available in the desktop app; the browser downloads the file instead.')
       }),
   }
-  return { handlers, events, runs, store, settings, shutdown: () => runs.shutdown() }
+  const shutdown = async (): Promise<void> => {
+    await runs.shutdown()
+    await spawners.close()
+  }
+  return { handlers, events, runs, store, settings, spawners, shutdown }
 }

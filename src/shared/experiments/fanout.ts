@@ -10,6 +10,12 @@ export const fanoutParamSpecs = {
     options: ['auto', 'system', 'builtin'] as const,
     default: 'auto',
   }),
+  startFrom: enumParam({
+    label: 'Start children from',
+    help: "helpers: small spawner processes, one per core (up to 4), so the app never forks itself; app: the app's own process, as a plain child_process.spawn would — each spawn then blocks it and costs more the more memory it holds.",
+    options: ['helpers', 'app'] as const,
+    default: 'helpers',
+  }),
   runs: intParam({ label: 'Runs', help: 'Measured runs of each variant (serial and parallel are interleaved).', min: 1, max: 100, default: 3 }),
   warmup: intParam({ label: 'Warm-up runs', help: 'Unmeasured runs of each variant before measuring.', min: 0, max: 10, default: 1 }),
   sweep: booleanParam({ label: 'Concurrency-limit sweep', help: 'Also run the N children with at most 2, 4, 8, … at once (interleaved with serial and parallel): speedup against the limit.', default: true }),
@@ -21,6 +27,9 @@ export interface FanoutData {
   /** The program that ran, as argv. */
   argv: string[]
   programSource: 'system' | 'builtin'
+  /** Where the children were started: spawner helper processes (how many), or the app's own process. */
+  startedFrom: 'helpers' | 'app'
+  helperCount: number
   /** Median of all children's spawn cost: call to running. */
   spawnMsMedian: number
   /** Of the parallel wall time, the share between the first spawn call and the last child running. */

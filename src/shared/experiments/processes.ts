@@ -10,7 +10,7 @@ export interface SpawnAccount {
   perChildMs: number
   /** From the first spawn request to the last: the stagger of start times. */
   startStaggerMs: number
-  /** spawningMs / wallMs, 0..1. */
+  /** spawningMs / wallMs, 0..1; with spawner helpers, the first request to the last child running over wallMs. */
   share: number
   /** The same in one sentence. */
   sentence: string

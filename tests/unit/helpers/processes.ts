@@ -41,3 +41,12 @@ export function descendantsOf(rootPid: number = process.pid): number[] {
   }
   return found
 }
+
+/**
+ * This process's living descendants that are not a lab's spawner helpers (those live as long as
+ * their lab): the children a run left behind, and the children it still runs.
+ */
+export function labChildren(...labs: { spawners: { pids(): number[] } }[]): number[] {
+  const helpers = new Set(labs.flatMap((lab) => lab.spawners.pids()))
+  return descendantsOf().filter((pid) => !helpers.has(pid))
+}

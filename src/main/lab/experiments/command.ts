@@ -9,7 +9,7 @@ import { measureInterleaved, type Trial, type Variant } from '../measure/interle
 import { mapLimited, powersOfTwoUpTo } from '../processes/limit'
 import { childEnd, spanOf, spawnAccount, spawnCostMs } from '../processes/report'
 import { commandFacts, requireProgram, resolveCommand, type ResolvedCommand } from '../processes/resolve-command'
-import { DEFAULT_MAX_CAPTURE_BYTES, runChild, type ChildOutcome } from '../processes/run-child'
+import { DEFAULT_MAX_CAPTURE_BYTES, type ChildOutcome } from '../processes/run-child'
 import { toSeries, type ExperimentRunner } from './experiment'
 
 const MAX_RUNS_WITH_BUDGET = 1000
@@ -56,7 +56,8 @@ export const commandRunner: ExperimentRunner<CommandParams, CommandData> = {
     const command = await resolveCommand(params.command, params.shell)
     await requireProgram(command)
     const timeoutMs = secondsToMs(params.timeoutSeconds)
-    const runOne = (signal: AbortSignal): Promise<ChildOutcome> => runChild({ file: command.file, args: command.args, env: command.env, signal, timeoutMs, killGraceMs: KILL_GRACE_MS })
+    await context.spawners.ready()
+    const runOne = (signal: AbortSignal): Promise<ChildOutcome> => context.spawners.run({ file: command.file, args: command.args, env: command.env, signal, timeoutMs, killGraceMs: KILL_GRACE_MS })
 
     /**
      * `copies` runs of the command at once; the time is until the last has exited. One copy alone is

@@ -3,6 +3,7 @@ import type { Comparison, RunResult, Series } from '../../../shared/model/result
 import { pairedRatios, summarize } from '../../../shared/stats/summary'
 import type { Measured } from '../measure/interleave'
 import type { LabPaths } from '../paths'
+import type { SpawnerHelpers } from '../processes/spawner-helpers'
 
 export interface ExperimentContext {
   signal: AbortSignal
@@ -10,6 +11,8 @@ export interface ExperimentContext {
   paths: LabPaths
   /** The machine the run is on; `python` says whether and which Python 3 was found. */
   machine: MachineInfo
+  /** Start the run's children here rather than in the lab's own process (see spawner-helpers.ts). */
+  spawners: SpawnerHelpers
 }
 
 export type ExperimentOutput<Data = unknown> = Pick<RunResult<Data>, 'series' | 'comparisons' | 'timelines' | 'warnings' | 'data' | 'headline'>

@@ -1,6 +1,5 @@
 import { median } from 'simple-statistics'
 import { performance } from 'node:perf_hooks'
-import { setImmediate as nextTurn } from 'node:timers/promises'
 import { LabError, cancelledError } from '../../../shared/errors'
 import type { FactorizeStrategy } from '../../../shared/experiments/threads'
 import { firstDifference } from '../../../shared/factorize'
@@ -11,7 +10,7 @@ import type { Trial, Variant } from '../measure/interleave'
 import { runAll } from '../pool/run-all'
 import { WorkerPool, type TaskRun } from '../pool/worker-pool'
 import { nodeScriptCommand } from '../processes/node-program'
-import { describeEnd, runChild, type ChildOutcome } from '../processes/run-child'
+import { describeEnd, type ChildOutcome, type ChildSpec } from '../processes/run-child'
 import type { FactorizeChildReply } from '../workers/factorize-child.worker'
 import type { ComputeTasks, WorkSpan } from '../workers/compute-tasks'
 
@@ -67,6 +66,8 @@ export interface FactorizeVariantContext {
   pool: WorkerPool<ComputeTasks>
   workerFile: string
   childScript: string
+  /** Runs a child process (through the lab's spawner helpers). */
+  runChild(spec: ChildSpec): Promise<ChildOutcome>
   /** Every number of the run, in order. */
   tasks: number[]
   taskWork: number[]
@@ -166,10 +167,8 @@ export function processesVariant(ctx: FactorizeVariantContext, workers: number):
       const originMs = performance.now()
       const started: Promise<ChildOutcome>[] = []
       for (const input of inputs) {
-        // Spawning blocks this thread for a few ms each: let the event loop breathe between them.
-        if (started.length > 0) await nextTurn()
         if (signal.aborted) break
-        started.push(runChild({ ...command, input, signal, maxCaptureBytes: CHILD_OUTPUT_LIMIT_BYTES }))
+        started.push(ctx.runChild({ ...command, input, signal, maxCaptureBytes: CHILD_OUTPUT_LIMIT_BYTES }))
       }
       const outcomes = await Promise.all(started)
       const valueMs = performance.now() - originMs

@@ -20,6 +20,7 @@ import { formatDurationMs } from '../../../shared/units'
 import { watchEventLoop } from '../measure/event-loop'
 import { measureInterleaved, type Measured } from '../measure/interleave'
 import { WorkerPool, type PoolStartup } from '../pool/worker-pool'
+import type { ChildSpec } from '../processes/run-child'
 import type { ComputeTasks } from '../workers/compute-tasks'
 import { busyMachineWarning } from './busy-machine'
 import { compare, toSeries, type ExperimentContext, type ExperimentRunner } from './experiment'
@@ -73,6 +74,7 @@ async function measureNode(params: FactorizeParams, context: ExperimentContext, 
   try {
     context.progress(`Starting ${poolSize} worker thread${poolSize === 1 ? '' : 's'}`, 0, 0)
     const startup = await pool.ready()
+    if (strategies.includes('processes')) await context.spawners.ready()
     context.progress('Finding the divisors once, as the reference', 0, 0)
     const reference = await pool.run('factorizeList', params.numbers, { signal })
     checkAgainstReference(params.numbers, reference.value.divisors)
@@ -99,6 +101,7 @@ async function measureNode(params: FactorizeParams, context: ExperimentContext, 
       pool,
       workerFile,
       childScript: join(context.paths.workersDir, 'factorize-child.js'),
+      runChild: (spec: ChildSpec) => context.spawners.run(spec),
       tasks,
       taskWork: tasks.map(trialDivisionsOf),
       poolTasks: inGroupsOf(tasks, perTask),

@@ -55,7 +55,9 @@ export const fanoutRunner: ExperimentRunner<FanoutParams, FanoutData> = {
   id: 'fanout',
   async run(params, context) {
     const { command, source } = await resolveSleep(params)
-    const spawn = (signal: AbortSignal): Promise<ChildOutcome> => runChild({ ...command, signal })
+    const fromHelpers = params.startFrom === 'helpers'
+    if (fromHelpers) await context.spawners.ready()
+    const spawn = (signal: AbortSignal): Promise<ChildOutcome> => (fromHelpers ? context.spawners.run({ ...command, signal }) : runChild({ ...command, signal }))
 
     /** All N children, at most `limit` at once; limit N starts them all together. */
     const limited = (id: string, label: string, limit: number): Variant<FanoutTrialDetail> => ({
@@ -131,6 +133,8 @@ export const fanoutRunner: ExperimentRunner<FanoutParams, FanoutData> = {
       data: {
         argv: [command.file, ...command.args],
         programSource: source,
+        startedFrom: params.startFrom,
+        helperCount: fromHelpers ? context.spawners.count : 0,
         spawnMsMedian: spawnMs.length > 0 ? median(spawnMs) : 0,
         parallelSpawnShare: parallelSeries.summary.median > 0 ? Math.min(1, lastRunning / lastParallel.spans.reduce((m, s) => Math.max(m, s.endMs), 0)) : 0,
         failedChildren: failures.length,

@@ -9,7 +9,7 @@ import { findProgram } from '../processes/find-program'
 import { builtinSleep, builtinStubbornSleep, type ProgramCommand } from '../processes/node-program'
 import { processGroupGone, reapMethod, reapState } from '../processes/reap'
 import { childEnd, spanOf, spawnAccount } from '../processes/report'
-import { runChild, type ChildOutcome } from '../processes/run-child'
+import type { ChildOutcome } from '../processes/run-child'
 import type { ExperimentRunner } from './experiment'
 
 /**
@@ -67,11 +67,12 @@ export const timeoutRunner: ExperimentRunner<TimeoutParams, TimeoutData> = {
     const rows: TimeoutRunRow[] = []
     const outcomes: ChildOutcome[] = []
     const samples: Sample[] = []
+    await context.spawners.ready()
     for (let run = 0; run < params.runs; run++) {
       if (context.signal.aborted) throw cancelledError()
       context.progress(`Child ${run + 1} of ${params.runs}: waiting for its ${formatDurationMs(timeoutMs)} timeout`, run, params.runs)
       const startedAtEpochMs = performance.timeOrigin + performance.now()
-      const outcome = await runChild({ ...command, timeoutMs, killGraceMs: graceMs, signal: context.signal })
+      const outcome = await context.spawners.run({ ...command, timeoutMs, killGraceMs: graceMs, signal: context.signal })
       if (outcome.cancelled || context.signal.aborted) throw cancelledError()
       if (outcome.startError) throw new LabError(outcome.startError.code ?? 'internal', outcome.startError.message)
       const reap = await reapState(outcome.pid)

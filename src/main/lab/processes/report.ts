@@ -23,8 +23,8 @@ export function spanOf(outcome: ChildOutcome, lane: number, originMs: number, la
   }
 }
 
-/** The time the app spent inside spawn calls, per child. */
-export const spawnCostMs = (outcome: ChildOutcome): number => outcome.spawnReturnedAtMs - outcome.startedAtMs
+/** The time spent inside the spawn call, per child: the app's, or a spawner helper's. */
+export const spawnCostMs = (outcome: ChildOutcome): number => outcome.spawnReturnedAtMs - (outcome.spawnCalledAtMs ?? outcome.startedAtMs)
 
 export function spawnAccount(outcomes: readonly ChildOutcome[], wallMs: number): SpawnAccount {
   if (outcomes.length === 0) return { children: 0, wallMs, spawningMs: 0, perChildMs: 0, startStaggerMs: 0, share: 0, sentence: 'No child was started.' }
@@ -36,6 +36,19 @@ export function spawnAccount(outcomes: readonly ChildOutcome[], wallMs: number):
   const perChildMs = median(costs)
   const children = outcomes.length
   const stagger = children > 1 ? `; the last child was asked for ${formatDurationMs(startStaggerMs)} after the first` : ''
+  const helpers = new Set(outcomes.map((o) => o.helperPid).filter((pid) => pid !== undefined)).size
+  if (helpers > 0) {
+    const lastRunning = Math.max(...outcomes.map((o) => o.spawnReturnedAtMs)) - Math.min(...starts)
+    return {
+      children,
+      wallMs,
+      spawningMs,
+      perChildMs,
+      startStaggerMs,
+      share: wallMs > 0 ? Math.min(1, lastRunning / wallMs) : 0,
+      sentence: `${helpers === 1 ? 'A spawner helper process' : `${helpers} spawner helper processes`} started ${children === 1 ? 'the child' : `the ${children} children`} (${formatDurationMs(perChildMs)} median inside each spawn call${helpers > 1 ? ', side by side' : ''}), so the app's own thread never waited on a fork; the last child was running ${formatDurationMs(lastRunning)} after the first was asked for: ${((wallMs > 0 ? Math.min(1, lastRunning / wallMs) : 0) * 100).toFixed(0)}% of the ${formatDurationMs(wallMs)} wall time.`,
+    }
+  }
   return {
     children,
     wallMs,

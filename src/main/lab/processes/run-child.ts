@@ -67,6 +67,8 @@ export interface ChildOutcome {
   startError?: LabErrorData
   /** The spawner helper process that started it, when not this process (see spawner-helpers.ts). */
   helperPid?: number
+  /** With a helper: when the helper called spawn (startedAtMs is when this process asked the helper). */
+  spawnCalledAtMs?: number
 }
 
 /** A child started by startChild: its streams where the spec gave them to the caller, and how it ends. */

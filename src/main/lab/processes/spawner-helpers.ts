@@ -164,6 +164,7 @@ export class SpawnerHelpers {
     pending.resolve({
       ...outcome,
       startedAtMs: pending.requestedAtMs,
+      spawnCalledAtMs: shift(outcome.startedAtMs),
       spawnReturnedAtMs: shift(outcome.spawnReturnedAtMs),
       runningAtMs: shiftOptional(outcome.runningAtMs),
       exitedAtMs: shift(outcome.exitedAtMs),

@@ -8,6 +8,7 @@ import { parseOrThrow } from '../../../shared/validation'
 import { experimentRunners } from '../experiments/registry'
 import { watchResources } from '../measure/memory'
 import type { LabPaths } from '../paths'
+import type { SpawnerHelpers } from '../processes/spawner-helpers'
 import type { ResultStore } from '../store/result-store'
 import type { EventHub } from './event-hub'
 
@@ -25,6 +26,7 @@ export interface RunManagerDeps {
   events: EventHub
   store: ResultStore
   paths: LabPaths
+  spawners: SpawnerHelpers
   machineInfo(): Promise<MachineInfo>
 }
 
@@ -76,7 +78,7 @@ export class RunManager {
   }
 
   private async execute(entry: RunEntry): Promise<void> {
-    const { events, store, paths } = this.deps
+    const { events, store, paths, spawners } = this.deps
     const signal = entry.controller.signal
     if (signal.aborted) return this.fail(entry, new LabError('cancelled', 'The run was cancelled before it started.'))
     entry.state = 'running'
@@ -89,6 +91,7 @@ export class RunManager {
         signal,
         paths,
         machine,
+        spawners,
         progress: (message, done, total) => events.emit('runProgress', { runId: entry.runId, experimentId: entry.experimentId, message, done, total }),
       }).finally(memory.stop)
       const resources = await memory.stop()
