@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { builtinEcho, builtinHash, builtinSleep, nodeCommand } from '../../src/main/lab/processes/node-program'
 import { runChild, startChild } from '../../src/main/lab/processes/run-child'
 import { childEnd, spawnAccount } from '../../src/main/lab/processes/report'
+import type { ChildOutcome } from '../../src/main/lab/processes/run-child'
 import { processGroupGone, reapState } from '../../src/main/lab/processes/reap'
 import { descendantsOf, processAlive } from './helpers/processes'
 
@@ -78,5 +79,35 @@ describe('startChild (the subprocess manager, streams handed to the caller)', ()
     expect(account.startStaggerMs).toBeGreaterThanOrEqual(firstThreeMs)
     expect(account.share).toBeGreaterThan(0)
     expect(account.share).toBeLessThan(1)
+  })
+
+  it('accounts for children started by spawner helpers: overlapping starts count once, and the app never blocked', () => {
+    const started = (askedMs: number, calledMs: number, runningMs: number, helperPid: number): ChildOutcome => ({
+      argv: ['sleep', '0.1'],
+      startedAtMs: askedMs,
+      spawnCalledAtMs: calledMs,
+      spawnReturnedAtMs: runningMs,
+      runningAtMs: runningMs,
+      exitedAtMs: runningMs + 100,
+      closedAtMs: runningMs + 100,
+      exitCode: 0,
+      signal: null,
+      timedOut: false,
+      cancelled: false,
+      forcedKill: false,
+      stdout: { text: '', bytes: 0, truncated: false },
+      stderr: { text: '', bytes: 0, truncated: false },
+      helperPid,
+    })
+    // side by side: asked at 0, 0.1, 0.2, 0.3; running at 2, 3, 4, 5 ms
+    const parallel = spawnAccount([started(0, 0.5, 2, 1), started(0.1, 0.6, 3, 2), started(0.2, 2, 4, 1), started(0.3, 3, 5, 2)], 105)
+    expect(parallel.sentence).toMatch(/^2 spawner helper processes started the 4 children, so the app's own thread never waited on a fork/)
+    expect(parallel.sentence).toContain('the last child was running 5.0 ms after the first was asked for')
+    expect(parallel.share).toBeCloseTo(5 / 105)
+    // one after another: each start counts in full
+    const serial = spawnAccount([started(0, 0.5, 2, 1), started(102, 102.5, 104, 1)], 204)
+    expect(serial.sentence).toMatch(/^A spawner helper process started the 2 children/)
+    expect(serial.share).toBeCloseTo(4 / 204)
+    expect(serial.perChildMs).toBeCloseTo(1.5)
   })
 })
