@@ -131,7 +131,7 @@ export const blockingIoRunner: ExperimentRunner<BlockingIoParams, BlockingIoData
         context.progress(`Running the Python originals (${context.machine.python.command})`, 0, 0)
         const args = ['blocking', '--calls', String(params.calls), '--ms', String(params.ms), '--runs', String(params.runs), '--warmup', String(params.warmup)]
         const timeoutMs = 60_000 + (params.runs + params.warmup) * params.calls * params.ms * 3
-        const { output, interpreterStartupMs } = await runThreadsScript<BlockingScriptOutput>(context.machine.python, context.paths.resourcesDir, args, context.signal, timeoutMs)
+        const { output, interpreterStartupMs } = await runThreadsScript<BlockingScriptOutput>(context, args, timeoutMs)
         python = pythonRuntimeInfo(output.python, interpreterStartupMs)
         const series = output.variants.map((v) => seriesOfPython(v, PYTHON_LABELS[v.strategy] ?? v.id))
         output.variants.forEach((v, i) => {

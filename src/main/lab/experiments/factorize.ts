@@ -160,7 +160,7 @@ async function measurePython(params: FactorizeParams, context: ExperimentContext
     '--warmup', String(params.warmup),
     ...(params.includeStartup ? ['--include-startup'] : []),
   ]
-  const { output, interpreterStartupMs } = await runThreadsScript<FactorizeScriptOutput>(context.machine.python, context.paths.resourcesDir, args, context.signal, PYTHON_TIMEOUT_MS)
+  const { output, interpreterStartupMs } = await runThreadsScript<FactorizeScriptOutput>(context, args, PYTHON_TIMEOUT_MS)
   const series = output.variants.map((v) => seriesOfPython(v, pythonLabel(v)))
   const serial = series.find((s) => s.id === 'python-serial')
   if (!serial) throw new LabError('internal', 'The Python script measured no serial baseline.')

@@ -103,6 +103,7 @@ export const raceRunner: ExperimentRunner<RaceParams, RaceData> = {
     let python: PythonRaceRun | undefined
     if (runsPython) {
       context.progress(`Running the Python originals: ${pythonVariants.length} counters × ${params.trials + RACE_WARMUP_ROUNDS} rounds in one interpreter`, nodeSteps, progressTotal)
+      await context.spawners.ready()
       python = await runPythonRace({
         python: context.machine.python,
         resourcesDir: context.paths.resourcesDir,
@@ -113,6 +114,7 @@ export const raceRunner: ExperimentRunner<RaceParams, RaceData> = {
         variants: pythonVariants,
         signal: context.signal,
         timeoutMs: 10 * estimateRaceMs({ ...params, runtime: 'python' }).totalMs + 60_000,
+        runChild: (spec) => context.spawners.run(spec),
       })
       context.progress('Measured', progressTotal, progressTotal)
       Object.assign(pythonInfo, {

@@ -4,6 +4,7 @@ import type { PythonInfo } from '../../../shared/model/machine'
 import type { RunWarning, Sample, Series, TimelineSpan } from '../../../shared/model/result'
 import { summarize } from '../../../shared/stats/summary'
 import { pythonMissingError, runPythonScript } from '../python/run-script'
+import type { ExperimentContext } from './experiment'
 
 /** The Python side of the Threads lab: resources/python/threads.py and what it prints. */
 
@@ -64,8 +65,17 @@ export function planRuntimes(choice: RuntimeChoice, python: PythonInfo): Runtime
 }
 
 /** Runs threads.py with a subcommand and its flags; rejects with a LabError on any failure. */
-export async function runThreadsScript<T extends PythonScriptOutput>(python: PythonInfo, resourcesDir: string, args: string[], signal: AbortSignal, timeoutMs: number): Promise<{ output: T; interpreterStartupMs: number }> {
-  const { value, outcome } = await runPythonScript<T>({ python, resourcesDir, script: THREADS_SCRIPT, args, signal, timeoutMs })
+export async function runThreadsScript<T extends PythonScriptOutput>(context: ExperimentContext, args: string[], timeoutMs: number): Promise<{ output: T; interpreterStartupMs: number }> {
+  await context.spawners.ready() // before the clock starts: the interpreter's start-up is measured from the request
+  const { value, outcome } = await runPythonScript<T>({
+    python: context.machine.python,
+    resourcesDir: context.paths.resourcesDir,
+    script: THREADS_SCRIPT,
+    args,
+    signal: context.signal,
+    timeoutMs,
+    runChild: (spec) => context.spawners.run(spec),
+  })
   const spawnedAtEpochMs = performance.timeOrigin + outcome.startedAtMs
   return { output: value, interpreterStartupMs: Math.max(0, value.python.scriptStartedAtEpochMs - spawnedAtEpochMs) }
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { LabError, cancelledError } from '../../../shared/errors'
 import type { PythonInfo } from '../../../shared/model/machine'
-import { describeEnd, runChild, type ChildOutcome } from '../processes/run-child'
+import { describeEnd, runChild, type ChildOutcome, type ChildSpec } from '../processes/run-child'
 
 export interface PythonScriptRun<T> {
   /** The parsed JSON the script printed as its last stdout line. */
@@ -25,9 +25,12 @@ export async function runPythonScript<T>(options: {
   args?: string[]
   signal?: AbortSignal
   timeoutMs?: number
+  /** How to start the interpreter: in this process unless told (experiments use their spawner helpers). */
+  runChild?: (spec: ChildSpec) => Promise<ChildOutcome>
 }): Promise<PythonScriptRun<T>> {
   if (!options.python.found) throw pythonMissingError(options.python)
-  const outcome = await runChild({
+  const start = options.runChild ?? runChild
+  const outcome = await start({
     file: options.python.executable ?? options.python.command,
     args: [join(options.resourcesDir, 'python', options.script), ...(options.args ?? [])],
     env: { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },

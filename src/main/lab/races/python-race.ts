@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks'
 import { LabError } from '../../../shared/errors'
 import type { PythonRaceVariant } from '../../../shared/experiments/race'
 import type { PythonInfo } from '../../../shared/model/machine'
+import type { ChildOutcome, ChildSpec } from '../processes/run-child'
 import { runPythonScript } from '../python/run-script'
 
 /** One trial as race.py reports it; times in ms since the release at its barrier. */
@@ -42,6 +43,7 @@ export async function runPythonRace(options: {
   variants: readonly PythonRaceVariant[]
   signal: AbortSignal
   timeoutMs: number
+  runChild: (spec: ChildSpec) => Promise<ChildOutcome>
 }): Promise<PythonRaceRun> {
   const { value, outcome } = await runPythonScript<PythonRaceReport>({
     python: options.python,
@@ -56,6 +58,7 @@ export async function runPythonRace(options: {
     ],
     signal: options.signal,
     timeoutMs: options.timeoutMs,
+    runChild: options.runChild,
   })
   if (!Array.isArray(value.trials) || typeof value.startedAtEpochMs !== 'number') {
     throw new LabError('internal', 'The Python script race.py printed JSON without its trials; is resources/python/race.py the one shipped with the lab?')
