@@ -4,7 +4,7 @@ import type { Lab } from '../../src/main/lab/lab'
 import { liveRaceWorkerCount } from '../../src/main/lab/races/race-pool'
 import type { RaceData } from '../../src/shared/experiments/race'
 import type { RunResult } from '../../src/shared/model/result'
-import { descendantsOf } from './helpers/processes'
+import { labChildren } from './helpers/processes'
 import { nextEvent } from './helpers/lab'
 import { runResult, useLabs } from './helpers/run-experiment'
 
@@ -129,7 +129,8 @@ describe('race experiment (Node)', () => {
 
 describe('race experiment (Python originals)', () => {
   it('runs the lesson\'s Counter, the call variant and LockingCounter with python3, timed inside Python', { timeout: 60_000 }, async () => {
-    const result = await runRace({ workers: 4, increments: 20_000, trials: 4, runtime: 'python' })
+    const lab = newLab()
+    const result = await runRace({ workers: 4, increments: 20_000, trials: 4, runtime: 'python' }, lab)
     const { data } = result
     expect(data.python.status).toBe('ran')
     expect(data.python.version).toMatch(/^3\./)
@@ -150,7 +151,7 @@ describe('race experiment (Python originals)', () => {
     const text = data.explanations.join(' ')
     if (unlocked.lossyTrials === 0) expect(text).toMatch(/unlocked Counter was exact in all 4 trials/)
     else expect(text).toMatch(new RegExp(`unlocked Counter lost updates in ${unlocked.lossyTrials} of 4 trials`))
-    expect(descendantsOf()).toEqual([])
+    expect(labChildren(lab)).toEqual([])
   })
 
   it('with python missing: runtime python fails with a clear error; runtime both runs Node with a warning', async () => {
