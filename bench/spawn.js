@@ -4,7 +4,7 @@
  * children), execa alone and raw child_process.spawn (the baseline), interleaved round by round.
  * Then the parent's memory: the same from two processes, a small one and one holding 300 MB.
  *
- *   node bench/spawn.js [--rounds 4] [--children 200] [--ballast-mb 300]
+ *   node bench/spawn.js [--rounds 8] [--children 200] [--ballast-mb 300]
  */
 import { loadEngine } from './lib/engine.js'
 import { startHelper } from './lib/helper-client.js'
@@ -18,7 +18,7 @@ const TARGET = 1.1
 
 async function main() {
   const { 'run-child': engine, 'spawner-helpers': helperModule } = await loadEngine('run-child', 'spawner-helpers')
-  const rounds = option('rounds', 4)
+  const rounds = option('rounds', 8)
   const children = option('children', 200)
   const ballastMb = option('ballast-mb', 300)
   const trueFile = requireProgram('true')

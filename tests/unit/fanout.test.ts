@@ -63,6 +63,23 @@ describe('fan-out experiment', () => {
     expect(result.data.spawnParallel.sentence).toMatch(/of the .* wall time/)
   })
 
+  it('starts the children from the lab\'s spawner helpers, or from the app itself when asked', async () => {
+    const params = { children: 4, seconds: 0.1, runs: 1, warmup: 0, sweep: false }
+    const viaHelpers = newLab()
+    const fromHelpers = await runResult<FanoutData>(viaHelpers, 'fanout', params)
+    expect(fromHelpers.data.startedFrom).toBe('helpers')
+    expect(fromHelpers.data.helperCount).toBe(viaHelpers.spawners.count)
+    expect(viaHelpers.spawners.pids()).toHaveLength(viaHelpers.spawners.count)
+    expect(fromHelpers.data.spawnParallel.sentence).toMatch(/spawner helper process(es)? started the 4 children, so the app's own thread never waited on a fork/)
+    const itself = newLab()
+    const fromApp = await runResult<FanoutData>(itself, 'fanout', { ...params, startFrom: 'app' })
+    expect(fromApp.data.startedFrom).toBe('app')
+    expect(fromApp.data.helperCount).toBe(0)
+    expect(itself.spawners.pids()).toEqual([])
+    expect(fromApp.data.spawnParallel.sentence).toMatch(/^Starting the 4 children kept the app busy for/)
+    expect(fromApp.series[1]!.summary.median).toBeGreaterThanOrEqual(100)
+  })
+
   it('leaves the sweep out when asked', async () => {
     const result = await runFanout({ children: 4, seconds: 0, runs: 1, warmup: 0, sweep: false })
     expect(result.series.map((s) => s.id)).toEqual(['serial', 'parallel'])
