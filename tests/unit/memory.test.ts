@@ -46,6 +46,11 @@ describe.runIf(process.platform === 'linux')('peak memory of a run', () => {
     expect(result.resources?.children.seen).toBeGreaterThanOrEqual(2)
     expect(result.resources?.children.largest[0]?.peakRssBytes).toBeGreaterThan(0)
     expect(result.resources?.enginePeakRssBytes).toBeGreaterThan(0)
+    // the run's children were started by spawner helpers that the run started too: the children count, the helpers do not
+    const helpers = lab.spawners.pids()
+    expect(helpers.length).toBeGreaterThan(0)
+    expect(result.resources?.children.largest.map((c) => c.pid).filter((pid) => helpers.includes(pid))).toEqual([])
+    expect(result.resources?.children.largest.every((c) => c.command === 'sleep' || c.command === 'node')).toBe(true)
     // one measured run each: the advice about too few runs comes from the run manager, not the experiment
     expect(result.warnings.find((w) => w.code === 'few-runs')?.message).toBe('Serial and Parallel had one measured run, so there is no 95% interval. Use at least 5 runs for numbers you can compare.')
     const saved = await lab.store.load(runId)

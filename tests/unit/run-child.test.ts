@@ -1,3 +1,4 @@
+import { getPriority } from 'node:os'
 import { describe, expect, it } from 'vitest'
 import { runChild, describeEnd } from '../../src/main/lab/processes/run-child'
 import { builtinSleep, builtinStubbornSleep, nodeCommand } from '../../src/main/lab/processes/node-program'
@@ -76,5 +77,14 @@ describe('runChild', () => {
     expect(outcome.cancelled).toBe(true)
     expect(outcome.signal).toBe('SIGTERM')
     expect(outcome.exitedAtMs - outcome.startedAtMs).toBeLessThan(5000)
+  })
+
+  it('lowers a child\'s priority as soon as it exists, when asked', async () => {
+    // lower than this process, whatever it runs at: lowering is always allowed, raising is not
+    const niceness = Math.min(19, getPriority() + 5)
+    const outcome = await runChild({ ...nodeCommand("process.stdout.write(String(require('node:os').getPriority()))"), niceness })
+    expect(outcome.exitCode).toBe(0)
+    // Linux applies it to the child's main thread, the one that prints; elsewhere it is best effort
+    if (process.platform === 'linux') expect(Number(outcome.stdout.text)).toBe(niceness)
   })
 })

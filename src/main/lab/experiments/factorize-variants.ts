@@ -13,6 +13,7 @@ import { nodeScriptCommand } from '../processes/node-program'
 import { describeEnd, type ChildOutcome, type ChildSpec } from '../processes/run-child'
 import type { FactorizeChildReply } from '../workers/factorize-child.worker'
 import type { ComputeTasks, WorkSpan } from '../workers/compute-tasks'
+import { BACKGROUND_NICENESS } from '../workers/priority'
 
 /** The Node strategies of the factorize experiment, each a variant measured by measureInterleaved. */
 
@@ -168,7 +169,7 @@ export function processesVariant(ctx: FactorizeVariantContext, workers: number):
       const started: Promise<ChildOutcome>[] = []
       for (const input of inputs) {
         if (signal.aborted) break
-        started.push(ctx.runChild({ ...command, input, signal, maxCaptureBytes: CHILD_OUTPUT_LIMIT_BYTES }))
+        started.push(ctx.runChild({ ...command, input, signal, maxCaptureBytes: CHILD_OUTPUT_LIMIT_BYTES, niceness: BACKGROUND_NICENESS }))
       }
       const outcomes = await Promise.all(started)
       const valueMs = performance.now() - originMs

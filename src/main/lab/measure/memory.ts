@@ -1,4 +1,4 @@
-import { readFile, readdir } from 'node:fs/promises'
+import { readFileSync, readdirSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { median } from 'simple-statistics'
 import type { ChildPeakMemory, RunResources } from '../../../shared/model/resources'
@@ -14,21 +14,26 @@ export interface ResourceWatch {
   stop: () => Promise<RunResources>
 }
 
+/*
+ * /proc is read synchronously: the kernel answers from memory in microseconds, and a sample of a
+ * few dozen small reads costs well under a millisecond this way, where fs/promises spent several
+ * thread-pool round trips and allocations per file (garbage the main thread then had to collect).
+ */
+
 /** Pids of the living descendants of `rootPid`, through /proc/<pid>/task/<tid>/children (Linux). */
-async function descendants(rootPid: number): Promise<number[]> {
+function descendants(rootPid: number): number[] {
   const found: number[] = []
   const frontier = [rootPid]
   while (frontier.length > 0) {
     const parent = frontier.pop()!
     let tasks: string[]
     try {
-      tasks = await readdir(`/proc/${parent}/task`)
+      tasks = readdirSync(`/proc/${parent}/task`)
     } catch {
       continue // it ended while we looked
     }
     for (const tid of tasks) {
-      const children = await readFile(`/proc/${parent}/task/${tid}/children`, 'utf8').catch(() => '')
-      for (const pid of children.split(' ').filter(Boolean).map(Number)) {
+      for (const pid of readOrEmpty(`/proc/${parent}/task/${tid}/children`).split(' ').filter(Boolean).map(Number)) {
         found.push(pid)
         frontier.push(pid)
       }
@@ -37,11 +42,19 @@ async function descendants(rootPid: number): Promise<number[]> {
   return found
 }
 
+function readOrEmpty(path: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return ''
+  }
+}
+
 /** The child's name and high-water mark of its resident set, or undefined once it has gone. */
-async function peakOf(pid: number): Promise<{ command: string; peakRssBytes: number } | undefined> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined)
-  const hwm = status?.match(/^VmHWM:\s+(\d+) kB/m)
-  if (!status || !hwm) return undefined // gone, or a zombie (its memory is already released)
+function peakOf(pid: number): { command: string; peakRssBytes: number } | undefined {
+  const status = readOrEmpty(`/proc/${pid}/status`)
+  const hwm = status.match(/^VmHWM:\s+(\d+) kB/m)
+  if (!hwm) return undefined // gone, or a zombie (its memory is already released)
   return { command: status.match(/^Name:\s+(.*)$/m)?.[1] ?? '?', peakRssBytes: Number(hwm[1]) * KIB }
 }
 
@@ -52,23 +65,23 @@ async function peakOf(pid: number): Promise<{ command: string; peakRssBytes: num
  * sampling interval, can be missed: the children's figures are lower bounds. Processes that
  * already ran when the watch began are not counted.
  */
-export async function watchResources(intervalMs = DEFAULT_MEMORY_SAMPLE_MS): Promise<ResourceWatch> {
+export async function watchResources(intervalMs = DEFAULT_MEMORY_SAMPLE_MS, notTheRuns: () => readonly number[] = () => []): Promise<ResourceWatch> {
   const childrenReadable = process.platform === 'linux'
   const children = new Map<number, ChildPeakMemory>()
   // processes that were there before the run (Electron's renderer and GPU processes, say) are not the run's
-  const before = new Set(childrenReadable ? await descendants(process.pid) : [])
+  const before = new Set(childrenReadable ? descendants(process.pid) : [])
   let enginePeakRssBytes = process.memoryUsage.rss()
-  let sampling: Promise<void> = Promise.resolve()
-  let busy = false
 
-  const sample = async (): Promise<void> => {
+  const sample = (): void => {
     enginePeakRssBytes = Math.max(enginePeakRssBytes, process.memoryUsage.rss())
     if (!childrenReadable) return
-    const running = (await descendants(process.pid)).filter((pid) => !before.has(pid))
+    // the lab's own helpers (spawner processes) may start during a run: they are not the run's children, theirs are
+    const excluded = new Set(notTheRuns())
+    const running = descendants(process.pid).filter((pid) => !before.has(pid) && !excluded.has(pid))
     // children not seen yet first, so a short one is caught once before a long one is read again
     const order = [...running.filter((pid) => !children.has(pid)), ...running.filter((pid) => children.has(pid))]
     for (const pid of order.slice(0, MAX_CHILDREN_PER_SAMPLE)) {
-      const peak = await peakOf(pid)
+      const peak = peakOf(pid)
       if (!peak) continue
       const known = children.get(pid)
       if (!known || peak.peakRssBytes > known.peakRssBytes) children.set(pid, { pid, ...peak })
@@ -77,16 +90,15 @@ export async function watchResources(intervalMs = DEFAULT_MEMORY_SAMPLE_MS): Pro
   // sampling may take at most a fifth of the time: with many children a sample is slow, and it must not become the load it measures
   let nextAllowedMs = 0
   const tick = (): void => {
-    if (busy || performance.now() < nextAllowedMs) return
-    busy = true
+    if (performance.now() < nextAllowedMs) return
     const startedMs = performance.now()
-    sampling = sample()
-      .catch(() => {}) // a sample that fails is only a sample missed
-      .finally(() => {
-        busy = false
-        const endedMs = performance.now()
-        nextAllowedMs = endedMs + 4 * (endedMs - startedMs)
-      })
+    try {
+      sample()
+    } catch {
+      // a sample that fails is only a sample missed
+    }
+    const endedMs = performance.now()
+    nextAllowedMs = endedMs + 4 * (endedMs - startedMs)
   }
   const timer = setInterval(tick, intervalMs)
   timer.unref()
@@ -95,8 +107,7 @@ export async function watchResources(intervalMs = DEFAULT_MEMORY_SAMPLE_MS): Pro
   let report: Promise<RunResources> | undefined
   const finish = async (): Promise<RunResources> => {
     clearInterval(timer)
-    await sampling
-    await sample()
+    sample()
     const peaks = [...children.values()].sort((a, b) => b.peakRssBytes - a.peakRssBytes)
     const values = peaks.map((c) => c.peakRssBytes)
     return {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { setMaxListeners } from 'node:events'
 import { existsSync } from 'node:fs'
+import { setPriority } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import type { Readable, Writable } from 'node:stream'
 import type { LabErrorData } from '../../../shared/errors'
@@ -32,6 +33,11 @@ export interface ChildSpec {
    * child can exit — once it has, Node drains the stream for its 'close'.
    */
   stdout?: 'capture' | 'caller'
+  /**
+   * Lower the child's priority to this niceness as soon as it exists, so that even its start-up
+   * (a Node child needs ~50 ms of CPU to boot) leaves the app a core. Best effort: ignored where refused.
+   */
+  niceness?: number
 }
 
 export interface CapturedStream {
@@ -134,6 +140,14 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
+function lowerPriority(pid: number, niceness: number): void {
+  try {
+    setPriority(pid, niceness)
+  } catch {
+    // not allowed here (or already gone): it runs at normal priority
+  }
+}
+
 function startErrorOf(file: string, code: string | undefined, message: string, cwd?: string): LabErrorData {
   if (code === 'ENOENT' && cwd !== undefined && !existsSync(cwd)) {
     return { name: 'LabError', code: 'invalid-params', message: `The working folder "${cwd}" does not exist.` }
@@ -185,6 +199,7 @@ export function startChild(spec: ChildSpec): RunningChild {
     return { pid: undefined, stdin: null, stdout: null, outcome: Promise.resolve(unstartedOutcome(argv, startedAtMs, startErrorOf(spec.file, code, message))) }
   }
   const spawnReturnedAtMs = performance.now()
+  if (spec.niceness !== undefined && child.pid !== undefined) lowerPriority(child.pid, spec.niceness)
   const life: ChildLife = { startedAtMs, spawnReturnedAtMs, timedOut: false, cancelled: false, forcedKill: false }
   const stdout = callerStdout ? { text: '', bytes: 0, truncated: false } : capture(child.stdout, limit)
   const stderr = capture(child.stderr, limit)

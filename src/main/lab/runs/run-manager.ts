@@ -86,7 +86,7 @@ export class RunManager {
     const info = findExperiment(entry.experimentId)!
     try {
       const machine = await this.deps.machineInfo()
-      const memory = await watchResources()
+      const memory = await watchResources(undefined, () => spawners.pids())
       const output = await experimentRunners[entry.experimentId].run(entry.params, {
         signal,
         paths,
