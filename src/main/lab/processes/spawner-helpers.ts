@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { setMaxListeners } from 'node:events'
 import { availableParallelism } from 'node:os'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { LabError } from '../../../shared/errors'
 import type { ChildOutcome, ChildSpec } from './run-child'
 import { monotonicOffsetMs, type FromSpawner, type HelperChildSpec, type ToSpawner } from './spawner-protocol'
@@ -44,6 +45,7 @@ export class SpawnerHelpers {
   private nextId = 1
   private nextHelper = 0
   private closed = false
+  private starting: Promise<void> | undefined
 
   constructor(private readonly options: SpawnerHelpersOptions) {
     this.count = Math.max(1, Math.min(options.count ?? availableParallelism(), MAX_SPAWNER_HELPERS))
@@ -52,9 +54,20 @@ export class SpawnerHelpers {
   /** Starts the helpers that are not running; resolves when all are ready to start children. */
   async ready(): Promise<void> {
     if (this.closed) throw new LabError('internal', 'The spawner helpers were closed with the lab.')
-    this.helpers = this.helpers.filter((helper) => !helper.exited)
-    while (this.helpers.length < this.count) this.helpers.push(this.startHelper())
+    this.starting ??= this.startMissing().finally(() => (this.starting = undefined))
+    await this.starting
     await Promise.all(this.helpers.map((helper) => helper.ready))
+  }
+
+  /** Forking a helper holds this thread as any spawn does: one per turn of the event loop. */
+  private async startMissing(): Promise<void> {
+    this.helpers = this.helpers.filter((helper) => !helper.exited)
+    let first = true
+    while (this.helpers.length < this.count && !this.closed) {
+      if (!first) await nextTurn()
+      first = false
+      this.helpers.push(this.startHelper())
+    }
   }
 
   /** Runs one child in the least busy helper; like runChild, it never rejects for the child's sake. */
