@@ -66,7 +66,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (command !== 'run' && command !== 'serve') throw new LabError('invalid-params', `There is no command "${command}". Try list, run, compare, serve or help.`)
 
     const entryUrl = import.meta.url
-    const lab = createLab({ host: command === 'serve' ? 'browser' : 'cli', dataDir: stringFlag(args, 'data-dir') ?? defaultDataDir(), paths: builtLabPaths(entryUrl), pythonCommand: stringFlag(args, 'python') })
+    const lab = createLab({ host: command === 'serve' ? 'browser' : 'cli', dataDir: stringFlag(args, 'data-dir') ?? defaultDataDir(), paths: builtLabPaths(entryUrl), pythonCommand: stringFlag(args, 'python'), startSpawnersNow: command === 'serve' })
     const controller = new AbortController()
     let interrupts = 0
     const onSignal = (): void => {

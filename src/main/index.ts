@@ -18,6 +18,7 @@ const APP_NAME = 'Concurrency Lab'
 
 const lab = createLab({
   host: 'electron',
+  startSpawnersNow: true,
   dataDir: app.getPath('userData'),
   // packaged, workers and scripts are the unpacked copies beside app.asar (see labPathsFor)
   paths: builtLabPaths(import.meta.url, app.isPackaged ? process.resourcesPath : undefined),

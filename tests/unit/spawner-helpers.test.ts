@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { builtinSleep, builtinStubbornSleep, nodeCommand } from '../../src/main/lab/processes/node-program'
 import { SpawnerHelpers } from '../../src/main/lab/processes/spawner-helpers'
-import { testPaths } from './helpers/lab'
+import { testLab, testPaths } from './helpers/lab'
 import { descendantsOf, processAlive } from './helpers/processes'
 
 const script = join(testPaths.workersDir, 'spawner.js')
@@ -135,5 +135,17 @@ describe('spawner helpers', () => {
 
   it('refuses a child whose streams the caller wants: that is startChild\'s job', async () => {
     await expect(helpers(1).run({ ...nodeCommand('0'), stdout: 'caller' })).rejects.toThrow(/cannot hand over streams/)
+  })
+
+  it('a long-lived host starts its lab\'s helpers at once; other labs wait for the first run that needs them', async () => {
+    const eager = testLab({ startSpawnersNow: true })
+    const lazy = testLab()
+    try {
+      expect(await waitUntil(() => eager.spawners.pids().length === eager.spawners.count)).toBe(true)
+      expect(lazy.spawners.pids()).toEqual([])
+    } finally {
+      await Promise.all([eager.shutdown(), lazy.shutdown()])
+    }
+    expect(eager.spawners.pids()).toEqual([])
   })
 })

@@ -17,6 +17,11 @@ export interface LabOptions {
   /** Where results are saved. */
   dataDir: string
   paths: LabPaths
+  /**
+   * Start the spawner helpers now rather than at the first run that needs them: long-lived hosts
+   * (the desktop app, serve) fork them while starting up, so no run waits on it.
+   */
+  startSpawnersNow?: boolean
   /** The Python to use, overriding the saved setting (the command line's --python). */
   pythonCommand?: string
   /** Told after the settings were saved (the desktop shell applies the theme to native menus and dialogs). */
@@ -54,6 +59,8 @@ export function createLab(options: LabOptions): Lab {
   // started on first use, kept for the session: children are started from these small processes
   const spawners = new SpawnerHelpers({ script: join(options.paths.workersDir, 'spawner.js') })
   const runs = new RunManager({ events, store, paths: options.paths, spawners, machineInfo })
+  // a helper that fails to start now is tried again, and its failure reported, by the run that needs it
+  if (options.startSpawnersNow) spawners.ready().catch(() => {})
 
   const handlers: LabHandlers = {
     getMachineInfo: () => machineInfo(),
