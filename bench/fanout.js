@@ -6,7 +6,8 @@
  * 300 MB (the Electron main process is big), with and without the helpers. All interleaved round
  * by round, with this process's event-loop delay during each.
  *
- *   node bench/fanout.js [--rounds 12] [--children 10] [--seconds 0.1] [--ballast-mb 300]
+ *   node bench/fanout.js [--rounds 12] [--children 10] [--seconds 0.1] [--ballast-mb 300] [--helpers N]
+ *   (--helpers: how many spawner helpers the lab uses here; by default one per core, up to 4)
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { loadEngine } from './lib/engine.js'
@@ -26,7 +27,7 @@ async function main() {
   const seconds = option('seconds', 0.1)
   const ballastMb = option('ballast-mb', 300)
   const sleepFile = requireProgram('sleep')
-  const spawnerHelpers = await startSpawnerHelpers(helperModule.SpawnerHelpers)
+  const spawnerHelpers = await startSpawnerHelpers(helperModule.SpawnerHelpers, option('helpers', undefined))
   const spawners = makeSpawners(engine.runChild, spawnerHelpers)
   const python = await startPythonFanout()
   // a parent as big as an Electron main process, and a small one, each with its own spawner helpers
@@ -56,7 +57,7 @@ async function main() {
       return performance.now() - begin
     }
     const names = {
-      helpers: `lab, ${spawnerHelpers.count} spawner helpers (default)`,
+      helpers: `lab, ${spawnerHelpers.count} spawner helper${spawnerHelpers.count === 1 ? '' : 's'}${option('helpers', undefined) === undefined ? ' (default)' : ''}`,
       inProcess: 'lab, from its own process',
       raw: 'child_process.spawn',
       execa: 'execa',

@@ -13,8 +13,8 @@ import { labPaths } from './paths.js'
 import { rawSpawn, runLimited } from './programs.js'
 
 /** The lab's spawner helpers, started from the app's build (<out>/main/workers/spawner.js) and ready. */
-export async function startSpawnerHelpers(SpawnerHelpers) {
-  const helpers = new SpawnerHelpers({ script: join(labPaths.workersDir, 'spawner.js') })
+export async function startSpawnerHelpers(SpawnerHelpers, count) {
+  const helpers = new SpawnerHelpers({ script: join(labPaths.workersDir, 'spawner.js'), count })
   await helpers.ready()
   return helpers
 }
