@@ -32,36 +32,34 @@ export function spawnAccount(outcomes: readonly ChildOutcome[], wallMs: number):
   const spawningMs = costs.reduce((sum, c) => sum + c, 0)
   const starts = outcomes.map((o) => o.startedAtMs)
   const startStaggerMs = Math.max(...starts) - Math.min(...starts)
-  const share = wallMs > 0 ? Math.min(1, spawningMs / wallMs) : 0
   const perChildMs = median(costs)
   const children = outcomes.length
-  const stagger = children > 1 ? `; the last child was asked for ${formatDurationMs(startStaggerMs)} after the first` : ''
   const helpers = new Set(outcomes.map((o) => o.helperPid).filter((pid) => pid !== undefined)).size
-  if (helpers > 0) {
-    // from asking a helper to the child running, merged where children overlap: the time starting cost the run
-    const startingMs = unionLengthMs(outcomes.map((o) => [o.startedAtMs, o.spawnReturnedAtMs] as const))
-    const askToRunning = median(outcomes.map((o) => o.spawnReturnedAtMs - o.startedAtMs))
-    const lastRunning = Math.max(...outcomes.map((o) => o.spawnReturnedAtMs)) - Math.min(...starts)
-    const shareOfWall = wallMs > 0 ? Math.min(1, startingMs / wallMs) : 0
-    const who = helpers === 1 ? 'A spawner helper process' : `${helpers} spawner helper processes`
-    return {
-      children,
-      wallMs,
-      spawningMs,
-      perChildMs,
-      startStaggerMs,
-      share: shareOfWall,
-      sentence: `${who} started ${children === 1 ? 'the child' : `the ${children} children`}, so the app's own thread never waited on a fork: ${formatDurationMs(askToRunning)} ${children === 1 ? '' : 'median '}from asking to running (${formatDurationMs(perChildMs)} inside the spawn call)${children > 1 ? `; the last child was running ${formatDurationMs(lastRunning)} after the first was asked for` : ''}. Starting took ${formatDurationMs(startingMs)} of the ${formatDurationMs(wallMs)} wall time (${(shareOfWall * 100).toFixed(0)}%).`,
-    }
-  }
+  const { share, sentence } = helpers > 0 ? startedByHelpers(outcomes, wallMs, helpers, perChildMs) : startedByTheApp(children, wallMs, spawningMs, perChildMs, startStaggerMs)
+  return { children, wallMs, spawningMs, perChildMs, startStaggerMs, share, sentence }
+}
+
+/** The app's own thread made each spawn call, one after another: that time is the share. */
+function startedByTheApp(children: number, wallMs: number, spawningMs: number, perChildMs: number, startStaggerMs: number): Pick<SpawnAccount, 'share' | 'sentence'> {
+  const share = wallMs > 0 ? Math.min(1, spawningMs / wallMs) : 0
+  const stagger = children > 1 ? `; the last child was asked for ${formatDurationMs(startStaggerMs)} after the first` : ''
   return {
-    children,
-    wallMs,
-    spawningMs,
-    perChildMs,
-    startStaggerMs,
     share,
     sentence: `Starting ${children === 1 ? 'the child' : `the ${children} children`} kept the app busy for ${formatDurationMs(spawningMs)}${children > 1 ? ` (median ${formatDurationMs(perChildMs)} each, one after another)` : ''}: ${(share * 100).toFixed(0)}% of the ${formatDurationMs(wallMs)} wall time${stagger}.`,
+  }
+}
+
+/** Spawner helpers started them, side by side: from asking to running, overlapping starts counted once. */
+function startedByHelpers(outcomes: readonly ChildOutcome[], wallMs: number, helpers: number, perChildMs: number): Pick<SpawnAccount, 'share' | 'sentence'> {
+  const children = outcomes.length
+  const startingMs = unionLengthMs(outcomes.map((o) => [o.startedAtMs, o.spawnReturnedAtMs] as const))
+  const askToRunning = median(outcomes.map((o) => o.spawnReturnedAtMs - o.startedAtMs))
+  const lastRunning = Math.max(...outcomes.map((o) => o.spawnReturnedAtMs)) - Math.min(...outcomes.map((o) => o.startedAtMs))
+  const share = wallMs > 0 ? Math.min(1, startingMs / wallMs) : 0
+  const who = helpers === 1 ? 'A spawner helper process' : `${helpers} spawner helper processes`
+  return {
+    share,
+    sentence: `${who} started ${children === 1 ? 'the child' : `the ${children} children`}, so the app's own thread never waited on a fork: ${formatDurationMs(askToRunning)} ${children === 1 ? '' : 'median '}from asking to running (${formatDurationMs(perChildMs)} inside the spawn call)${children > 1 ? `; the last child was running ${formatDurationMs(lastRunning)} after the first was asked for` : ''}. Starting took ${formatDurationMs(startingMs)} of the ${formatDurationMs(wallMs)} wall time (${(share * 100).toFixed(0)}%).`,
   }
 }
 

@@ -274,7 +274,8 @@ export function startChild(spec: ChildSpec): RunningChild {
   }
 }
 
-function unstartedOutcome(argv: string[], atMs: number, startError: LabErrorData): ChildOutcome {
+/** The outcome of a child that never ran: no pid, no exit, only the reason. */
+export function unstartedOutcome(argv: string[], atMs: number, startError: LabErrorData): ChildOutcome {
   const empty = (): CapturedStream => ({ text: '', bytes: 0, truncated: false })
   return {
     argv,

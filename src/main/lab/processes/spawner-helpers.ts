@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events'
 import { availableParallelism } from 'node:os'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { LabError } from '../../../shared/errors'
-import type { ChildOutcome, ChildSpec } from './run-child'
+import { unstartedOutcome, type ChildOutcome, type ChildSpec } from './run-child'
 import { monotonicOffsetMs, type FromSpawner, type HelperChildSpec, type ToSpawner } from './spawner-protocol'
 
 /** Helpers started at most: enough to start children on several cores at once, few enough to stay cheap (~40 MB each). */
@@ -13,6 +13,8 @@ const CLOSE_GRACE_MS = 2_000
 
 interface Pending {
   argv: string[]
+  /** Known once the helper says the child exists. */
+  pid?: number
   requestedAtMs: number
   resolve(outcome: ChildOutcome): void
   forget(): void
@@ -148,6 +150,9 @@ export class SpawnerHelpers {
           helper.clockShiftMs = message.monotonicOffsetMs - monotonicOffsetMs()
           this.refWhileBusy(helper)
           resolve()
+        } else if (message.type === 'started') {
+          const pending = helper.pending.get(message.id)
+          if (pending) pending.pid = message.pid
         } else this.finish(helper, message.id, message.outcome)
       })
       child.once('error', (error) => {
@@ -192,22 +197,10 @@ export class SpawnerHelpers {
     for (const [id, pending] of helper.pending) {
       helper.pending.delete(id)
       pending.forget()
-      pending.resolve({
-        argv: pending.argv,
-        startedAtMs: pending.requestedAtMs,
-        spawnReturnedAtMs: now,
-        exitedAtMs: now,
-        closedAtMs: now,
-        exitCode: null,
-        signal: null,
-        timedOut: false,
-        cancelled: false,
-        forcedKill: false,
-        stdout: { text: '', bytes: 0, truncated: false },
-        stderr: { text: '', bytes: 0, truncated: false },
-        startError: { name: 'LabError', code: 'internal', message: `The helper process that started this child ended unexpectedly (${how}); the children it ran were stopped with it.` },
-        helperPid: helper.process.pid,
-      })
+      // a helper that could not clean up (SIGKILL) leaves its children to us: each leads its own process group
+      if (pending.pid !== undefined) killProcessGroup(pending.pid)
+      const message = `The helper process that started this child ended unexpectedly (${how}); the lab stopped the child and its descendants.`
+      pending.resolve({ ...unstartedOutcome(pending.argv, now, { name: 'LabError', code: 'internal', message }), startedAtMs: pending.requestedAtMs, helperPid: helper.process.pid })
     }
   }
 
@@ -222,5 +215,13 @@ export class SpawnerHelpers {
       helper.process.unref()
       channel?.unref()
     }
+  }
+}
+
+function killProcessGroup(pid: number): void {
+  try {
+    process.kill(process.platform === 'win32' ? pid : -pid, 'SIGKILL')
+  } catch {
+    // already gone
   }
 }

@@ -8,6 +8,8 @@ export type ToSpawner = { type: 'run'; id: number; spec: HelperChildSpec } | { t
 export type FromSpawner =
   /** `monotonicOffsetMs`: the helper's performance.now() plus this is the machine's monotonic clock, in ms. */
   | { type: 'ready'; monotonicOffsetMs: number }
+  /** The child exists: if the helper dies, the lab can still end the child's process group. */
+  | { type: 'started'; id: number; pid: number }
   | { type: 'done'; id: number; outcome: ChildOutcome }
 
 /**

@@ -5,12 +5,13 @@
  * several start children side by side on several cores. When the lab goes away (the channel
  * closes) the helper ends every child it started, then itself.
  */
-import { runChild } from '../processes/run-child'
+import { startChild } from '../processes/run-child'
 import { monotonicOffsetMs, type FromSpawner, type ToSpawner } from '../processes/spawner-protocol'
 
 const running = new Map<number, AbortController>()
 const send = (message: FromSpawner): void => {
-  process.send?.(message)
+  // the lab may be gone (then this helper is on its way out): a reply nobody can read is dropped
+  if (process.connected) process.send?.(message, undefined, undefined, () => {})
 }
 
 process.on('message', (message: ToSpawner) => {
@@ -20,7 +21,9 @@ process.on('message', (message: ToSpawner) => {
   }
   const controller = new AbortController()
   running.set(message.id, controller)
-  void runChild({ ...message.spec, signal: controller.signal }).then((outcome) => {
+  const child = startChild({ ...message.spec, signal: controller.signal })
+  if (child.pid !== undefined) send({ type: 'started', id: message.id, pid: child.pid })
+  void child.outcome.then((outcome) => {
     running.delete(message.id)
     send({ type: 'done', id: message.id, outcome })
   })
