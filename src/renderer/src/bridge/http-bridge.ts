@@ -5,13 +5,23 @@ import type { Envelope } from '../../../shared/errors'
  * The browser face of window.lab: the same contract over HTTP (requests) and server-sent
  * events (engine events). Every URL lives under the token path the page was opened at.
  */
+const SUBSCRIBE_WAIT_MS = 3000
+
 export function createHttpBridge(baseUrl: URL = new URL('.', window.location.href)): LabBridge {
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>()
   let source: EventSource | undefined
+  let subscribed: Promise<void> = Promise.resolve()
 
   const connect = (): void => {
     if (source) return
     source = new EventSource(new URL('events', baseUrl))
+    // the host sends a run's events only to streams already open: requests wait for it (briefly)
+    const opened = source
+    subscribed = new Promise<void>((resolve) => {
+      opened.addEventListener('open', () => resolve(), { once: true })
+      opened.addEventListener('error', () => resolve(), { once: true })
+      setTimeout(resolve, SUBSCRIBE_WAIT_MS)
+    })
     for (const name of eventNames) {
       source.addEventListener(name, (message) => {
         const payload = JSON.parse((message as MessageEvent<string>).data) as unknown
@@ -21,6 +31,7 @@ export function createHttpBridge(baseUrl: URL = new URL('.', window.location.hre
   }
 
   const request = async (name: string, args: unknown): Promise<Envelope<unknown>> => {
+    await subscribed
     try {
       const response = await fetch(new URL(`api/${name}`, baseUrl), {
         method: 'POST',

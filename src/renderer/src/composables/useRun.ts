@@ -19,9 +19,22 @@ function apply(experimentId: string, event: RunEvent): void {
   Object.assign(viewOf(experimentId), { progress: undefined, result: undefined, error: undefined, runId: undefined }, nextRunView({ ...viewOf(experimentId) }, event))
 }
 
+/**
+ * Events of runs this page has not heard of yet. A short run can finish before the reply to
+ * startRun names it (events and replies travel apart), so they wait here and are replayed in order.
+ */
+const early = new Map<string, RunEvent[]>()
+const EARLY_RUNS_KEPT = 20
+
 const forRun = (runId: string, event: RunEvent): void => {
   const experimentId = byRunId.get(runId)
-  if (experimentId && viewOf(experimentId).runId === runId) apply(experimentId, event)
+  if (!experimentId) {
+    early.set(runId, [...(early.get(runId) ?? []), event])
+    // runs started elsewhere (another window) are never claimed: keep only the newest few
+    if (early.size > EARLY_RUNS_KEPT) early.delete(early.keys().next().value!)
+    return
+  }
+  if (viewOf(experimentId).runId === runId) apply(experimentId, event)
 }
 onEvent('runProgress', (progress) => forRun(progress.runId, { type: 'progress', progress }))
 onEvent('runFinished', ({ runId, result }) => forRun(runId, { type: 'finished', result }))
@@ -39,6 +52,9 @@ export function useRun(experimentId: ExperimentId) {
       const { runId } = await request('startRun', { experimentId, params })
       byRunId.set(runId, experimentId)
       apply(experimentId, { type: 'started', runId })
+      const arrivedFirst = early.get(runId) ?? []
+      early.delete(runId)
+      for (const event of arrivedFirst) forRun(runId, event)
     } catch (error) {
       apply(experimentId, { type: 'rejected', error: error instanceof LabRequestError ? error.data : { name: 'Error', message: String(error) } })
     }
