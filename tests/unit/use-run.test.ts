@@ -1,4 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
+// the page's declaration of window.lab: useRun reaches it through the bridge this test replaces
+import type {} from '../../src/renderer/src/env'
 
 type Listener = (payload: unknown) => void
 const listeners = new Map<string, Listener[]>()
