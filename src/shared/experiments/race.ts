@@ -1,4 +1,4 @@
-import { MS_PER_SECOND } from '../units'
+import { formatCount, MS_PER_SECOND } from '../units'
 import { enumParam, intParam, listParam, type EnumParam, type ParamValues } from './params'
 
 /** How the workers increment the shared counter. */
@@ -85,7 +85,7 @@ export function estimateRaceMs(params: RaceParams): RaceEstimate {
   return { roundMs, totalMs: fixedMs + rounds * roundMs }
 }
 
-const count = (n: number): string => n.toLocaleString('en-US')
+const count = formatCount
 
 /** "40 s", "12 min", "3.2 h", "5 days": an estimate, not a measurement. */
 export function formatRoughDurationMs(ms: number): string {

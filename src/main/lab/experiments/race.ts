@@ -15,6 +15,7 @@ import {
 } from '../../../shared/experiments/race'
 import type { Comparison, RunWarning, Sample, Series, Timeline } from '../../../shared/model/result'
 import { summarize } from '../../../shared/stats/summary'
+import { formatCount } from '../../../shared/units'
 import { measureInterleaved, type Measured, type Variant } from '../measure/interleave'
 import { pythonMissingError } from '../python/run-script'
 import { RaceWorkerPool, type NodeTrialOutcome } from '../races/race-pool'
@@ -169,7 +170,7 @@ export const raceRunner: ExperimentRunner<RaceParams, RaceData> = {
       const inexact = v.trials.filter((t) => t.lost !== 0)
       warnings.push({
         code: 'exactness-violated',
-        message: `${v.label.toUpperCase()} WAS NOT EXACT in ${inexact.length} of ${v.trials.length} trials (found ${inexact.map((t) => t.found.toLocaleString('en-US')).slice(0, 5).join(', ')} of ${v.expectedPerTrial.toLocaleString('en-US')}). ${v.mustBeExact ? 'An atomic operation or a lock must never lose an update' : 'No counter can find more than was added'}: this is a bug in the lab or the runtime; please report it with this result.`,
+        message: `${v.label.toUpperCase()} WAS NOT EXACT in ${inexact.length} of ${v.trials.length} trials (found ${inexact.map((t) => formatCount(t.found)).slice(0, 5).join(', ')} of ${formatCount(v.expectedPerTrial)}). ${v.mustBeExact ? 'An atomic operation or a lock must never lose an update' : 'No counter can find more than was added'}: this is a bug in the lab or the runtime; please report it with this result.`,
       })
     }
     if (context.machine.logicalCores === 1 && modes.includes('unsynchronised')) {

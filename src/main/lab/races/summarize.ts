@@ -9,7 +9,7 @@ import {
   type RaceVariantData,
   type RaceVariantId,
 } from '../../../shared/experiments/race'
-import { formatDurationMs, formatRatio } from '../../../shared/units'
+import { formatCount, formatDurationMs, formatRatio } from '../../../shared/units'
 
 /** What each series is: how it is labelled, what one increment does, and whether it must be exact. */
 export const RACE_VARIANTS: Record<RaceVariantId, { runtime: 'node' | 'python'; mode: RaceMode; label: string; code: string; mustBeExact: boolean }> = {
@@ -97,7 +97,7 @@ export function formatRate(perSecond: number): string {
   return `${perSecond.toFixed(0)}/s`
 }
 
-const count = (n: number): string => n.toLocaleString('en-US')
+const count = formatCount
 const outOf = (v: RaceVariantData): string => `${v.lossyTrials}/${v.trials.length}`
 
 function lossPhrase(v: RaceVariantData): string {

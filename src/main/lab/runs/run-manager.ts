@@ -4,6 +4,7 @@ import { experimentParamSchemas, findExperiment, type ExperimentId } from '../..
 import type { MachineInfo } from '../../../shared/model/machine'
 import { RESULT_SCHEMA_VERSION, type RunResult, type RunState, type RunStatus } from '../../../shared/model/result'
 import { measurementWarnings } from '../../../shared/stats/warnings'
+import { formatDateTime } from '../../../shared/units'
 import { parseOrThrow } from '../../../shared/validation'
 import { experimentRunners } from '../experiments/registry'
 import { watchResources } from '../measure/memory'
@@ -100,7 +101,7 @@ export class RunManager {
         schemaVersion: RESULT_SCHEMA_VERSION,
         runId: entry.runId,
         experimentId: entry.experimentId,
-        name: `${info.title}, ${startedAt.toLocaleString('en-GB')}`,
+        name: `${info.title}, ${formatDateTime(startedAt)}`,
         params: entry.params,
         machine,
         startedAt: startedAt.toISOString(),
