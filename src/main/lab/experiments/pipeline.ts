@@ -93,7 +93,7 @@ export const pipelineRunner: ExperimentRunner<PipelineParams, PipelineData> = {
     const references = await mapLimited(params.pipelines, REFERENCE_CONCURRENCY, (i) => referenceHash(tools, settings, jobs[i]!, context.signal), context.signal)
     if (context.signal.aborted) throw cancelledError()
 
-    const start = (job: PipelineJob): Pipeline => new Pipeline(job, params.mode, tools, settings, context.signal)
+    const start = (job: PipelineJob): Promise<Pipeline> => Pipeline.start(job, params.mode, tools, settings, context.signal)
     const trialOf = (runs: PipelineRun[], originMs: number, signal: AbortSignal): { valueMs: number; detail: PipelineTrial } => {
       if (signal.aborted) throw cancelledError()
       const wallMs = performance.now() - originMs
@@ -107,7 +107,7 @@ export const pipelineRunner: ExperimentRunner<PipelineParams, PipelineData> = {
         const runs: PipelineRun[] = []
         for (const job of jobs) {
           if (signal.aborted) break
-          const pipeline = start(job)
+          const pipeline = await start(job)
           await pipeline.communicate()
           runs.push(await pipeline.finish())
         }
@@ -120,12 +120,12 @@ export const pipelineRunner: ExperimentRunner<PipelineParams, PipelineData> = {
       async run(signal) {
         const origin = performance.now()
         // as the lesson: start every pipeline, then communicate with each openssl in turn, then collect the hashes;
-        // one pipeline per turn of the event loop, so its spawns do not stall the app all at once
-        const pipelines: ReturnType<typeof start>[] = []
+        // one spawn per turn of the event loop, so the spawns do not stall the app all at once
+        const pipelines: Pipeline[] = []
         for (const job of jobs) {
           if (pipelines.length > 0) await nextTurn()
           if (signal.aborted) break
-          pipelines.push(start(job))
+          pipelines.push(await start(job))
         }
         for (const pipeline of pipelines) await pipeline.communicate()
         const runs = await Promise.all(pipelines.map((p) => p.finish()))

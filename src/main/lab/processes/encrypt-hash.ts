@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { createHash } from 'node:crypto'
 import { LabError } from '../../../shared/errors'
 import type { PipelineMode, PipelineParams } from '../../../shared/experiments/pipeline'
@@ -121,19 +122,26 @@ export interface PipelineRun {
  * (close openssl's stdin and wait for it), and finally collect the hash.
  */
 export class Pipeline {
-  private readonly encrypt: RunningChild
-  private readonly hash: RunningChild
   private parentReadBytes = 0
   private readonly tee?: ReturnType<typeof createHash>
 
-  constructor(
+  private constructor(
     readonly job: PipelineJob,
     private readonly mode: PipelineMode,
+    private readonly encrypt: RunningChild,
+    private readonly hash: RunningChild,
     tools: PipelineTools,
-    settings: EncryptSettings,
-    signal: AbortSignal,
   ) {
-    this.encrypt = startChild({
+    if (mode === 'tee' || !encrypt.stdout) this.tee = createHash(tools.algorithm)
+  }
+
+  /**
+   * Starts both stages, each on its own turn of the event loop: a spawn holds this thread for
+   * milliseconds (more in a big process), and two in one turn would double the stall. Meanwhile
+   * openssl's output waits in its pipe, paused, so nothing is lost or read early.
+   */
+  static async start(job: PipelineJob, mode: PipelineMode, tools: PipelineTools, settings: EncryptSettings, signal: AbortSignal): Promise<Pipeline> {
+    const encrypt = startChild({
       file: tools.openssl,
       args: encryptArgs(settings, job.salt),
       env: { [PASSWORD_VARIABLE]: settings.password },
@@ -143,18 +151,20 @@ export class Pipeline {
       maxCaptureBytes: STDERR_KEPT_BYTES,
       signal,
     })
-    this.encrypt.stdin?.write(job.plaintext)
-    const encryptedOut = this.encrypt.stdout
+    encrypt.stdin?.write(job.plaintext)
+    await nextTurn()
+    const encryptedOut = encrypt.stdout
+    let hash: RunningChild
     if (mode === 'tee' || !encryptedOut) {
       // the parent stays the only reader of openssl's output and relays it (communicate() below)
-      this.hash = startChild({ ...tools.hash, stdin: 'pipe', timeoutMs: STAGE_TIMEOUT_MS, signal })
-      this.tee = createHash(tools.algorithm)
+      hash = startChild({ ...tools.hash, stdin: 'pipe', timeoutMs: STAGE_TIMEOUT_MS, signal })
     } else {
       // the hash stage's stdin is openssl's stdout pipe itself: the kernel passes the bytes straight on
-      this.hash = startChild({ ...tools.hash, stdin: encryptedOut, timeoutMs: STAGE_TIMEOUT_MS, signal })
+      hash = startChild({ ...tools.hash, stdin: encryptedOut, timeoutMs: STAGE_TIMEOUT_MS, signal })
       // the fix: the parent lets go of its own copy of the pipe, so the hash stage is its only reader
       if (mode === 'fixed') encryptedOut.destroy()
     }
+    return new Pipeline(job, mode, encrypt, hash, tools)
   }
 
   /** Like Python's proc.communicate() on the openssl process: close its stdin, read its stdout (book, tee), wait for it. */
