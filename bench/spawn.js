@@ -84,26 +84,20 @@ async function main() {
       ['helpers ÷ spawn, big parent', ratio(5, 1)],
     ].map(([label, ratios]) => [label, `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`, ratios.map((r) => r.toFixed(2)).join(' ')])
     printTable('Paired ratios', ['ratio', 'range', 'per round'], rows)
-    verdict({
-      bench: BENCH,
-      what: `spawn cost in a ${rssMb[1].toFixed(0)} MB parent vs a ${rssMb[0].toFixed(0)} MB one (lab)`,
-      baseline: formatSpread(measured[2].summary),
-      lab: formatSpread(measured[3].summary),
-      ratio: formatRatioSpread({ median: measured[3].summary.median / measured[2].summary.median, min: Math.min(...ratio(3, 2)), max: Math.max(...ratio(3, 2)) }),
-      target: 'info',
-      met: undefined,
-      note: 'Node forks the whole parent for every child: the cost grows with its memory.',
-    })
-    verdict({
-      bench: BENCH,
-      what: `spawn cost in a ${rssMb[1].toFixed(0)} MB parent, through the spawner helpers vs in-process`,
-      baseline: formatSpread(measured[3].summary),
-      lab: formatSpread(measured[5].summary),
-      ratio: formatRatioSpread({ median: measured[5].summary.median / measured[3].summary.median, min: Math.min(...ratio(5, 3)), max: Math.max(...ratio(5, 3)) }),
-      target: 'info',
-      met: undefined,
-      note: 'The helpers are small, whatever the size of the process that asks them: the design the desktop app uses.',
-    })
+    /** An info verdict: `candidate` against `baseline`, two of the measured variants, with the paired ratio. */
+    const infoVerdict = (what, baseline, candidate, note) =>
+      verdict({
+        bench: BENCH,
+        what,
+        baseline: formatSpread(measured[baseline].summary),
+        lab: formatSpread(measured[candidate].summary),
+        ratio: formatRatioSpread({ median: measured[candidate].summary.median / measured[baseline].summary.median, min: Math.min(...ratio(candidate, baseline)), max: Math.max(...ratio(candidate, baseline)) }),
+        target: 'info',
+        met: undefined,
+        note,
+      })
+    infoVerdict(`spawn cost in a ${rssMb[1].toFixed(0)} MB parent vs a ${rssMb[0].toFixed(0)} MB one (lab)`, 2, 3, 'Node forks the whole parent for every child: the cost grows with its memory.')
+    infoVerdict(`spawn cost in a ${rssMb[1].toFixed(0)} MB parent, through the spawner helpers vs in-process`, 3, 5, 'The helpers are small, whatever the size of the process that asks them: the design the desktop app uses.')
   } finally {
     await Promise.all(helpers.map((h) => h.stop()))
   }

@@ -149,4 +149,10 @@ describe('spawner helpers', () => {
     }
     expect(eager.spawners.pids()).toEqual([])
   })
+
+  it('says so when its helper program cannot run, instead of waiting for ever', async () => {
+    const broken = new SpawnerHelpers({ script: join(testPaths.workersDir, 'no-such-spawner.js'), count: 1 })
+    opened.push(broken)
+    await expect(broken.run(nodeCommand('0'))).rejects.toThrow(/no-such-spawner\.js\) exited before it was ready \(code 1\)/)
+  })
 })

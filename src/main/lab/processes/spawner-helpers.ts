@@ -84,7 +84,8 @@ export class SpawnerHelpers {
     const id = this.nextId++
     const childSpec: HelperChildSpec = rest
     const send = (message: ToSpawner): void => {
-      if (!helper.exited && helper.process.connected) helper.process.send(message)
+      // a helper that is going away drops the message; its exit then settles what it had (failPending)
+      if (!helper.exited && helper.process.connected) helper.process.send(message, undefined, undefined, () => {})
     }
     return new Promise<ChildOutcome>((resolve) => {
       const onAbort = (): void => send({ type: 'cancel', id })
@@ -155,14 +156,14 @@ export class SpawnerHelpers {
           if (pending) pending.pid = message.pid
         } else this.finish(helper, message.id, message.outcome)
       })
-      child.once('error', (error) => {
+      child.on('error', (error) => {
         clearTimeout(timer)
         reject(new LabError('internal', `A spawner helper process could not be started: ${error.message}`))
       })
       child.once('exit', (code, signal) => {
         clearTimeout(timer)
         helper.exited = true
-        reject(new LabError('internal', `A spawner helper process exited before it was ready (${signal ?? `code ${code}`}).`))
+        reject(new LabError('internal', `A spawner helper process (${this.options.script}) exited before it was ready (${signal ?? `code ${code}`}). Is the app's build complete?`))
         this.failPending(helper, signal ?? `code ${code}`)
       })
     })
