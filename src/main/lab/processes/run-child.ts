@@ -224,7 +224,7 @@ export function startChild(spec: ChildSpec): RunningChild {
 
   child.once('spawn', () => {
     life.runningAtMs = performance.now()
-    if (child.pid !== undefined) liveGroups.add(child.pid)
+    if (useProcessGroups && child.pid !== undefined) liveGroups.add(child.pid)
     if (spec.signal?.aborted) onAbort()
     else spec.signal?.addEventListener('abort', onAbort, { once: true })
   })
