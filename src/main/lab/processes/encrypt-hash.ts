@@ -123,17 +123,15 @@ export interface PipelineRun {
  */
 export class Pipeline {
   private parentReadBytes = 0
-  private readonly tee?: ReturnType<typeof createHash>
 
   private constructor(
     readonly job: PipelineJob,
     private readonly mode: PipelineMode,
     private readonly encrypt: RunningChild,
     private readonly hash: RunningChild,
-    tools: PipelineTools,
-  ) {
-    if (mode === 'tee' || !encrypt.stdout) this.tee = createHash(tools.algorithm)
-  }
+    /** Set when the parent relays openssl's output to the hash stage, hashing it on the way. */
+    private readonly tee: ReturnType<typeof createHash> | undefined,
+  ) {}
 
   /**
    * Starts both stages, each on its own turn of the event loop: a spawn holds this thread for
@@ -154,17 +152,16 @@ export class Pipeline {
     encrypt.stdin?.write(job.plaintext)
     await nextTurn()
     const encryptedOut = encrypt.stdout
-    let hash: RunningChild
     if (mode === 'tee' || !encryptedOut) {
       // the parent stays the only reader of openssl's output and relays it (communicate() below)
-      hash = startChild({ ...tools.hash, stdin: 'pipe', timeoutMs: STAGE_TIMEOUT_MS, signal })
-    } else {
-      // the hash stage's stdin is openssl's stdout pipe itself: the kernel passes the bytes straight on
-      hash = startChild({ ...tools.hash, stdin: encryptedOut, timeoutMs: STAGE_TIMEOUT_MS, signal })
-      // the fix: the parent lets go of its own copy of the pipe, so the hash stage is its only reader
-      if (mode === 'fixed') encryptedOut.destroy()
+      const hash = startChild({ ...tools.hash, stdin: 'pipe', timeoutMs: STAGE_TIMEOUT_MS, signal })
+      return new Pipeline(job, mode, encrypt, hash, createHash(tools.algorithm))
     }
-    return new Pipeline(job, mode, encrypt, hash, tools)
+    // the hash stage's stdin is openssl's stdout pipe itself: the kernel passes the bytes straight on
+    const hash = startChild({ ...tools.hash, stdin: encryptedOut, timeoutMs: STAGE_TIMEOUT_MS, signal })
+    // the fix: the parent lets go of its own copy of the pipe, so the hash stage is its only reader
+    if (mode === 'fixed') encryptedOut.destroy()
+    return new Pipeline(job, mode, encrypt, hash, undefined)
   }
 
   /** Like Python's proc.communicate() on the openssl process: close its stdin, read its stdout (book, tee), wait for it. */

@@ -35,7 +35,7 @@ export interface ChildSpec {
   stdout?: 'capture' | 'caller'
   /**
    * Lower the child's priority to this niceness as soon as it exists, so that even its start-up
-   * (a Node child needs ~50 ms of CPU to boot) leaves the app a core. Best effort: ignored where refused.
+   * (a Node child needs ~80 ms of CPU to boot here) leaves the app a core. Best effort: ignored where refused.
    */
   niceness?: number
 }
@@ -133,8 +133,16 @@ if (useProcessGroups) process.once('exit', () => liveGroups.forEach(killGroup))
 function killGroup(pid: number | undefined): void {
   if (!useProcessGroups || pid === undefined) return
   liveGroups.delete(pid)
+  killProcessTree(pid)
+}
+
+/**
+ * SIGKILL to a running child of the lab and its descendants: its process group (it was started
+ * detached) or, where there are no groups (Windows), the child itself.
+ */
+export function killProcessTree(pid: number): void {
   try {
-    process.kill(-pid, 'SIGKILL')
+    process.kill(useProcessGroups ? -pid : pid, 'SIGKILL')
   } catch {
     // the group is already gone
   }

