@@ -7,79 +7,91 @@ import { builtLabPaths } from './lab/paths-default'
 import { registerIpc } from './shell/ipc'
 import { installAppMenu, showAbout } from './shell/menu'
 import { saveExportWithDialog, saveReportPdfWithDialog } from './shell/save-export'
-import { builtWindowPlan, createMainWindow, denyPermissions, trustedFrameCheck } from './shell/window'
+import { builtWindowPlan, createMainWindow, denyPermissions, revealWindow, trustedFrameCheck } from './shell/window'
 import { loadWindowState, rememberWindowState } from './shell/window-state'
 
-const mainDir = dirname(fileURLToPath(import.meta.url))
-const plan = builtWindowPlan(mainDir)
-let mainWindow: BrowserWindow | undefined
 /** The product name (electron-builder.yml); app.getName() says "concurrency-lab" in development. */
 const APP_NAME = 'Concurrency Lab'
 
-const lab = createLab({
-  host: 'electron',
-  startSpawnersNow: true,
-  dataDir: app.getPath('userData'),
-  // packaged, workers and scripts are the unpacked copies beside app.asar (see labPathsFor)
-  paths: builtLabPaths(import.meta.url, app.isPackaged ? process.resourcesPath : undefined),
-  saveExport: saveExportWithDialog(() => mainWindow),
-  saveReportPdf: saveReportPdfWithDialog(() => mainWindow),
-  // native menus and dialogs (and the page's prefers-color-scheme) follow the theme setting
-  onSettingsSaved: (settings) => (nativeTheme.themeSource = settings.theme),
-})
-const attachEvents = registerIpc(lab, trustedFrameCheck(plan))
+/**
+ * The whole desktop app, once this launch holds the single-instance lock: nothing (no engine, no
+ * spawner helpers, no window) is started by a second launch, which only hands over to the first.
+ */
+function startDesktopApp(): void {
+  const mainDir = dirname(fileURLToPath(import.meta.url))
+  const plan = builtWindowPlan(mainDir, { packaged: app.isPackaged, env: process.env })
+  let mainWindow: BrowserWindow | undefined
 
-const windowStateFile = join(app.getPath('userData'), 'window-state.json')
+  const lab = createLab({
+    host: 'electron',
+    startSpawnersNow: true,
+    dataDir: app.getPath('userData'),
+    // packaged, workers and scripts are the unpacked copies beside app.asar (see labPathsFor)
+    paths: builtLabPaths(import.meta.url, app.isPackaged ? process.resourcesPath : undefined),
+    saveExport: saveExportWithDialog(() => mainWindow),
+    saveReportPdf: saveReportPdfWithDialog(() => mainWindow),
+    // native menus and dialogs (and the page's prefers-color-scheme) follow the theme setting
+    onSettingsSaved: (settings) => (nativeTheme.themeSource = settings.theme),
+  })
+  const attachEvents = registerIpc(lab, trustedFrameCheck(plan))
+  const windowStateFile = join(app.getPath('userData'), 'window-state.json')
 
-/** The shell's own event to the page (the application menu); the engine never sends it. */
-function sendMenuCommand(command: MenuCommand): void {
-  if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(ipcEventChannel('menuCommand'), command)
-}
-
-function openWindow(): void {
-  const window = createMainWindow(plan)
-  mainWindow = window
-  const restored = loadWindowState(windowStateFile, screen.getAllDisplays().map((display) => display.workArea))
-  if (restored) {
-    window.setBounds(restored.bounds)
-    if (restored.maximized) window.once('ready-to-show', () => window.maximize())
+  /** The shell's own event to the page (the application menu); the engine never sends it. */
+  const sendMenuCommand = (command: MenuCommand): void => {
+    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(ipcEventChannel('menuCommand'), command)
   }
-  rememberWindowState(window, windowStateFile)
-  const detach = attachEvents(window)
-  window.on('closed', () => {
-    detach()
-    mainWindow = undefined
+
+  const openWindow = (): void => {
+    const window = createMainWindow(plan)
+    mainWindow = window
+    const restored = loadWindowState(windowStateFile, screen.getAllDisplays().map((display) => display.workArea))
+    if (restored) {
+      window.setBounds(restored.bounds)
+      if (restored.maximized) window.once('ready-to-show', () => window.maximize())
+    }
+    rememberWindowState(window, windowStateFile)
+    const detach = attachEvents(window)
+    window.on('closed', () => {
+      detach()
+      mainWindow = undefined
+    })
+  }
+
+  app.on('second-instance', () => {
+    if (app.isReady()) revealWindow(mainWindow, openWindow)
+  })
+
+  void app.whenReady().then(async () => {
+    denyPermissions()
+    nativeTheme.themeSource = (await lab.settings.read()).settings.theme
+    installAppMenu({
+      appName: APP_NAME,
+      platform: process.platform,
+      development: !app.isPackaged,
+      send: sendMenuCommand,
+      about: () => showAbout(mainWindow, APP_NAME, app.getVersion()),
+    })
+    openWindow()
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) openWindow()
+    })
+  })
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+
+  // Children and workers end with the app: cancel every run and wait for the clean-up (killing
+  // whatever is left after a few seconds, see Lab.shutdown), then quit.
+  let shuttingDown = false
+  app.on('before-quit', (event) => {
+    if (shuttingDown) return
+    shuttingDown = true
+    event.preventDefault()
+    void lab.shutdown().finally(() => app.quit())
   })
 }
 
-if (!app.requestSingleInstanceLock()) app.quit()
-app.on('second-instance', () => mainWindow?.focus())
-
-void app.whenReady().then(async () => {
-  denyPermissions()
-  nativeTheme.themeSource = (await lab.settings.read()).settings.theme
-  installAppMenu({
-    appName: APP_NAME,
-    platform: process.platform,
-    development: !app.isPackaged,
-    send: sendMenuCommand,
-    about: () => showAbout(mainWindow, APP_NAME, app.getVersion()),
-  })
-  openWindow()
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) openWindow()
-  })
-})
-
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit()
-})
-
-// Children and workers end with the app: cancel every run, wait for the clean-up, then quit.
-let shuttingDown = false
-app.on('before-quit', (event) => {
-  if (shuttingDown) return
-  shuttingDown = true
-  event.preventDefault()
-  void lab.shutdown().finally(() => app.quit())
-})
+// First, before any other work: a second launch must not start an engine or fork spawner helpers.
+if (app.requestSingleInstanceLock()) startDesktopApp()
+else app.quit()

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { RunResult } from '../../src/shared/model/result'
-import { descendantsOf, processAlive } from './helpers/processes'
+import { descendantsOf, labChildren, processAlive } from './helpers/processes'
 import { testLab } from './helpers/lab'
 
 const cli = resolve(process.env.CONCURRENCY_LAB_OUT ?? 'out', 'main', 'cli.js')
@@ -79,5 +79,26 @@ describe('the command line host', () => {
     expect(ended.stderr).toMatch(/Stopping/)
     await new Promise((done) => setTimeout(done, 200))
     expect(children.filter(processAlive)).toEqual([])
+  })
+})
+
+describe('quitting during a run', () => {
+  it('ends within its deadline even when a child ignores SIGTERM, and leaves nothing behind', async () => {
+    const lab = testLab()
+    // the command experiment waits a second after SIGTERM before SIGKILL: an orderly shutdown takes at least that long
+    const { runId } = lab.runs.start('command', { command: "trap '' TERM; sleep 30", shell: true, warmup: 0, runs: 1, maxParallel: 1 })
+    let children: number[] = []
+    for (let waited = 0; children.length === 0 && waited < 10_000; waited += 50) {
+      await new Promise((done) => setTimeout(done, 50))
+      children = labChildren(lab)
+    }
+    expect(children.length).toBeGreaterThan(0)
+    const helpers = lab.spawners.pids()
+    const begin = performance.now()
+    await lab.shutdown({ withinMs: 200 })
+    expect(performance.now() - begin).toBeLessThan(900)
+    await new Promise((done) => setTimeout(done, 100))
+    expect([...children, ...helpers].filter(processAlive)).toEqual([])
+    expect(lab.runs.status(runId).state).not.toBe('running')
   })
 })

@@ -18,7 +18,7 @@ vi.mock('electron', () => {
   return { BrowserWindow, session: { defaultSession: {} } }
 })
 
-const { createMainWindow, trustedFrameCheck } = await import('../../src/main/shell/window')
+const { appUrl, builtWindowPlan, createMainWindow, revealWindow, trustedFrameCheck } = await import('../../src/main/shell/window')
 
 const plan = { preloadPath: '/app/out/preload/index.cjs', rendererHtml: '/app/out/renderer/index.html' }
 
@@ -62,5 +62,50 @@ describe('the main window', () => {
     const dev = trustedFrameCheck({ ...plan, devServerUrl: 'http://localhost:5173/' })
     expect(dev({ url: 'http://localhost:5173/#/races' } as never)).toBe(true)
     expect(dev({ url: 'http://localhost:5174/' } as never)).toBe(false)
+  })
+})
+
+describe('where the window’s page comes from', () => {
+  it('honours electron-vite’s dev server only when the app is not packaged', () => {
+    const env = { ELECTRON_RENDERER_URL: 'http://localhost:5173/' }
+    expect(builtWindowPlan('/app/out/main', { packaged: false, env }).devServerUrl).toBe('http://localhost:5173/')
+    const packaged = builtWindowPlan('/app/out/main', { packaged: true, env })
+    expect(packaged.devServerUrl).toBeUndefined()
+    expect(appUrl(packaged)).toBe('file:///app/out/renderer/index.html')
+    expect(packaged.preloadPath).toBe('/app/out/preload/index.cjs')
+  })
+})
+
+describe('a second launch', () => {
+  const fakeWindow = (state: { destroyed?: boolean; minimized?: boolean }) => {
+    const seen: string[] = []
+    return {
+      seen,
+      window: {
+        isDestroyed: () => state.destroyed ?? false,
+        isMinimized: () => state.minimized ?? false,
+        restore: () => seen.push('restore'),
+        show: () => seen.push('show'),
+        focus: () => seen.push('focus'),
+      } as never,
+    }
+  }
+
+  it('restores a minimised window and focuses it', () => {
+    const { seen, window } = fakeWindow({ minimized: true })
+    const open = vi.fn()
+    revealWindow(window, open)
+    expect(seen).toEqual(['restore', 'show', 'focus'])
+    expect(open).not.toHaveBeenCalled()
+  })
+
+  it('opens a window when the app runs without one (macOS keeps running after its window closed)', () => {
+    const open = vi.fn()
+    revealWindow(undefined, open)
+    expect(open).toHaveBeenCalledOnce()
+    const { seen, window } = fakeWindow({ destroyed: true })
+    revealWindow(window, open)
+    expect(open).toHaveBeenCalledTimes(2)
+    expect(seen).toEqual([])
   })
 })

@@ -6,6 +6,7 @@ import type { MachineInfo } from '../../shared/model/machine'
 import type { Settings } from '../../shared/settings'
 import { collectMachineInfo } from './machine'
 import type { LabPaths } from './paths'
+import { killEveryChildTree } from './processes/run-child'
 import { SpawnerHelpers } from './processes/spawner-helpers'
 import { EventHub } from './runs/event-hub'
 import { RunManager } from './runs/run-manager'
@@ -40,8 +41,16 @@ export interface Lab {
   settings: SettingsStore
   /** The small processes that start the lab's children; they live as long as the lab. */
   spawners: SpawnerHelpers
-  shutdown(): Promise<void>
+  /**
+   * Cancels every run and ends the spawner helpers. Whatever is still running after `withinMs`
+   * (a child that ignores SIGTERM, a script that does not notice the cancel) is killed outright,
+   * so quitting the app takes a few seconds at most.
+   */
+  shutdown(options?: { withinMs?: number }): Promise<void>
 }
+
+/** How long an orderly shutdown may take before whatever is left is killed. */
+export const SHUTDOWN_WITHIN_MS = 3_000
 
 /** The engine as every face sees it: the contract's handlers, its events, and a clean shutdown. */
 export function createLab(options: LabOptions): Lab {
@@ -91,9 +100,14 @@ export function createLab(options: LabOptions): Lab {
         throw new LabError('not-available', 'Saving through the host is only available in the desktop app; the browser downloads the file instead.')
       }),
   }
-  const shutdown = async (): Promise<void> => {
-    await runs.shutdown()
-    await spawners.close()
+  const shutdown = async ({ withinMs = SHUTDOWN_WITHIN_MS } = {}): Promise<void> => {
+    const orderly = runs.shutdown().then(() => spawners.close())
+    let timer: NodeJS.Timeout | undefined
+    const late = await Promise.race([orderly.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(resolve, withinMs, true)))])
+    clearTimeout(timer)
+    if (!late) return
+    killEveryChildTree()
+    await spawners.close({ force: true })
   }
   return { handlers, events, runs, store, settings, spawners, shutdown }
 }

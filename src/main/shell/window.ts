@@ -68,8 +68,20 @@ export function createMainWindow(plan: WindowPlan): BrowserWindow {
   return window
 }
 
-export const builtWindowPlan = (mainDir: string): WindowPlan => ({
+/**
+ * Where the built app's page and preload are. electron-vite's dev server (ELECTRON_RENDERER_URL)
+ * is honoured only in development: a packaged app never loads a page from a URL in its environment.
+ */
+export const builtWindowPlan = (mainDir: string, { packaged, env }: { packaged: boolean; env: NodeJS.ProcessEnv }): WindowPlan => ({
   preloadPath: join(mainDir, '..', 'preload', 'index.cjs'),
   rendererHtml: join(mainDir, '..', 'renderer', 'index.html'),
-  devServerUrl: process.env.ELECTRON_RENDERER_URL,
+  devServerUrl: packaged ? undefined : env.ELECTRON_RENDERER_URL,
 })
+
+/** A second launch brings the running app forward: its window restored and focused, or a new one where it was closed (macOS). */
+export function revealWindow(window: BrowserWindow | undefined, openWindow: () => void): void {
+  if (!window || window.isDestroyed()) return openWindow()
+  if (window.isMinimized()) window.restore()
+  window.show()
+  window.focus()
+}

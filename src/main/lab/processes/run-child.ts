@@ -129,6 +129,11 @@ interface ChildLife {
 const liveGroups = new Set<number>()
 if (useProcessGroups) process.once('exit', () => liveGroups.forEach(killGroup))
 
+/** Kills every child of this process still running, with its descendants: the last step of a shutdown that ran out of time. */
+export function killEveryChildTree(): void {
+  liveGroups.forEach(killGroup)
+}
+
 /** Kills whatever the child left behind in its process group (its own children). */
 function killGroup(pid: number | undefined): void {
   if (!useProcessGroups || pid === undefined) return

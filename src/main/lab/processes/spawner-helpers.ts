@@ -98,15 +98,19 @@ export class SpawnerHelpers {
     })
   }
 
-  /** Ends the helpers (each ends the children it still runs) and waits until they have gone. */
-  async close(): Promise<void> {
+  /**
+   * Ends the helpers (each ends the children it still runs) and waits until they have gone.
+   * `force` kills them at once: the children they had reported are then ended by this process.
+   */
+  async close({ force = false } = {}): Promise<void> {
     this.closed = true
     const helpers = this.helpers.splice(0)
     await Promise.all(
       helpers.map(async (helper) => {
         if (helper.exited) return
         const exited = new Promise<void>((resolve) => helper.process.once('exit', () => resolve()))
-        if (helper.process.connected) helper.process.disconnect()
+        if (force) helper.process.kill('SIGKILL')
+        else if (helper.process.connected) helper.process.disconnect()
         const timer = setTimeout(() => helper.process.kill('SIGKILL'), CLOSE_GRACE_MS)
         await exited
         clearTimeout(timer)
