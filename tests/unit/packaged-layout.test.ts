@@ -1,3 +1,4 @@
+import yaml from 'js-yaml'
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { isBuiltin } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -39,6 +40,10 @@ function stageProject(): void {
   for (const file of ['package.json', 'package-lock.json', 'electron-builder.yml']) cpSync(join(root, file), join(stage, file))
   for (const folder of ['build', 'resources']) cpSync(join(root, folder), join(stage, folder), { recursive: true })
   cpSync(builtOut, join(stage, 'out'), { recursive: true })
+  // what running the Python scripts on a developer's machine leaves behind, which must not ship
+  // (electron-builder's default ignore list leaves __pycache__ out; this keeps it checked)
+  mkdirSync(join(stage, 'resources', 'python', '__pycache__'), { recursive: true })
+  writeFileSync(join(stage, 'resources', 'python', '__pycache__', 'threads.cpython-311.pyc'), '')
   // production dependencies (and Electron's version) are read from here
   symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'), 'junction')
 }
@@ -139,6 +144,11 @@ describe('the packaged app (electron-builder --dir)', () => {
     }
   })
 
+  it('ships no compiled Python (__pycache__), neither unpacked nor in the archive', () => {
+    expect(existsSync(join(unpackedRoot, 'resources', 'python', '__pycache__'))).toBe(false)
+    expect(asar.listPackage(archive, { isPack: false }).filter((path) => /__pycache__|\.pyc$/.test(path))).toEqual([])
+  })
+
   it('lets the unpacked workers load: ES modules whose imports are all unpacked files or Node built-ins', () => {
     // Node decides that a .js file is an ES module from the nearest package.json above it
     expect(JSON.parse(readFileSync(join(unpackedRoot, 'package.json'), 'utf8'))).toMatchObject({ type: 'module' })
@@ -162,22 +172,16 @@ describe('the packaged app (electron-builder --dir)', () => {
   })
 })
 
-describe('the fuses of the shipped app (electron-builder.yml)', () => {
-  /** The `electronFuses:` block, as name → value (flipped for real builds only: see the top of this file). */
-  function fuses(): Record<string, boolean> {
-    const lines = readFileSync(join(root, 'electron-builder.yml'), 'utf8').split('\n')
-    const start = lines.indexOf('electronFuses:')
-    const block: Record<string, boolean> = {}
-    for (const line of lines.slice(start + 1)) {
-      if (/^\S/.test(line)) break
-      const setting = /^ {2}(\w+): (true|false)\s*$/.exec(line)
-      if (setting) block[setting[1]!] = setting[2] === 'true'
-    }
-    return block
+describe('the shipped app’s configuration (electron-builder.yml)', () => {
+  interface BuilderConfig {
+    electronFuses: Record<string, boolean>
+    mac: { target: { target: string; arch: string[] }[] }
+    dmg: { artifactName: string }
   }
+  const config = (): BuilderConfig => yaml.load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as BuilderConfig
 
-  it('closes what a shipped app does not need, and keeps what the lab needs (documented there)', () => {
-    expect(fuses()).toEqual({
+  it('closes the fuses a shipped app does not need, and keeps what the lab needs (documented there)', () => {
+    expect(config().electronFuses).toEqual({
       runAsNode: true, // portable child programs run as Electron-as-Node
       enableCookieEncryption: true,
       enableNodeOptionsEnvironmentVariable: false,
@@ -185,7 +189,13 @@ describe('the fuses of the shipped app (electron-builder.yml)', () => {
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
       grantFileProtocolExtraPrivileges: true, // the renderer's ES module loads from file://
+      resetAdHocDarwinSignature: true, // an unsigned arm64 app must still open after the flip
     })
+  })
+
+  it('builds macOS for Apple silicon and Intel apart, each named by its architecture', () => {
+    expect(config().mac.target).toEqual([{ target: 'dmg', arch: ['arm64', 'x64'] }])
+    expect(config().dmg.artifactName).toContain('${arch}')
   })
 })
 
