@@ -199,10 +199,14 @@ def run_factorize(args):
     variants = [Variant("serial", "serial", 1, serial_trial)]
     executors = []
     # Process pools first: forking after threads exist is unsafe (and deprecated in 3.12+).
-    for kind, make in (("processes", lambda p: ProcessPoolExecutor(max_workers=p)), ("threads", lambda p: ThreadPoolExecutor(max_workers=p))):
+    pools = (
+        ("processes", lambda p: ProcessPoolExecutor(max_workers=p), args.process_workers or args.workers),
+        ("threads", lambda p: ThreadPoolExecutor(max_workers=p), args.workers),
+    )
+    for kind, make, worker_counts in pools:
         if kind not in strategies:
             continue
-        for workers in args.workers:
+        for workers in worker_counts:
             holder = [None]
             if not args.include_startup:
                 holder[0] = make(workers)
@@ -307,6 +311,7 @@ def main():
     fact.add_argument("--scale", type=int, default=0, help="repeat the list this many times; 0 picks enough for --target-ms")
     fact.add_argument("--target-ms", type=float, default=300.0)
     fact.add_argument("--workers", type=int_list, default=[1, 2, 4])
+    fact.add_argument("--process-workers", type=int_list, help="worker counts of the process pools (Windows allows at most 61); --workers when not given")
     fact.add_argument("--strategies", default="serial,threads,processes")
     fact.add_argument("--include-startup", action="store_true")
     fact.add_argument("--runs", type=int, default=3)

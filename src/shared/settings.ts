@@ -17,11 +17,11 @@ const ABSOLUTE_PATH = /^(\/|[A-Za-z]:[\\/]|\\\\)/
 
 const hasControlCharacter = (value: string): boolean => [...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
 
-/** '' (the platform's python3), a program name looked up on PATH, or an absolute path: never arguments or a shell line. */
+/** '' (the lab looks for Python itself: python3; on Windows python, py -3, python3), a program name looked up on PATH, or an absolute path: never arguments or a shell line. */
 export const isPythonCommand = (value: string): boolean =>
   value === '' || (!hasControlCharacter(value) && (PROGRAM_NAME.test(value) || ABSOLUTE_PATH.test(value)))
 
-const pythonCommandMessage = `pythonCommand must be empty (python3), a program name on PATH such as python3.12, or an absolute path to a Python 3 interpreter (at most ${MAX_PYTHON_COMMAND_CHARS} characters, no arguments)`
+const pythonCommandMessage = `pythonCommand must be empty (the lab looks for Python itself), a program name on PATH such as python3.12, or an absolute path to a Python 3 interpreter (at most ${MAX_PYTHON_COMMAND_CHARS} characters, no arguments)`
 const defaultRunsMessage = `defaultRuns must be a whole number from 1 to ${MAX_DEFAULT_RUNS}, or null for each experiment's own default`
 
 export const settingsFields = {

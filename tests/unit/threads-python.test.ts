@@ -2,9 +2,11 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { pythonProcessCounts } from '../../src/main/lab/experiments/threads-python'
 import { createLab, type Lab } from '../../src/main/lab/lab'
 import { probePython } from '../../src/main/lab/machine'
 import { runPythonScript } from '../../src/main/lab/python/run-script'
+import { runChild } from '../../src/main/lab/processes/run-child'
 import type { BlockingIoData, FactorizeData } from '../../src/shared/experiments/threads'
 import { LESSON_DIVISORS } from '../../src/shared/factorize'
 import { testPaths } from './helpers/lab'
@@ -51,6 +53,36 @@ describe.skipIf(!python.found)('the Python originals, with python3 present', () 
     expect(result.data.scaling.map((c) => `${c.runtime}/${c.strategy}`)).toEqual(expect.arrayContaining(['python/threads', 'python/processes']))
     expect(result.timelines.some((t) => t.id === 'python-processes-2' && t.spans.length === 2)).toBe(true)
     expect(result.data.findings.some((f) => f.startsWith(`CPython ${python.version}`))).toBe(true)
+  })
+})
+
+describe('Python process pools per system', () => {
+  it('on Windows, counts above 61 become 61 once, and the result says so; elsewhere the counts stay', () => {
+    expect(pythonProcessCounts('win32', [1, 2, 4, 8, 16, 32, 64])).toEqual({
+      counts: [1, 2, 4, 8, 16, 32, 61],
+      warning: { code: 'python-process-cap', message: 'Windows allows at most 61 worker processes in a ProcessPoolExecutor; the lab used 61 of the 64 asked.' },
+    })
+    expect(pythonProcessCounts('win32', [32, 61, 64, 128]).counts).toEqual([32, 61])
+    expect(pythonProcessCounts('win32', [32, 61, 64, 128]).warning?.message).toBe('Windows allows at most 61 worker processes in a ProcessPoolExecutor; the lab used 61 of the 64 and 128 asked.')
+    expect(pythonProcessCounts('win32', [1, 61])).toEqual({ counts: [1, 61] })
+    expect(pythonProcessCounts('linux', [64, 128])).toEqual({ counts: [64, 128] })
+    expect(pythonProcessCounts('darwin', [256])).toEqual({ counts: [256] })
+  })
+})
+
+describe.skipIf(!python.found)('threads.py under the spawn start method (the default on Windows and macOS)', () => {
+  it('its process pools work when every worker re-imports the script, and --process-workers sets their sizes', async () => {
+    const program = [
+      'import multiprocessing, runpy, sys',
+      "multiprocessing.set_start_method('spawn')",
+      `sys.argv = ['threads.py', 'factorize', '--numbers', '2139079,218502', '--scale', '1', '--workers', '1,3', '--process-workers', '2', '--strategies', 'serial,threads,processes', '--runs', '1', '--warmup', '0']`,
+      `runpy.run_path(${JSON.stringify(join(testPaths.resourcesDir, 'python', 'threads.py'))}, run_name='__main__')`,
+    ].join('\n')
+    const outcome = await runChild({ file: python.executable ?? python.command, args: ['-c', program], timeoutMs: 60_000 })
+    expect(outcome.stderr.text).toBe('')
+    const output = JSON.parse(outcome.stdout.text.trim().split('\n').at(-1)!) as { python: { startMethod: string }; variants: { id: string }[] }
+    expect(output.python.startMethod).toBe('spawn')
+    expect(output.variants.map((v) => v.id)).toEqual(['serial', 'threads-1', 'threads-3', 'processes-2'])
   })
 })
 

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs'
 import { access, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
+import { FileHeldOpenError, retryWhileHeldOpen, type HeldOpenRetry } from '../../main/lab/store/held-open'
 import { LabError } from '../../shared/errors'
 import type { ExportOutput, Exporter } from '../../shared/export/exporter'
 import { exporters, findExporter } from '../../shared/export/registry'
@@ -39,10 +40,11 @@ export async function checkOutPath(args: ParsedArgs): Promise<string | undefined
 
 export const outputText = (output: ExportOutput): string => (typeof output === 'string' ? output : new TextDecoder().decode(output))
 
-export async function writeOutput(path: string, output: ExportOutput): Promise<void> {
+export async function writeOutput(path: string, output: ExportOutput, write: (path: string, output: ExportOutput) => Promise<void> = writeFile, retry?: HeldOpenRetry): Promise<void> {
   try {
-    await writeFile(path, output)
+    await retryWhileHeldOpen(path, () => write(path, output), retry)
   } catch (error) {
+    if (error instanceof FileHeldOpenError) throw new LabError('store-failed', `${error.message} Close the program that has it open, or wait a moment, and run again; or choose another path with --out.`)
     throw new LabError('store-failed', `Could not write ${path}: ${(error as Error).message}. Choose another path with --out.`)
   }
 }

@@ -1,9 +1,10 @@
-import { loadavg } from 'node:os'
+import { homedir, loadavg, userInfo } from 'node:os'
 import { join } from 'node:path'
 import type { LabHandlers } from '../../shared/contract/contract'
 import { LabError } from '../../shared/errors'
 import type { MachineInfo } from '../../shared/model/machine'
 import type { Settings } from '../../shared/settings'
+import { repairDesktopPath } from './desktop-path'
 import { collectMachineInfo } from './machine'
 import type { LabPaths } from './paths'
 import { killEveryChildTree } from './processes/run-child'
@@ -52,14 +53,26 @@ export interface Lab {
 /** How long an orderly shutdown may take before whatever is left is killed. */
 export const SHUTDOWN_WITHIN_MS = 3_000
 
+function accountShell(): string | undefined {
+  try {
+    return userInfo().shell ?? undefined
+  } catch {
+    return undefined // an account without a passwd entry
+  }
+}
+
 /** The engine as every face sees it: the contract's handlers, its events, and a clean shutdown. */
 export function createLab(options: LabOptions): Lab {
   const events = new EventHub()
   const store = new ResultStore(join(options.dataDir, 'results'))
   const settings = new SettingsStore(join(options.dataDir, 'settings.json'))
+  // The desktop app may have been started from the Finder, with a bare PATH; the other faces run
+  // from a terminal. Every child inherits PATH, so the Python probe and the spawner helpers wait.
+  const pathReady: Promise<unknown> = options.host === 'electron' ? repairDesktopPath({ platform: process.platform, env: process.env, homeDir: homedir(), accountShell: accountShell() }).catch(() => {}) : Promise.resolve()
   // The machine is probed once per Python command: a new command in the settings probes again.
   let machine: { pythonCommand: string | undefined; info: Promise<MachineInfo> } | undefined
   const machineInfo = async (): Promise<MachineInfo> => {
+    await pathReady
     const pythonCommand = options.pythonCommand ?? ((await settings.read()).settings.pythonCommand || undefined)
     if (!machine || machine.pythonCommand !== pythonCommand) machine = { pythonCommand, info: collectMachineInfo(options.host, pythonCommand) }
     const info = await machine.info
@@ -69,7 +82,7 @@ export function createLab(options: LabOptions): Lab {
   const spawners = new SpawnerHelpers({ script: join(options.paths.workersDir, 'spawner.js') })
   const runs = new RunManager({ events, store, paths: options.paths, spawners, machineInfo })
   // a helper that fails to start now is tried again, and its failure reported, by the run that needs it
-  if (options.startSpawnersNow) spawners.ready().catch(() => {})
+  if (options.startSpawnersNow) pathReady.then(() => spawners.ready()).catch(() => {})
 
   const handlers: LabHandlers = {
     getMachineInfo: () => machineInfo(),

@@ -1,26 +1,31 @@
 import os from 'node:os'
 import type { MachineInfo, PythonInfo } from '../../shared/model/machine'
+import { findProgram } from './processes/find-program'
 import { runChild } from './processes/run-child'
+import { discoverPython, type PythonSystem } from './python/discover'
 
-const PYTHON_PROBE = 'import json, sys; print(json.dumps({"version": sys.version.split()[0], "executable": sys.executable, "gil": getattr(sys, "_is_gil_enabled", lambda: True)()}))'
-
-export const defaultPythonCommand = (): string => (process.platform === 'win32' ? 'python' : 'python3')
-
-/** Asks the interpreter itself what it is; a missing or broken one is reported, never thrown. */
-export async function probePython(command: string = defaultPythonCommand()): Promise<PythonInfo> {
-  const outcome = await runChild({ file: command, args: ['-c', PYTHON_PROBE], timeoutMs: 15_000 })
-  if (outcome.startError) return { found: false, command, reason: `${outcome.startError.message} Install Python 3 (python.org or your package manager) to run the Python originals.` }
-  if (outcome.exitCode !== 0) return { found: false, command, reason: `"${command}" did not run the probe (${outcome.stderr.text.trim().split('\n').at(-1) ?? 'no output'}).` }
-  try {
-    const parsed = JSON.parse(outcome.stdout.text) as { version: string; executable: string; gil: boolean }
-    if (!parsed.version.startsWith('3.')) return { found: false, command, reason: `"${command}" is Python ${parsed.version}; the lab needs Python 3.` }
-    return { found: true, command, version: parsed.version, executable: parsed.executable, gilEnabled: parsed.gil }
-  } catch {
-    return { found: false, command, reason: `"${command}" printed something that is not the probe's answer.` }
+/** The real system's facts for Python discovery: its PATH, its programs, its probes. */
+export function thisSystem(env: NodeJS.ProcessEnv = process.env): PythonSystem {
+  return {
+    platform: process.platform,
+    env,
+    probe: async (launch, args) => {
+      const outcome = await runChild({ file: launch.file, args: [...launch.args, ...args], timeoutMs: 15_000 })
+      return { startError: outcome.startError?.message, exitCode: outcome.exitCode, stdout: outcome.stdout.text, stderr: outcome.stderr.text }
+    },
+    findProgram: (name) => findProgram(name, env),
+    // only asks: unlike /usr/bin/python3, xcode-select -p never offers to install anything
+    commandLineToolsInstalled: async () => (await runChild({ file: 'xcode-select', args: ['-p'], timeoutMs: 15_000 })).exitCode === 0,
   }
 }
 
+/** Asks the interpreters themselves what they are; a missing or broken one is reported, never thrown. */
+export async function probePython(configured?: string, system: PythonSystem = thisSystem()): Promise<PythonInfo> {
+  return (await discoverPython(system, configured)).python
+}
+
 export async function collectMachineInfo(host: MachineInfo['host'], pythonCommand?: string): Promise<MachineInfo> {
+  const pythons = await discoverPython(thisSystem(), pythonCommand)
   const cpus = os.cpus()
   const load = os.loadavg()
   return {
@@ -34,7 +39,8 @@ export async function collectMachineInfo(host: MachineInfo['host'], pythonComman
       v8: process.versions.v8,
       ...(process.versions.electron ? { electron: process.versions.electron, chrome: process.versions.chrome } : {}),
     },
-    python: await probePython(pythonCommand),
+    python: pythons.python,
+    pythonCandidates: pythons.candidates,
     host,
   }
 }

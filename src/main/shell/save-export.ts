@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { LabHandlers } from '../../shared/contract/contract'
 import { LabError } from '../../shared/errors'
+import { FileHeldOpenError, retryWhileHeldOpen } from '../lab/store/held-open'
 
 type OwnerWindow = () => BrowserWindow | undefined
 
@@ -13,12 +14,15 @@ async function saveWithDialog(owner: OwnerWindow, suggestedName: string, bytes: 
   const options = { defaultPath: suggestedName }
   const choice = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options)
   if (choice.canceled || !choice.filePath) return { savedPath: null }
+  const path = choice.filePath
+  const data = await bytes()
   try {
-    await writeFile(choice.filePath, await bytes())
+    await retryWhileHeldOpen(path, () => writeFile(path, data))
   } catch (error) {
-    throw new LabError('store-failed', `Could not write ${choice.filePath}: ${(error as Error).message}. Choose another folder.`)
+    if (error instanceof FileHeldOpenError) throw new LabError('store-failed', `${error.message} Close the program that has it open, or wait a moment, and save again; or choose another name.`)
+    throw new LabError('store-failed', `Could not write ${path}: ${(error as Error).message}. Choose another folder.`)
   }
-  return { savedPath: choice.filePath }
+  return { savedPath: path }
 }
 
 /** The desktop app's export: a native dialog, then the bytes written where the user chose. */

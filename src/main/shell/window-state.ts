@@ -1,5 +1,6 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { z } from 'zod'
+import { retryWhileHeldOpenSync } from '../lab/store/held-open'
 
 export interface Rectangle {
   x: number
@@ -75,13 +76,13 @@ export interface TrackedWindow {
 }
 
 /** Saves the window's bounds when it closes (written whole: a temporary file renamed over the old one). */
-export function rememberWindowState(window: TrackedWindow, file: string): void {
+export function rememberWindowState(window: TrackedWindow, file: string, replace: (from: string, to: string) => void = renameSync): void {
   window.on('close', () => {
     const state: WindowState = { bounds: window.getNormalBounds(), maximized: window.isMaximized() }
     const temporary = `${file}.tmp`
     try {
       writeFileSync(temporary, JSON.stringify(state))
-      renameSync(temporary, file)
+      retryWhileHeldOpenSync(file, () => replace(temporary, file))
     } catch {
       // not worth stopping the window from closing: it opens at its default size next time
     }

@@ -27,7 +27,7 @@ import { compare, toSeries, type ExperimentContext, type ExperimentRunner } from
 import { factorizeFindings, factorizeHeadline, scalingCurves, type MeasuredVariant } from './factorize-findings'
 import { concurrentVariant, DivisorChecker, processesVariant, serialVariant, TASKS_PER_THREAD, threadsVariant, type FactorizeTrialDetail, type FactorizeVariant } from './factorize-variants'
 import { compactSpans } from './spans'
-import { planRuntimes, pythonRuntimeInfo, runThreadsScript, seriesOfPython, spansOfPython, type PythonScriptOutput, type PythonVariant } from './threads-python'
+import { planRuntimes, pythonProcessCounts, pythonRuntimeInfo, runThreadsScript, seriesOfPython, spansOfPython, type PythonScriptOutput, type PythonVariant } from './threads-python'
 
 /**
  * CPU-bound work four ways — serial, interleaved on one thread, worker threads, child processes —
@@ -135,6 +135,7 @@ interface PythonMeasurement {
   info: PythonRuntimeInfo & { scale: number; tasks: number }
   startup: { strategy: string; workers: number; ms: number }[]
   divisors: { number: number; divisors: number[] }[]
+  warnings: RunWarning[]
 }
 
 interface FactorizeScriptOutput extends PythonScriptOutput {
@@ -149,12 +150,14 @@ const pythonLabel = (v: PythonVariant): string =>
 async function measurePython(params: FactorizeParams, context: ExperimentContext, strategies: FactorizeStrategy[], workerCounts: number[]): Promise<PythonMeasurement> {
   const pythonStrategies = ['serial', ...(strategies.includes('threads') || strategies.includes('concurrent') ? ['threads'] : []), ...(strategies.includes('processes') ? ['processes'] : [])]
   context.progress(`Running the Python originals (${context.machine.python.command} ${context.machine.python.version ?? ''})`.trim(), 0, 0)
+  const processCounts = pythonProcessCounts(context.machine.os.platform, workerCounts)
   const args = [
     'factorize',
     '--numbers', params.numbers.join(','),
     '--scale', String(params.scale),
     '--target-ms', String(AUTO_SCALE_TARGET_MS),
     '--workers', workerCounts.join(','),
+    '--process-workers', processCounts.counts.join(','),
     '--strategies', pythonStrategies.join(','),
     '--runs', String(params.runs),
     '--warmup', String(params.warmup),
@@ -182,6 +185,7 @@ async function measurePython(params: FactorizeParams, context: ExperimentContext
     info: { ...pythonRuntimeInfo(output.python, interpreterStartupMs), scale: output.scale, tasks: output.tasks },
     startup: output.startup,
     divisors: output.divisors,
+    warnings: pythonStrategies.includes('processes') && processCounts.warning ? [processCounts.warning] : [],
   }
 }
 
@@ -263,6 +267,7 @@ export const factorizeRunner: ExperimentRunner<FactorizeParams, FactorizeData> =
     if (serialMedianMs.node !== undefined && serialMedianMs.node < 200) {
       warnings.push({ code: 'short-run', message: `Serial work took only ${formatDurationMs(serialMedianMs.node)}; below about 200 ms, start-up costs and noise weigh heavily on the speedups. Raise the scale (or leave it at 0, automatic).` })
     }
+    if (python) warnings.push(...python.warnings)
     const busy = busyMachineWarning(context.machine.loadAverage[0], cores)
     if (busy) warnings.push(busy)
     if (eventLoopDelay.maxMs > 50) {

@@ -53,6 +53,27 @@ export interface RuntimePlan {
   pythonSkipped?: string
 }
 
+/** ProcessPoolExecutor refuses more workers on Windows (WaitForMultipleObjects waits on at most 64 handles). */
+export const WINDOWS_MAX_PROCESS_WORKERS = 61
+
+/**
+ * The worker counts Python's process pools can have on this system: on Windows, counts above 61
+ * become 61 (once), with a warning that says so; elsewhere the counts asked for.
+ */
+export function pythonProcessCounts(platform: string, asked: readonly number[]): { counts: number[]; warning?: RunWarning } {
+  const tooMany = asked.filter((count) => count > WINDOWS_MAX_PROCESS_WORKERS)
+  if (platform !== 'win32' || tooMany.length === 0) return { counts: [...asked] }
+  const counts = [...new Set(asked.map((count) => Math.min(count, WINDOWS_MAX_PROCESS_WORKERS)))]
+  const list = tooMany.length === 1 ? `the ${tooMany[0]} asked` : `the ${tooMany.slice(0, -1).join(', ')} and ${tooMany.at(-1)} asked`
+  return {
+    counts,
+    warning: {
+      code: 'python-process-cap',
+      message: `Windows allows at most ${WINDOWS_MAX_PROCESS_WORKERS} worker processes in a ProcessPoolExecutor; the lab used ${WINDOWS_MAX_PROCESS_WORKERS} of ${list}.`,
+    },
+  }
+}
+
 /** Which runtimes a run uses: a missing Python drops it from "both" with a warning, and refuses "python". */
 export function planRuntimes(choice: RuntimeChoice, python: PythonInfo): RuntimePlan {
   if (choice === 'node') return { runtimes: ['node'], warnings: [], pythonSkipped: 'The run asked for Node only.' }

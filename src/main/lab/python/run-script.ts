@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { LabError, cancelledError } from '../../../shared/errors'
-import type { PythonInfo } from '../../../shared/model/machine'
+import type { PythonInfo, PythonLaunch } from '../../../shared/model/machine'
 import { describeEnd, runChild, type ChildOutcome, type ChildSpec } from '../processes/run-child'
 
 export interface PythonScriptRun<T> {
@@ -12,6 +12,15 @@ export interface PythonScriptRun<T> {
 /** Says what to do when Python is missing, for a run that asked for it. */
 export function pythonMissingError(python: PythonInfo): LabError {
   return new LabError('not-available', `Python 3 is not available (${python.reason ?? `"${python.command}" was not found`}). Install Python 3, set its path in Settings (or pass --python), or run with --runtime node.`)
+}
+
+/**
+ * How runs start a Python that was found: the interpreter it reported itself to be (so no launcher
+ * such as py -3 adds its own start-up to the measured one), else the launch that was probed.
+ */
+export function pythonLaunchOf(python: PythonInfo): PythonLaunch {
+  if (python.executable) return { file: python.executable, args: [] }
+  return python.launch ?? { file: python.command, args: [] }
 }
 
 /**
@@ -30,9 +39,10 @@ export async function runPythonScript<T>(options: {
 }): Promise<PythonScriptRun<T>> {
   if (!options.python.found) throw pythonMissingError(options.python)
   const start = options.runChild ?? runChild
+  const launch = pythonLaunchOf(options.python)
   const outcome = await start({
-    file: options.python.executable ?? options.python.command,
-    args: [join(options.resourcesDir, 'python', options.script), ...(options.args ?? [])],
+    file: launch.file,
+    args: [...launch.args, join(options.resourcesDir, 'python', options.script), ...(options.args ?? [])],
     env: { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
     signal: options.signal,
     timeoutMs: options.timeoutMs,

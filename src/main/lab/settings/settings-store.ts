@@ -4,6 +4,7 @@ import { dirname } from 'node:path'
 import { LabError } from '../../../shared/errors'
 import { defaultSettings, SETTINGS_VERSION, settingsFields, settingsSchema, type Settings, type SettingsAnswer, type SettingsUpdate } from '../../../shared/settings'
 import { formatIssues } from '../../../shared/validation'
+import { FileHeldOpenError, heldOpenRetry, retryWhileHeldOpen, type HeldOpenRetry } from '../store/held-open'
 
 const codeOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | undefined)?.code
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -17,7 +18,11 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 export class SettingsStore {
   private queue: Promise<unknown> = Promise.resolve()
 
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    /** How the new file replaces the old one; tests pass a rename that fails. */
+    private readonly replace: { rename: (from: string, to: string) => Promise<void>; retry: HeldOpenRetry } = { rename, retry: heldOpenRetry() },
+  ) {}
 
   async read(): Promise<SettingsAnswer> {
     let text: string
@@ -81,7 +86,7 @@ export class SettingsStore {
       } finally {
         await handle.close()
       }
-      await rename(temporary, this.file)
+      await retryWhileHeldOpen(this.file, () => this.replace.rename(temporary, this.file), this.replace.retry)
     } catch (error) {
       await rm(temporary, { force: true }).catch(() => {})
       throw writeFailure(this.file, error)
@@ -92,6 +97,7 @@ export class SettingsStore {
 function writeFailure(file: string, error: unknown): LabError {
   const code = codeOf(error)
   const keep = 'The settings saved before are unchanged.'
+  if (error instanceof FileHeldOpenError) return new LabError('store-failed', `${error.message} So the settings were not saved; try again in a moment. ${keep}`)
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
     return new LabError('store-failed', `The folder of ${file} is not writable (${code}), so the settings were not saved. Make it writable, or choose another data folder (command line: --data-dir DIR). ${keep}`)
   }

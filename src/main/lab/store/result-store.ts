@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { LabError } from '../../../shared/errors'
 import { parseRunResult } from '../../../shared/model/result-schema'
 import type { ResultListing, RunResult, StoreProblem } from '../../../shared/model/result'
+import { FileHeldOpenError, heldOpenRetry, retryWhileHeldOpen, type HeldOpenRetry } from './held-open'
 
 const RUN_ID = /^[A-Za-z0-9-]{1,64}$/
 const RESULT_FILE = /^([A-Za-z0-9-]{1,64})\.json$/
@@ -18,6 +19,9 @@ const codeOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoExc
 function writeFailure(dir: string, error: unknown, what: string): LabError {
   const code = codeOf(error)
   const keep = 'Earlier results are untouched.'
+  if (error instanceof FileHeldOpenError) {
+    return new LabError('store-failed', `${error.message} So ${what} was not saved. Try again in a moment; if it keeps happening, exclude ${dir} from that program's scanning. ${keep}`)
+  }
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
     return new LabError('store-failed', `The results folder ${dir} is not writable (${code}), so ${what} was not saved. Choose a writable data folder (on the command line: --data-dir DIR). ${keep}`)
   }
@@ -33,7 +37,11 @@ function writeFailure(dir: string, error: unknown, what: string): LabError {
  * unreadable file (damaged, from a newer lab, not a result) is reported and skipped.
  */
 export class ResultStore {
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    /** How a finished file replaces the old one; tests pass a rename that fails. */
+    private readonly replace: { rename: (from: string, to: string) => Promise<void>; retry: HeldOpenRetry } = { rename, retry: heldOpenRetry() },
+  ) {}
 
   private fileOf(runId: string): string {
     if (!RUN_ID.test(runId)) throw new LabError('invalid-params', `"${runId}" is not a run id.`)
@@ -52,7 +60,7 @@ export class ResultStore {
       } finally {
         await handle.close()
       }
-      await rename(temporary, target)
+      await retryWhileHeldOpen(target, () => this.replace.rename(temporary, target), this.replace.retry)
     } catch (error) {
       await rm(temporary, { force: true }).catch(() => {})
       throw writeFailure(this.dir, error, what)
