@@ -6,7 +6,7 @@ import { summarize } from '../../../shared/stats/summary'
 import { formatBytes, formatDurationMs, secondsToMs } from '../../../shared/units'
 import { startHeartbeat } from '../measure/heartbeat'
 import { childEnd, spanOf, spawnAccount, spawnCostMs } from '../processes/report'
-import { commandFacts, resolveCommand } from '../processes/resolve-command'
+import { commandFacts, resolveCommand, type ResolvedCommand } from '../processes/resolve-command'
 import { startChild, type ChildOutcome } from '../processes/run-child'
 import type { ExperimentRunner } from './experiment'
 
@@ -23,11 +23,12 @@ interface CapturedRun {
   maxHeartbeatLagMs: number
 }
 
-async function captureOnce(file: string, args: string[], env: Record<string, string> | undefined, params: CaptureParams, signal: AbortSignal): Promise<CapturedRun> {
+async function captureOnce(command: ResolvedCommand, params: CaptureParams, signal: AbortSignal): Promise<CapturedRun> {
   const heartbeat = startHeartbeat(HEARTBEAT_INTERVAL_MS)
   const startedAtEpochMs = performance.timeOrigin + performance.now()
   try {
-    const child = startChild({ file, args, env, signal, timeoutMs: secondsToMs(params.timeoutSeconds), killGraceMs: KILL_GRACE_MS, maxCaptureBytes: params.maxOutputKiB * 1024 })
+    const { file, args, env, windowsVerbatimArguments } = command
+    const child = startChild({ file, args, env, windowsVerbatimArguments, signal, timeoutMs: secondsToMs(params.timeoutSeconds), killGraceMs: KILL_GRACE_MS, maxCaptureBytes: params.maxOutputKiB * 1024 })
     const cpuBefore = process.cpuUsage()
     const outcome = await child.outcome
     const cpu = process.cpuUsage(cpuBefore)
@@ -76,7 +77,7 @@ export const captureRunner: ExperimentRunner<CaptureParams, CaptureData> = {
     for (let run = 0; run < params.runs; run++) {
       if (context.signal.aborted) throw cancelledError()
       context.progress(`Running ${command.text} (${run + 1} of ${params.runs})`, run, params.runs)
-      const captured = await captureOnce(command.file, command.args, command.env, params, context.signal)
+      const captured = await captureOnce(command, params, context.signal)
       if (captured.outcome.cancelled || context.signal.aborted) throw cancelledError()
       runs.push(captured)
       if (captured.outcome.startError) break
