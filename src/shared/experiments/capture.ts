@@ -9,7 +9,7 @@ export const captureParamSpecs = {
     'The command to run. Without shell it is split into words at spaces ("…" and \'…\' group words) and started directly; echo, sleep, true and false have built-in stand-ins where the system lacks them.',
   ),
   shell: booleanParam({ label: 'Use a shell', help: 'Run the command through /bin/sh -c (cmd.exe on Windows), so pipes, redirections and variables work. Off by default: nothing you type is read by a shell.', default: false }),
-  timeoutSeconds: numberParam({ label: 'Timeout', help: 'Terminate the child (SIGTERM, then SIGKILL) if it runs longer than this.', min: 0.01, max: 600, default: 10, step: 0.5, unit: 's' }),
+  timeoutSeconds: numberParam({ label: 'Timeout', help: 'Terminate the child (SIGTERM, then SIGKILL; on Windows taskkill /T /F) if it runs longer than this.', min: 0.01, max: 600, default: 10, step: 0.5, unit: 's' }),
   maxOutputKiB: intParam({ label: 'Output kept', help: 'KiB of each stream (stdout, stderr) kept for display; the rest is counted, not kept.', min: 1, max: 1024, default: 64, unit: 'KiB' }),
   runs: intParam({ label: 'Runs', help: 'How many times to run it; the output and timeline shown are those of the first run.', min: 1, max: 20, default: 1 }),
 } as const

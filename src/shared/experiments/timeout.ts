@@ -3,9 +3,9 @@ import type { SpawnAccount } from './processes'
 
 export const timeoutParamSpecs = {
   seconds: numberParam({ label: 'Child would run', help: 'How long the child sleeps if nobody stops it.', min: 0.1, max: 60, default: 10, step: 1, unit: 's' }),
-  timeoutSeconds: numberParam({ label: 'Timeout', help: 'After this long the app terminates the child with SIGTERM.', min: 0.01, max: 30, default: 0.1, step: 0.05, unit: 's' }),
-  ignoreSigterm: booleanParam({ label: 'Child ignores SIGTERM', help: 'Run a child that ignores SIGTERM (sh -c "trap \'\' TERM; exec sleep …", or a built-in Node program), to see the app escalate to SIGKILL after the grace period.', default: false }),
-  graceSeconds: numberParam({ label: 'Grace period', help: 'After SIGTERM, how long the app waits before it sends SIGKILL.', min: 0.05, max: 10, default: 0.5, step: 0.05, unit: 's' }),
+  timeoutSeconds: numberParam({ label: 'Timeout', help: 'After this long the app terminates the child with SIGTERM (on Windows, which has no signals: taskkill /T /F).', min: 0.01, max: 30, default: 0.1, step: 0.05, unit: 's' }),
+  ignoreSigterm: booleanParam({ label: 'Child ignores SIGTERM', help: 'Run a child that ignores SIGTERM (sh -c "trap \'\' TERM; exec sleep …", or a built-in Node program), to see the app escalate to SIGKILL after the grace period. On Windows no child can ignore being stopped, so an ordinary child runs and the result says why.', default: false }),
+  graceSeconds: numberParam({ label: 'Grace period', help: 'After SIGTERM, how long the app waits before it sends SIGKILL (not used on Windows, where the first stop is already forced).', min: 0.05, max: 10, default: 0.5, step: 0.05, unit: 's' }),
   program: enumParam({
     label: 'Program',
     help: 'system: the sleep command on PATH; builtin: a tiny Node program that sleeps (works everywhere, but Node needs ~0.1 s to start, so a built-in that ignores SIGTERM may be stopped before it can); auto: system if found, else builtin.',
