@@ -134,6 +134,21 @@ describe('spawner helpers', () => {
     expect(await waitUntil(() => !processAlive(childPid!))).toBe(true)
   })
 
+  it('keeps its own ELECTRON_RUN_AS_NODE from the commands it runs, unless the command sets it', async () => {
+    const saved = process.env.ELECTRON_RUN_AS_NODE
+    process.env.ELECTRON_RUN_AS_NODE = '1' // as in the desktop app, where the helpers are Electron acting as Node
+    try {
+      const spawners = helpers(1)
+      await spawners.ready()
+      const printIt = { file: process.execPath, args: ['-e', "process.stdout.write(process.env.ELECTRON_RUN_AS_NODE ?? 'absent')"] }
+      expect((await spawners.run(printIt)).stdout.text).toBe('absent')
+      expect((await spawners.run({ ...printIt, env: { ELECTRON_RUN_AS_NODE: '1' } })).stdout.text).toBe('1')
+    } finally {
+      if (saved === undefined) delete process.env.ELECTRON_RUN_AS_NODE
+      else process.env.ELECTRON_RUN_AS_NODE = saved
+    }
+  })
+
   it('refuses a child whose streams the caller wants: that is startChild\'s job', async () => {
     await expect(helpers(1).run({ ...nodeCommand('0'), stdout: 'caller' })).rejects.toThrow(/cannot hand over streams/)
   })

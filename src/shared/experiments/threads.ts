@@ -99,6 +99,8 @@ export interface EventLoopDelay {
   meanMs: number
   /** The monitor's timer interval, already taken off the delays. */
   resolutionMs: number
+  /** The system timer's resolution; where it is coarser than the interval, it was taken off instead (absent in older results). */
+  timerResolutionMs?: number
 }
 
 /** What the Python originals ran on, or why they did not run. */

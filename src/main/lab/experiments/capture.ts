@@ -1,12 +1,13 @@
 import { performance } from 'node:perf_hooks'
 import { cancelledError } from '../../../shared/errors'
-import type { CaptureData, CaptureParams, CaptureRunRow, CaptureWaiting } from '../../../shared/experiments/capture'
+import { judgeHeartbeat, type CaptureData, type CaptureParams, type CaptureRunRow, type CaptureWaiting } from '../../../shared/experiments/capture'
 import type { RunWarning, Sample, Series } from '../../../shared/model/result'
 import { summarize } from '../../../shared/stats/summary'
+import { timerResolutionMs } from '../../../shared/timer-resolution'
 import { formatBytes, formatDurationMs, secondsToMs } from '../../../shared/units'
 import { startHeartbeat } from '../measure/heartbeat'
 import { childEnd, spanOf, spawnAccount, spawnCostMs } from '../processes/report'
-import { commandFacts, resolveCommand } from '../processes/resolve-command'
+import { commandFacts, resolveCommand, type ResolvedCommand } from '../processes/resolve-command'
 import { startChild, type ChildOutcome } from '../processes/run-child'
 import type { ExperimentRunner } from './experiment'
 
@@ -23,11 +24,12 @@ interface CapturedRun {
   maxHeartbeatLagMs: number
 }
 
-async function captureOnce(file: string, args: string[], env: Record<string, string> | undefined, params: CaptureParams, signal: AbortSignal): Promise<CapturedRun> {
+async function captureOnce(command: ResolvedCommand, params: CaptureParams, signal: AbortSignal): Promise<CapturedRun> {
   const heartbeat = startHeartbeat(HEARTBEAT_INTERVAL_MS)
   const startedAtEpochMs = performance.timeOrigin + performance.now()
   try {
-    const child = startChild({ file, args, env, signal, timeoutMs: secondsToMs(params.timeoutSeconds), killGraceMs: KILL_GRACE_MS, maxCaptureBytes: params.maxOutputKiB * 1024 })
+    const { file, args, env, windowsVerbatimArguments } = command
+    const child = startChild({ file, args, env, windowsVerbatimArguments, signal, timeoutMs: secondsToMs(params.timeoutSeconds), killGraceMs: KILL_GRACE_MS, maxCaptureBytes: params.maxOutputKiB * 1024 })
     const cpuBefore = process.cpuUsage()
     const outcome = await child.outcome
     const cpu = process.cpuUsage(cpuBefore)
@@ -38,22 +40,24 @@ async function captureOnce(file: string, args: string[], env: Record<string, str
   }
 }
 
-function waitingOf(run: CapturedRun): CaptureWaiting {
+function waitingOf(run: CapturedRun, resolutionMs: number): CaptureWaiting {
   const waitedMs = run.outcome.closedAtMs - run.outcome.spawnReturnedAtMs
   const appCpuShare = waitedMs > 0 ? run.appCpuMs / waitedMs : 0
-  const expectedTicks = Math.floor(waitedMs / HEARTBEAT_INTERVAL_MS)
+  const heartbeat = judgeHeartbeat({ waitedMs, intervalMs: HEARTBEAT_INTERVAL_MS, timerResolutionMs: resolutionMs, heartbeats: run.heartbeats, maxLagMs: run.maxHeartbeatLagMs })
   return {
     waitedMs,
     heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
     heartbeats: run.heartbeats,
     maxHeartbeatLagMs: run.maxHeartbeatLagMs,
+    timerResolutionMs: resolutionMs,
+    lagBeyondTimerMs: heartbeat.lagBeyondTimerMs,
     appCpuMs: run.appCpuMs,
     appCpuShare,
     sentence: run.outcome.startError
       ? 'The program never started, so there was nothing to wait for.'
       : waitedMs < SHORT_WAIT_MS
         ? `The child was done ${formatDurationMs(waitedMs)} after it started: too soon to watch the app wait (handling its output and exit took ${formatDurationMs(run.appCpuMs)} of CPU). Run something longer, such as sleep 1, to see the heartbeat keep ticking while the app waits.`
-        : `While it waited ${formatDurationMs(waitedMs)} for the child, the app's event loop stayed free: a ${HEARTBEAT_INTERVAL_MS} ms heartbeat ticked ${run.heartbeats} times (${expectedTicks} fit in the wait; the latest tick was ${formatDurationMs(run.maxHeartbeatLagMs)} behind) ` +
+        : `While it waited ${formatDurationMs(waitedMs)} for the child, the app's event loop stayed free: ${heartbeat.sentence} ` +
           `and the whole app used ${formatDurationMs(run.appCpuMs)} of CPU (${(appCpuShare * 100).toFixed(1)}% of the wait). It did not poll: the operating system told it when the child exited.`,
   }
 }
@@ -76,7 +80,7 @@ export const captureRunner: ExperimentRunner<CaptureParams, CaptureData> = {
     for (let run = 0; run < params.runs; run++) {
       if (context.signal.aborted) throw cancelledError()
       context.progress(`Running ${command.text} (${run + 1} of ${params.runs})`, run, params.runs)
-      const captured = await captureOnce(command.file, command.args, command.env, params, context.signal)
+      const captured = await captureOnce(command, params, context.signal)
       if (captured.outcome.cancelled || context.signal.aborted) throw cancelledError()
       runs.push(captured)
       if (captured.outcome.startError) break
@@ -147,7 +151,7 @@ export const captureRunner: ExperimentRunner<CaptureParams, CaptureData> = {
           streamsClosedMs: outcome.closedAtMs - origin,
           terminationRequestedMs: outcome.terminationRequestedAtMs === undefined ? undefined : outcome.terminationRequestedAtMs - origin,
         },
-        waiting: waitingOf(first),
+        waiting: waitingOf(first, timerResolutionMs(process.platform)),
         spawn: spawnAccount([outcome], outcome.closedAtMs - origin),
         runs: rows,
       },

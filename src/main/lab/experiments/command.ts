@@ -57,7 +57,7 @@ export const commandRunner: ExperimentRunner<CommandParams, CommandData> = {
     await requireProgram(command)
     const timeoutMs = secondsToMs(params.timeoutSeconds)
     await context.spawners.ready()
-    const runOne = (signal: AbortSignal): Promise<ChildOutcome> => context.spawners.run({ file: command.file, args: command.args, env: command.env, signal, timeoutMs, killGraceMs: KILL_GRACE_MS })
+    const runOne = (signal: AbortSignal): Promise<ChildOutcome> => context.spawners.run({ file: command.file, args: command.args, env: command.env, windowsVerbatimArguments: command.windowsVerbatimArguments, signal, timeoutMs, killGraceMs: KILL_GRACE_MS })
 
     /**
      * `copies` runs of the command at once; the time is until the last has exited. One copy alone is

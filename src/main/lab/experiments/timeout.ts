@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { median } from 'simple-statistics'
 import { LabError, cancelledError } from '../../../shared/errors'
-import type { TimeoutData, TimeoutParams, TimeoutRunRow } from '../../../shared/experiments/timeout'
+import { timeoutEndSentence, timeoutStopOn, type TimeoutData, type TimeoutParams, type TimeoutRunRow, type TimeoutStop } from '../../../shared/experiments/timeout'
 import type { RunWarning, Sample } from '../../../shared/model/result'
 import { summarize } from '../../../shared/stats/summary'
 import { formatDurationMs, formatSeconds, secondsToMs } from '../../../shared/units'
@@ -21,24 +21,24 @@ function stubbornSystemSleep(shell: string, seconds: number): ProgramCommand {
   return { file: shell, args: ['-c', `trap '' TERM; exec sleep ${seconds}`] }
 }
 
-async function resolveChild(params: TimeoutParams): Promise<{ command: ProgramCommand; source: 'system' | 'builtin' }> {
+/** `ignoreSigterm` is what the child should do: never on a system where no child can ignore the stop. */
+async function resolveChild(params: TimeoutParams, ignoreSigterm: boolean): Promise<{ command: ProgramCommand; source: 'system' | 'builtin' }> {
   if (params.program !== 'builtin') {
     const sleepPath = await findProgram('sleep')
     const shellPath = process.platform === 'win32' ? undefined : await findProgram('sh')
-    if (params.ignoreSigterm && sleepPath && shellPath) return { command: stubbornSystemSleep(shellPath, params.seconds), source: 'system' }
-    if (!params.ignoreSigterm && sleepPath) return { command: { file: sleepPath, args: [String(params.seconds)] }, source: 'system' }
+    if (ignoreSigterm && sleepPath && shellPath) return { command: stubbornSystemSleep(shellPath, params.seconds), source: 'system' }
+    if (!ignoreSigterm && sleepPath) return { command: { file: sleepPath, args: [String(params.seconds)] }, source: 'system' }
     if (params.program === 'system') {
       throw new LabError('program-not-found', 'The program "sleep" was not found on PATH. Install coreutils, or choose program "builtin" (a small Node program that sleeps).')
     }
   }
-  return { command: params.ignoreSigterm ? builtinStubbornSleep(params.seconds) : builtinSleep(params.seconds), source: 'builtin' }
+  return { command: ignoreSigterm ? builtinStubbornSleep(params.seconds) : builtinSleep(params.seconds), source: 'builtin' }
 }
 
-function rowOf(run: number, outcome: ChildOutcome, timeoutMs: number, graceMs: number, reap: TimeoutRunRow['reap'], groupGone: boolean | null): TimeoutRunRow {
+function rowOf(run: number, outcome: ChildOutcome, stop: TimeoutStop, timeoutMs: number, graceMs: number, reap: TimeoutRunRow['reap'], groupGone: boolean | null): TimeoutRunRow {
   const end = childEnd(outcome)
   const elapsedMs = outcome.exitedAtMs - outcome.startedAtMs
   const sigtermAtMs = outcome.terminationRequestedAtMs === undefined ? undefined : outcome.terminationRequestedAtMs - outcome.startedAtMs
-  const status = end.pythonStatus === null ? '' : ` (Python status ${end.pythonStatus})`
   return {
     run,
     pid: outcome.pid,
@@ -52,16 +52,24 @@ function rowOf(run: number, outcome: ChildOutcome, timeoutMs: number, graceMs: n
     forcedKill: outcome.forcedKill,
     reap,
     groupGone,
-    sentence: outcome.timedOut
-      ? `${outcome.signal ? `killed by ${outcome.signal}` : `exited with code ${outcome.exitCode}`} after ${formatSeconds(elapsedMs)}${status}${outcome.forcedKill ? `: it ignored SIGTERM, so SIGKILL followed ${formatDurationMs(graceMs)} later` : ''}`
-      : `${end.sentence}${status}, before its timeout`,
+    sentence: timeoutEndSentence(stop, {
+      timedOut: outcome.timedOut,
+      signal: outcome.signal,
+      exitCode: outcome.exitCode,
+      forcedKill: outcome.forcedKill,
+      pythonStatus: end.pythonStatus,
+      elapsedText: formatSeconds(elapsedMs),
+      graceText: formatDurationMs(graceMs),
+    }),
   }
 }
 
 export const timeoutRunner: ExperimentRunner<TimeoutParams, TimeoutData> = {
   id: 'timeout',
   async run(params, context) {
-    const { command, source } = await resolveChild(params)
+    const stop = timeoutStopOn(process.platform, params.ignoreSigterm)
+    const ignoresSigterm = params.ignoreSigterm && stop.childCanIgnore
+    const { command, source } = await resolveChild(params, ignoresSigterm)
     const timeoutMs = secondsToMs(params.timeoutSeconds)
     const graceMs = secondsToMs(params.graceSeconds)
     const rows: TimeoutRunRow[] = []
@@ -76,7 +84,7 @@ export const timeoutRunner: ExperimentRunner<TimeoutParams, TimeoutData> = {
       if (outcome.cancelled || context.signal.aborted) throw cancelledError()
       if (outcome.startError) throw new LabError(outcome.startError.code ?? 'internal', outcome.startError.message)
       const reap = await reapState(outcome.pid)
-      rows.push(rowOf(run + 1, outcome, timeoutMs, graceMs, reap, processGroupGone(outcome.pid)))
+      rows.push(rowOf(run + 1, outcome, stop, timeoutMs, graceMs, reap, processGroupGone(outcome.pid)))
       outcomes.push(outcome)
       samples.push({ trial: run, startedAtMs: startedAtEpochMs, valueMs: outcome.exitedAtMs - outcome.startedAtMs })
     }
@@ -92,13 +100,15 @@ export const timeoutRunner: ExperimentRunner<TimeoutParams, TimeoutData> = {
     if (finishedEarly.length > 0) {
       warnings.push({ code: 'no-timeout', message: `${finishedEarly.length} of ${rows.length} children ended on their own before the ${formatDurationMs(timeoutMs)} timeout; make the child run longer than the timeout to see it stopped.` })
     }
-    const notIgnored = params.ignoreSigterm ? rows.filter((r) => r.signal === 'SIGTERM').length : 0
+    if (stop.ignoreSigtermNote) warnings.push({ code: 'cannot-ignore-stop', message: stop.ignoreSigtermNote })
+    const notIgnored = ignoresSigterm ? rows.filter((r) => r.signal === 'SIGTERM').length : 0
     if (notIgnored > 0) {
       warnings.push({ code: 'sigterm-not-ignored', message: `${notIgnored} of ${rows.length} children meant to ignore SIGTERM were ended by it: the timeout came before the child had set that up (a Node child needs about 0.1 s to start). Use a longer timeout, or the system program.` })
     }
     if (zombieCount > 0) warnings.push({ code: 'zombie', message: `${zombieCount} ended children were still present (${method}): a zombie or a leftover process.` })
     const signalName = first.signal
-    const sentence = `${signalName ? `killed by ${signalName}` : `exited with code ${first.exitCode}`} after ${formatSeconds(medianElapsedMs)} (median of ${rows.length}; Python status ${first.pythonStatus ?? '—'})`
+    const ended = stop.method === 'taskkill' && rows.some((r) => r.sigtermAtMs !== undefined) ? 'ended by taskkill /T /F: ' : ''
+    const sentence = `${ended}${signalName ? `killed by ${signalName}` : `exited with code ${first.exitCode}`} after ${formatSeconds(medianElapsedMs)} (median of ${rows.length}; Python status ${first.pythonStatus ?? '—'})`
 
     return {
       series: [{ id: 'elapsed', label: 'Spawn request → child gone', samples, warmupSamples: [], summary: summarize(samples.map((s) => s.valueMs)) }],
@@ -106,16 +116,17 @@ export const timeoutRunner: ExperimentRunner<TimeoutParams, TimeoutData> = {
       timelines: [
         {
           id: 'children',
-          title: `Each child from its own start: timeout ${formatDurationMs(timeoutMs)}${params.ignoreSigterm ? `, SIGKILL ${formatDurationMs(graceMs)} after SIGTERM` : ''}`,
+          title: `Each child from its own start: timeout ${formatDurationMs(timeoutMs)}${ignoresSigterm ? `, SIGKILL ${formatDurationMs(graceMs)} after SIGTERM` : stop.method === 'taskkill' ? ', then taskkill /T /F' : ''}`,
           spans: outcomes.map((o, lane) => spanOf(o, lane, o.startedAtMs, `run ${lane + 1}`)),
         },
       ],
       warnings,
-      headline: `A child that would run ${params.seconds} s, timeout ${formatDurationMs(timeoutMs)}: ${sentence}${params.ignoreSigterm ? `; it ignored SIGTERM and SIGKILL came ${formatDurationMs(graceMs)} later` : ''}; ${zombieCount === 0 ? 'no zombie left' : `${zombieCount} left behind`}`,
+      headline: `A child that would run ${params.seconds} s, timeout ${formatDurationMs(timeoutMs)}: ${sentence}${ignoresSigterm ? `; it ignored SIGTERM and SIGKILL came ${formatDurationMs(graceMs)} later` : ''}; ${zombieCount === 0 ? 'no zombie left' : `${zombieCount} left behind`}`,
       data: {
         argv: [command.file, ...command.args],
         programSource: source,
-        ignoresSigterm: params.ignoreSigterm,
+        ignoresSigterm,
+        stop,
         timeoutMs,
         graceMs,
         runs: rows,
@@ -130,7 +141,7 @@ export const timeoutRunner: ExperimentRunner<TimeoutParams, TimeoutData> = {
           count: zombieCount,
           sentence:
             zombieCount === 0
-              ? `No zombie: each ended child was reaped at once (checked with ${method}), and nothing was left in its process group.`
+              ? `No zombie: each ended child was reaped at once (checked with ${method})${stop.method === 'taskkill' ? '' : ', and nothing was left in its process group'}.`
               : `${zombieCount} of ${rows.length} ended children were still present (checked with ${method}).`,
         },
       },

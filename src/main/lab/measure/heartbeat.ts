@@ -10,6 +10,7 @@ export interface HeartbeatWindow {
 /**
  * A timer that ticks every intervalMs on the event loop. If the app were busy (polling a child
  * in a loop, say) the ticks would stop or come late; counting them shows the loop stayed free.
+ * The lag includes the system timer's own lateness (15.6 ms on Windows): judgeHeartbeat allows for it.
  */
 export function startHeartbeat(intervalMs: number): { stop(): void; window(fromMs: number, toMs: number): HeartbeatWindow } {
   const ticks: { atMs: number; lagMs: number }[] = []

@@ -5,17 +5,25 @@ import { setPriority } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import type { Readable, Writable } from 'node:stream'
 import type { LabErrorData } from '../../../shared/errors'
+import { carryOutTreeKill, childEnvironment, exitHookPlans, stopSteps, treeKillPlan, type TreeKillPlan } from './process-tree'
+
+export { killProcessTree } from './process-tree'
 
 export interface ChildSpec {
   file: string
   args?: readonly string[]
-  /** Added to the parent's environment. */
+  /** Added to the parent's environment (from which ELECTRON_RUN_AS_NODE is dropped unless set here: see childEnvironment). */
   env?: Record<string, string>
   cwd?: string
-  /** Terminate (SIGTERM) after this long; undefined waits for ever. */
+  /** Stop it after this long (SIGTERM; on Windows taskkill /T /F at once); undefined waits for ever. */
   timeoutMs?: number
-  /** After SIGTERM, wait this long before SIGKILL. */
+  /** After SIGTERM, wait this long before SIGKILL (on Windows: before TerminateProcess, should taskkill have failed). */
   killGraceMs?: number
+  /**
+   * Windows: hand `args` to the program unquoted, as one command line (what Node's `shell: true`
+   * does for cmd.exe, whose /s /c "…" rule reads quotes its own way). Ignored elsewhere.
+   */
+  windowsVerbatimArguments?: boolean
   /** Bytes of each output stream kept; the rest is counted, not kept. */
   maxCaptureBytes?: number
   signal?: AbortSignal
@@ -89,7 +97,8 @@ export interface RunningChild {
 
 export const DEFAULT_KILL_GRACE_MS = 2000
 export const DEFAULT_MAX_CAPTURE_BYTES = 64 * 1024
-const useProcessGroups = process.platform !== 'win32'
+/** Each child leads its own process group where groups exist, so that its descendants can be ended with it. */
+const detachChildren = process.platform !== 'win32'
 
 function capture(stream: NodeJS.ReadableStream | null, limit: number): CapturedStream {
   const result: CapturedStream = { text: '', bytes: 0, truncated: false }
@@ -125,32 +134,23 @@ interface ChildLife {
   startError?: LabErrorData
 }
 
-/** Process groups of children still running: killed if this process exits first (children are detached, so nothing else would). */
-const liveGroups = new Set<number>()
-if (useProcessGroups) process.once('exit', () => liveGroups.forEach(killGroup))
+/** Children still running: their trees are ended if this process exits first (children are detached, so nothing else would). */
+const liveTrees = new Set<number>()
+process.once('exit', () => {
+  for (const plan of exitHookPlans(process.platform, [...liveTrees], process.env)) carryOutTreeKill(plan, 'sync')
+})
 
 /** Kills every child of this process still running, with its descendants: the last step of a shutdown that ran out of time. */
 export function killEveryChildTree(): void {
-  liveGroups.forEach(killGroup)
+  const pids = [...liveTrees]
+  liveTrees.clear()
+  for (const plan of exitHookPlans(process.platform, pids, process.env)) carryOutTreeKill(plan)
 }
 
-/** Kills whatever the child left behind in its process group (its own children). */
-function killGroup(pid: number | undefined): void {
-  if (!useProcessGroups || pid === undefined) return
-  liveGroups.delete(pid)
-  killProcessTree(pid)
-}
-
-/**
- * SIGKILL to a running child of the lab and its descendants: its process group (it was started
- * detached) or, where there are no groups (Windows), the child itself.
- */
-export function killProcessTree(pid: number): void {
-  try {
-    process.kill(useProcessGroups ? -pid : pid, 'SIGKILL')
-  } catch {
-    // the group is already gone
-  }
+/** The child has exited: ends whatever it left behind (its own children), where the system can still find them. */
+function endLeftovers(pid: number | undefined): void {
+  if (pid === undefined || !liveTrees.delete(pid)) return
+  carryOutTreeKill(treeKillPlan({ platform: process.platform, pid, signal: 'SIGKILL', rootExited: true }))
 }
 
 function lowerPriority(pid: number, niceness: number): void {
@@ -200,11 +200,12 @@ export function startChild(spec: ChildSpec): RunningChild {
   let child: ChildProcess
   try {
     child = spawn(spec.file, args, {
-      env: spec.env ? { ...process.env, ...spec.env } : undefined,
+      env: childEnvironment(process.env, spec.env),
       cwd: spec.cwd,
       stdio: [stdinOption, 'pipe', 'pipe'],
-      detached: useProcessGroups,
+      detached: detachChildren,
       windowsHide: true,
+      windowsVerbatimArguments: spec.windowsVerbatimArguments,
     })
   } catch (error) {
     // invalid arguments (a NUL byte in an argument, say) are refused before any child exists
@@ -221,23 +222,27 @@ export function startChild(spec: ChildSpec): RunningChild {
 
   let timeoutTimer: NodeJS.Timeout | undefined
   let forceTimer: NodeJS.Timeout | undefined
+  // a signal meant for the child alone goes through its handle, which knows whether the pid is still its own
+  const take = (plan: TreeKillPlan): void => (plan.kind === 'signal' && plan.target === child.pid ? void child.kill(plan.signal) : carryOutTreeKill(plan))
   const stop = (reason: 'timeout' | 'cancel'): void => {
     if (life.exitedAtMs !== undefined || life.terminationRequestedAtMs !== undefined) return
     if (reason === 'timeout') life.timedOut = true
     else life.cancelled = true
     life.terminationRequestedAtMs = performance.now()
-    child.kill('SIGTERM')
+    if (child.pid === undefined) return
+    const [first, force] = stopSteps(process.platform, child.pid, graceMs, process.env)
+    take(first.plan)
     forceTimer = setTimeout(() => {
-      life.forcedKill = true
-      child.kill('SIGKILL')
-    }, graceMs)
+      if (force.meansIgnored) life.forcedKill = true
+      take(force.plan)
+    }, force.afterMs)
   }
   const onAbort = (): void => stop('cancel')
   if (spec.timeoutMs !== undefined) timeoutTimer = setTimeout(() => stop('timeout'), spec.timeoutMs)
 
   child.once('spawn', () => {
     life.runningAtMs = performance.now()
-    if (useProcessGroups && child.pid !== undefined) liveGroups.add(child.pid)
+    if (child.pid !== undefined) liveTrees.add(child.pid)
     if (spec.signal?.aborted) onAbort()
     else spec.signal?.addEventListener('abort', onAbort, { once: true })
   })
@@ -252,7 +257,7 @@ export function startChild(spec: ChildSpec): RunningChild {
     clearTimeout(forceTimer)
     spec.signal?.removeEventListener('abort', onAbort)
     // at once, not after the streams close: a descendant that inherited stdout would keep them open (and us waiting)
-    killGroup(child.pid)
+    endLeftovers(child.pid)
   })
   const outcome = new Promise<ChildOutcome>((resolve) => {
     child.once('close', () => {

@@ -3,8 +3,9 @@ import { setMaxListeners } from 'node:events'
 import { availableParallelism } from 'node:os'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { LabError } from '../../../shared/errors'
-import { killProcessTree, unstartedOutcome, type ChildOutcome, type ChildSpec } from './run-child'
-import { monotonicOffsetMs, type FromSpawner, type HelperChildSpec, type ToSpawner } from './spawner-protocol'
+import { unstartedOutcome, type ChildOutcome, type ChildSpec } from './run-child'
+import { carryOutTreeKill, killProcessTree, treeKillPlan } from './process-tree'
+import { helperSpecOf, monotonicOffsetMs, type FromSpawner, type HelperChildSpec, type ToSpawner } from './spawner-protocol'
 
 /** Helpers started at most: enough to start children on several cores at once, few enough to stay cheap (~45 MB resident each, measured). */
 export const MAX_SPAWNER_HELPERS = 4
@@ -33,6 +34,18 @@ export interface SpawnerHelpersOptions {
   /** The built helper program (`<out>/main/workers/spawner.js`). */
   script: string
   count?: number
+}
+
+/**
+ * Ends a helper that did not go by itself. A helper leads no process group (POSIX: SIGKILL to it,
+ * and its exit hook cannot run, so failPending ends its children); on Windows taskkill /T ends
+ * the helper and the children it started together.
+ */
+function killHelper(child: ChildProcess): void {
+  if (child.pid === undefined) return
+  const plan = treeKillPlan({ platform: process.platform, pid: child.pid, signal: 'SIGKILL', env: process.env, leadsGroup: false })
+  if (plan.kind === 'signal') child.kill(plan.signal)
+  else carryOutTreeKill(plan)
 }
 
 /**
@@ -74,7 +87,7 @@ export class SpawnerHelpers {
 
   /** Runs one child in the least busy helper; like runChild, it never rejects for the child's sake. */
   async run(spec: ChildSpec): Promise<ChildOutcome> {
-    const { signal, stdin, stdout, ...rest } = spec
+    const { signal, stdin, stdout } = spec
     if ((stdin !== undefined && stdin !== 'ignore') || stdout === 'caller') throw new Error('A spawner helper cannot hand over streams; use startChild for that.')
     const requestedAtMs = performance.now()
     if (this.helpers.length < this.count || this.helpers.some((helper) => helper.exited)) await this.ready()
@@ -82,7 +95,7 @@ export class SpawnerHelpers {
     await helper.ready
     if (helper.exited) return this.run(spec) // it died meanwhile: ready() replaces it
     const id = this.nextId++
-    const childSpec: HelperChildSpec = rest
+    const childSpec: HelperChildSpec = helperSpecOf(spec)
     const send = (message: ToSpawner): void => {
       // a helper that is going away drops the message; its exit then settles what it had (failPending)
       if (!helper.exited && helper.process.connected) helper.process.send(message, undefined, undefined, () => {})
@@ -109,9 +122,9 @@ export class SpawnerHelpers {
       helpers.map(async (helper) => {
         if (helper.exited) return
         const exited = new Promise<void>((resolve) => helper.process.once('exit', () => resolve()))
-        if (force) helper.process.kill('SIGKILL')
+        if (force) killHelper(helper.process)
         else if (helper.process.connected) helper.process.disconnect()
-        const timer = setTimeout(() => helper.process.kill('SIGKILL'), CLOSE_GRACE_MS)
+        const timer = setTimeout(() => killHelper(helper.process), CLOSE_GRACE_MS)
         await exited
         clearTimeout(timer)
       }),
@@ -146,7 +159,7 @@ export class SpawnerHelpers {
     const helper: Helper = { process: child, ready: Promise.resolve(), clockShiftMs: 0, pending: new Map(), exited: false }
     helper.ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        child.kill('SIGKILL')
+        killHelper(child)
         reject(new LabError('internal', `A spawner helper process did not start within ${READY_TIMEOUT_MS / 1000} s.`))
       }, READY_TIMEOUT_MS)
       child.on('message', (message: FromSpawner) => {
@@ -202,7 +215,7 @@ export class SpawnerHelpers {
     for (const [id, pending] of helper.pending) {
       helper.pending.delete(id)
       pending.forget()
-      // a helper that could not clean up (SIGKILL) leaves its children to us: each leads its own process group
+      // a helper that could not clean up (killed) leaves its children to us: each leads its own process group, or taskkill finds its tree
       if (pending.pid !== undefined) killProcessTree(pending.pid)
       const message = `The helper process that started this child ended unexpectedly (${how}); the lab stopped the child and its descendants.`
       pending.resolve({ ...unstartedOutcome(pending.argv, now, { name: 'LabError', code: 'internal', message }), startedAtMs: pending.requestedAtMs, helperPid: helper.process.pid })

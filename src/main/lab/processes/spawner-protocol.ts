@@ -3,6 +3,16 @@ import type { ChildOutcome, ChildSpec } from './run-child'
 /** What a spawner helper can be asked to run: a child whose output it captures (no streams handed over). */
 export type HelperChildSpec = Omit<ChildSpec, 'signal' | 'stdin' | 'stdout'>
 
+/**
+ * The part of a spec that crosses to a helper: everything but the caller's signal and streams
+ * (a cancel travels as its own message). Structured clone carries the rest as it is, booleans
+ * such as windowsVerbatimArguments included.
+ */
+export function helperSpecOf(spec: ChildSpec): HelperChildSpec {
+  const { signal: _signal, stdin: _stdin, stdout: _stdout, ...rest } = spec
+  return rest
+}
+
 export type ToSpawner = { type: 'run'; id: number; spec: HelperChildSpec } | { type: 'cancel'; id: number }
 
 export type FromSpawner =

@@ -122,11 +122,14 @@ export const REAP_LABEL: Record<ReapState, string> = {
 export const groupGoneText = (gone: boolean | null): string => (gone === null ? 'n/a' : gone ? 'gone' : 'left behind')
 
 /** Why the timed-out children ended the way they did, from what was measured. */
-export function timeoutExplanation(data: Pick<TimeoutData, 'signal' | 'pythonStatus' | 'ignoresSigterm' | 'timeoutMs' | 'graceMs' | 'medianElapsedMs' | 'runs'>): string {
+export function timeoutExplanation(data: Pick<TimeoutData, 'signal' | 'pythonStatus' | 'ignoresSigterm' | 'timeoutMs' | 'graceMs' | 'medianElapsedMs' | 'runs' | 'stop'>): string {
   const forced = data.runs.filter((r) => r.forcedKill).length
   const sigtermAt = medianOf(data.runs.flatMap((r) => (r.sigtermAtMs === undefined ? [] : [r.sigtermAtMs])))
   const python = `A child killed by signal N has no exit code; Python reports it as -N, here ${pythonStatusText(data.pythonStatus)}.`
   if (sigtermAt === undefined) return `The child exited on its own with code ${data.runs[0]?.exitCode ?? '—'} before its ${formatDurationMs(data.timeoutMs)} timeout, so the app did not have to stop it.`
+  if (data.stop?.method === 'taskkill') {
+    return `The app's ${formatDurationMs(data.timeoutMs)} timer fired at ${formatDurationMs(sigtermAt)} (median; a timer never fires early, only late) and the child was gone ${formatDurationMs(data.medianElapsedMs - sigtermAt)} later. ${data.stop.sentence}`
+  }
   const sent = `The app's ${formatDurationMs(data.timeoutMs)} timer fired and it sent SIGTERM at ${formatDurationMs(sigtermAt)} (median; a timer never fires early, only late)`
   if (data.signal === 'SIGKILL' && forced > 0) {
     return `${sent}. The child ignored it, so after the ${formatDurationMs(data.graceMs)} grace period the app sent SIGKILL, which no program can catch or ignore, and the child was gone at ${formatDurationMs(data.medianElapsedMs)}. ${python}`
