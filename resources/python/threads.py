@@ -12,7 +12,9 @@ in the machine's speed falls on all of them alike. The last line of stdout is on
 
 import time
 
-SCRIPT_STARTED_AT_EPOCH_MS = time.time() * 1000  # first, so the interpreter's start-up can be told apart
+# first, so the interpreter's start-up can be told apart; perf_counter is the machine's monotonic clock,
+# the one the lab reads too (an epoch time would not survive a laptop's sleep or a clock change)
+SCRIPT_STARTED_AT_MONOTONIC_MS = time.perf_counter() * 1000
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
@@ -61,7 +63,7 @@ def python_info():
         "freeThreadedBuild": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
         "cpuCount": os.cpu_count(),
         "startMethod": __import__("multiprocessing").get_start_method(),
-        "scriptStartedAtEpochMs": SCRIPT_STARTED_AT_EPOCH_MS,
+        "scriptStartedAtMonotonicMs": SCRIPT_STARTED_AT_MONOTONIC_MS,
     }
 
 

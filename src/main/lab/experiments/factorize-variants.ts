@@ -6,6 +6,7 @@ import { firstDifference } from '../../../shared/factorize'
 import type { TimelineSpan } from '../../../shared/model/result'
 import { balancedShares } from '../../../shared/stats/scaling'
 import { formatDurationMs } from '../../../shared/units'
+import { fromMonotonicMs, monotonicOffsetMs } from '../measure/clock'
 import type { Trial, Variant } from '../measure/interleave'
 import { runAll } from '../pool/run-all'
 import { WorkerPool, type TaskRun } from '../pool/worker-pool'
@@ -176,6 +177,7 @@ export function processesVariant(ctx: FactorizeVariantContext, workers: number):
       if (signal.aborted) throw cancelledError()
       const found = new Array<number[]>(ctx.tasks.length)
       const startupMs: number[] = []
+      const clockOffsetMs = monotonicOffsetMs()
       const spans = outcomes.map((outcome, child): TimelineSpan => {
         if (outcome.exitCode !== 0 || outcome.startError) throw childFailure(outcome)
         let reply: FactorizeChildReply
@@ -185,17 +187,17 @@ export function processesVariant(ctx: FactorizeVariantContext, workers: number):
           throw new LabError('internal', `A factorize child process printed something that is not its result (${outcome.stdout.text.slice(0, 80) || 'nothing'}).`)
         }
         shares[child]!.forEach((taskIndex, k) => (found[taskIndex] = reply.divisors[k]!))
-        const toTrialMs = (epochMs: number): number => epochMs - performance.timeOrigin - originMs
-        const nodeStartupMs = reply.scriptStartedAtEpochMs - performance.timeOrigin - outcome.startedAtMs
+        const scriptStartedAtMs = fromMonotonicMs(reply.scriptStartedAtMonotonicMs, clockOffsetMs)
+        const nodeStartupMs = scriptStartedAtMs - outcome.startedAtMs
         startupMs.push(nodeStartupMs)
         return {
           lane: child,
           label: `child ${child + 1}${outcome.pid ? ` (pid ${outcome.pid})` : ''}`,
           startMs: outcome.startedAtMs - originMs,
-          runningMs: toTrialMs(reply.scriptStartedAtEpochMs),
+          runningMs: scriptStartedAtMs - originMs,
           endMs: outcome.exitedAtMs - originMs,
           outcome: 'exited',
-          detail: `${shares[child]!.length} numbers; Node started in ${formatDurationMs(nodeStartupMs)}, worked ${formatDurationMs(reply.workFinishedAtEpochMs - reply.workStartedAtEpochMs)}`,
+          detail: `${shares[child]!.length} numbers; Node started in ${formatDurationMs(nodeStartupMs)}, worked ${formatDurationMs(reply.workFinishedAtMonotonicMs - reply.workStartedAtMonotonicMs)}`,
         }
       })
       ctx.checker.check(label, found)

@@ -1,8 +1,8 @@
-import { performance } from 'node:perf_hooks'
 import type { PythonRuntimeInfo, Runtime, RuntimeChoice } from '../../../shared/experiments/threads'
 import type { PythonInfo } from '../../../shared/model/machine'
 import type { RunWarning, Sample, Series, TimelineSpan } from '../../../shared/model/result'
 import { summarize } from '../../../shared/stats/summary'
+import { fromMonotonicMs } from '../measure/clock'
 import { pythonMissingError, runPythonScript } from '../python/run-script'
 import type { ExperimentContext } from './experiment'
 
@@ -18,7 +18,7 @@ export interface PythonScriptInfo {
   freeThreadedBuild: boolean
   cpuCount: number | null
   startMethod: string
-  scriptStartedAtEpochMs: number
+  scriptStartedAtMonotonicMs: number
 }
 
 export interface PythonSpan {
@@ -97,8 +97,7 @@ export async function runThreadsScript<T extends PythonScriptOutput>(context: Ex
     timeoutMs,
     runChild: (spec) => context.spawners.run(spec),
   })
-  const spawnedAtEpochMs = performance.timeOrigin + outcome.startedAtMs
-  return { output: value, interpreterStartupMs: Math.max(0, value.python.scriptStartedAtEpochMs - spawnedAtEpochMs) }
+  return { output: value, interpreterStartupMs: Math.max(0, fromMonotonicMs(value.python.scriptStartedAtMonotonicMs) - outcome.startedAtMs) }
 }
 
 export function pythonRuntimeInfo(info: PythonScriptInfo, interpreterStartupMs: number): PythonRuntimeInfo {

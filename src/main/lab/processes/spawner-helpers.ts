@@ -5,7 +5,8 @@ import { setImmediate as nextTurn } from 'node:timers/promises'
 import { LabError } from '../../../shared/errors'
 import { unstartedOutcome, type ChildOutcome, type ChildSpec } from './run-child'
 import { carryOutTreeKill, killProcessTree, treeKillPlan } from './process-tree'
-import { helperSpecOf, monotonicOffsetMs, type FromSpawner, type HelperChildSpec, type ToSpawner } from './spawner-protocol'
+import { monotonicOffsetMs } from '../measure/clock'
+import { helperSpecOf, type FromSpawner, type HelperChildSpec, type ToSpawner } from './spawner-protocol'
 
 /** Helpers started at most: enough to start children on several cores at once, few enough to stay cheap (~45 MB resident each, measured). */
 export const MAX_SPAWNER_HELPERS = 4

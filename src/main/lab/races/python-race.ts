@@ -1,7 +1,7 @@
-import { performance } from 'node:perf_hooks'
 import { LabError } from '../../../shared/errors'
 import type { PythonRaceVariant } from '../../../shared/experiments/race'
 import type { PythonInfo } from '../../../shared/model/machine'
+import { fromMonotonicMs } from '../measure/clock'
 import type { ChildOutcome, ChildSpec } from '../processes/run-child'
 import { runPythonScript } from '../python/run-script'
 
@@ -18,7 +18,7 @@ export interface PythonTrial {
 }
 
 export interface PythonRaceReport {
-  startedAtEpochMs: number
+  startedAtMonotonicMs: number
   python: string
   implementation: string
   gilEnabled: boolean
@@ -60,8 +60,8 @@ export async function runPythonRace(options: {
     timeoutMs: options.timeoutMs,
     runChild: options.runChild,
   })
-  if (!Array.isArray(value.trials) || typeof value.startedAtEpochMs !== 'number') {
+  if (!Array.isArray(value.trials) || typeof value.startedAtMonotonicMs !== 'number') {
     throw new LabError('internal', 'The Python script race.py printed JSON without its trials; is resources/python/race.py the one shipped with the lab?')
   }
-  return { report: value, interpreterStartupMs: value.startedAtEpochMs - (performance.timeOrigin + outcome.startedAtMs) }
+  return { report: value, interpreterStartupMs: fromMonotonicMs(value.startedAtMonotonicMs) - outcome.startedAtMs }
 }

@@ -1,30 +1,29 @@
-import { performance } from 'node:perf_hooks'
 import { divisorsOf } from '../../../shared/factorize'
+import { monotonicNowMs } from '../measure/clock'
 import { lowerThisProcessPriority } from './priority'
 
 /**
  * A child process of the factorize experiment: reads {"numbers": [...]} on stdin and prints one
- * JSON line with the divisors of each and, on the shared wall clock (epoch ms), when it started
- * running and when its work began and ended, so the parent can tell start-up from work.
+ * JSON line with the divisors of each and, on the machine's monotonic clock (see measure/clock.ts),
+ * when it started running and when its work began and ended, so the parent can tell start-up from work.
  */
 export interface FactorizeChildReply {
   divisors: number[][]
-  scriptStartedAtEpochMs: number
-  workStartedAtEpochMs: number
-  workFinishedAtEpochMs: number
+  scriptStartedAtMonotonicMs: number
+  workStartedAtMonotonicMs: number
+  workFinishedAtMonotonicMs: number
 }
 
-const epochMs = (): number => performance.timeOrigin + performance.now()
-const scriptStartedAtEpochMs = epochMs()
+const scriptStartedAtMonotonicMs = monotonicNowMs()
 lowerThisProcessPriority() // as the pool's threads, so the comparison stays fair and the app stays responsive
 const chunks: Buffer[] = []
 process.stdin.on('data', (chunk: Buffer) => chunks.push(chunk))
 process.stdin.on('end', () => {
   try {
     const { numbers } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { numbers: number[] }
-    const workStartedAtEpochMs = epochMs()
+    const workStartedAtMonotonicMs = monotonicNowMs()
     const divisors = numbers.map((n) => divisorsOf(n))
-    const reply: FactorizeChildReply = { divisors, scriptStartedAtEpochMs, workStartedAtEpochMs, workFinishedAtEpochMs: epochMs() }
+    const reply: FactorizeChildReply = { divisors, scriptStartedAtMonotonicMs, workStartedAtMonotonicMs, workFinishedAtMonotonicMs: monotonicNowMs() }
     process.stdout.write(`${JSON.stringify(reply)}\n`)
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`)

@@ -6,7 +6,8 @@
  * closes) the helper ends every child it started, then itself.
  */
 import { startChild } from '../processes/run-child'
-import { monotonicOffsetMs, type FromSpawner, type ToSpawner } from '../processes/spawner-protocol'
+import { monotonicOffsetMs } from '../measure/clock'
+import type { FromSpawner, ToSpawner } from '../processes/spawner-protocol'
 
 const running = new Map<number, AbortController>()
 const send = (message: FromSpawner): void => {
