@@ -2,12 +2,11 @@
 Starts children for the lab as the lessons do: subprocess.Popen, from one Python process.
 
 One JSON request a line on stdin, one JSON reply a line on stdout:
-  {"type": "clock", "id": N}                -> {"type": "clock", "id": N, "nowMs": ...}
   {"type": "run", "id": N, "argv": [...], "env": {...}, "cwd": ..., "timeoutMs": ..., "killGraceMs": ..., "maxCaptureBytes": ...}
                                             -> {"type": "started", "id": N, "pid": ...} then {"type": "done", "id": N, "outcome": {...}}
   {"type": "cancel", "id": N}
-Times are time.perf_counter() in ms, the interpreter's own clock; the lab exchanges "clock" messages to
-put them on its own. When stdin closes (the lab went away) every child still running is killed with its
+Times are time.perf_counter() in ms: the machine's monotonic clock, which the lab reads too and converts
+to its own. When stdin closes (the lab went away) every child still running is killed with its
 descendants, then the script exits.
 """
 import json
@@ -161,21 +160,25 @@ class Child:
 
     def finish(self, limit):
         argv = self.request["argv"]
-        started_at, spawn_returned_at, timer = self.started_at, self.spawn_returned_at, self.timer
         stdout, stderr = Capture(limit), Capture(limit)
-        self.read_streams(stdout, stderr)
+        # the streams are read apart from the wait: a descendant that inherited them may keep them open
+        # after the child has exited, until the child's group is ended below
+        reader = threading.Thread(target=self.read_streams, args=(stdout, stderr), daemon=True)
+        reader.start()
         returncode = self.proc.wait()
         with self.lock:
             self.exited_at = now_ms()
-        if timer is not None:
-            timer.cancel()
+        if self.timer is not None:
+            self.timer.cancel()
         if not WINDOWS:
             kill_tree(self.proc.pid)  # whatever it left behind in its group
+        reader.join()
+        closed_at = now_ms()
         with running_lock:
             running.pop(self.id, None)
         send({"type": "done", "id": self.id, "outcome": {
-            "argv": argv, "pid": self.proc.pid, "startedAtMs": started_at, "spawnReturnedAtMs": spawn_returned_at, "runningAtMs": spawn_returned_at,
-            "exitedAtMs": self.exited_at, "closedAtMs": self.exited_at, "terminationRequestedAtMs": self.termination_requested_at,
+            "argv": argv, "pid": self.proc.pid, "startedAtMs": self.started_at, "spawnReturnedAtMs": self.spawn_returned_at, "runningAtMs": self.spawn_returned_at,
+            "exitedAtMs": self.exited_at, "closedAtMs": closed_at, "terminationRequestedAtMs": self.termination_requested_at,
             "exitCode": returncode if returncode >= 0 or WINDOWS else None, "signal": signal_name(returncode),
             "timedOut": self.timed_out, "cancelled": self.cancelled, "forcedKill": self.forced_kill,
             "stdout": stdout.result(), "stderr": stderr.result()}})
@@ -216,9 +219,7 @@ def main():
     for line in sys.stdin:
         request = json.loads(line)
         kind = request.get("type")
-        if kind == "clock":
-            send({"type": "clock", "id": request["id"], "nowMs": now_ms()})
-        elif kind == "run":
+        if kind == "run":
             Child(request).start()
         elif kind == "cancel":
             with running_lock:

@@ -5,8 +5,14 @@ export interface ParsedArgs {
   flags: Map<string, string | true>
 }
 
-/** `--name value`, `--name=value` and bare `--switch`; everything else is positional. */
-export function parseArgs(argv: readonly string[], switches: ReadonlySet<string>): ParsedArgs {
+/** `--compare-launchers` names the parameter compareLaunchers: both spellings work. */
+export const camelCaseFlag = (name: string): string => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase())
+
+/**
+ * `--name value`, `--name=value` and bare `--switch`; everything else is positional. A name in
+ * `booleans` is a switch that may be followed by true or false (`--sweep false`, or just `--sweep`).
+ */
+export function parseArgs(argv: readonly string[], switches: ReadonlySet<string>, booleans: ReadonlySet<string> = new Set()): ParsedArgs {
   const positionals: string[] = []
   const flags = new Map<string, string | true>()
   for (let i = 0; i < argv.length; i++) {
@@ -21,6 +27,12 @@ export function parseArgs(argv: readonly string[], switches: ReadonlySet<string>
       flags.set(body.slice(0, eq), body.slice(eq + 1))
     } else if (switches.has(body)) {
       flags.set(body, true)
+    } else if (booleans.has(body) || booleans.has(camelCaseFlag(body))) {
+      const value = argv[i + 1]
+      if (value === 'true' || value === 'false') {
+        flags.set(body, value)
+        i++
+      } else flags.set(body, true)
     } else {
       const value = argv[i + 1]
       if (value === undefined || value.startsWith('--')) throw new LabError('invalid-params', `--${body} needs a value, as in --${body} 5.`)

@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { LabError, toErrorData } from '../shared/errors'
 import { exporters } from '../shared/export/registry'
-import { experimentIds, type ExperimentId } from '../shared/experiments/catalog'
+import { experimentIds, experiments, type ExperimentId } from '../shared/experiments/catalog'
 import { createLab } from '../main/lab/lab'
 import { builtLabPaths, defaultDataDir } from '../main/lab/paths-default'
 import { parseArgs, stringFlag } from './args'
@@ -20,6 +20,9 @@ const FORMAT_DETAILS: Record<string, string> = {
   html: 'a self-contained report (no scripts, nothing fetched): tables, warnings, machine, samples',
 }
 const FORMAT_HELP = exporters.map((e) => `  --${e.id.padEnd(9)} .${e.fileExtension.padEnd(11)} ${FORMAT_DETAILS[e.id] ?? e.label}\n`).join('')
+
+/** Every experiment's on/off parameter: a bare --sweep means true. */
+const BOOLEAN_PARAMS = new Set(experiments.flatMap((experiment) => Object.entries(experiment.params).filter(([, spec]) => spec.kind === 'boolean').map(([name]) => name)))
 
 const HELP = `Concurrency Lab: see concurrency versus parallelism on this machine.
 
@@ -49,7 +52,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const out = (text: string): void => void process.stdout.write(text)
   const err = (line: string): void => void process.stderr.write(`${line}\n`)
   try {
-    const args = parseArgs(argv, new Set([...FORMAT_SWITCHES, 'help', 'quiet']))
+    const args = parseArgs(argv, new Set([...FORMAT_SWITCHES, 'help', 'quiet']), BOOLEAN_PARAMS)
     const [command = 'help', experimentId] = args.positionals
     if (command === 'help' || args.flags.has('help')) {
       out(`${HELP}\nExperiments:\n${listText(true)}\n`)

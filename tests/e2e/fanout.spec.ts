@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
 import type { RunResult } from '../../src/shared/model/result'
-import { downloadBytes, expectDrawnPng, openExperiment, processCommandLines, setParam } from './helpers'
+import { downloadBytes, expectDrawnPng, openExperiment, processCommandLines, runAndWaitForResult, setParam } from './helpers'
 
 test.describe('Processes → Fan-out', () => {
   test('runs with the defaults: serial ≈ the sum, parallel ≈ the longest child, with a timeline and a speedup chart', async ({ page }) => {
@@ -53,6 +53,30 @@ test.describe('Processes → Fan-out', () => {
     expect(exported.params.children).toBe(4)
     expect(exported.series.map((s) => s.id)).toEqual(expect.arrayContaining(['serial', 'parallel']))
     expect(exported.timelines[0]!.spans).toHaveLength(4)
+  })
+
+  test('compares launchers in the same rounds: a row, a start cost and a ratio for each, with the chart', async ({ page }) => {
+    await openExperiment(page, 'processes', 'fanout')
+    await setParam(page, 'fanout', 'children', '4')
+    await setParam(page, 'fanout', 'runs', '2')
+    await setParam(page, 'fanout', 'launcher', 'app')
+    const panel = page.getByTestId('experiment-fanout')
+    await panel.locator('[name="sweep"]').uncheck()
+    await panel.locator('[name="compareLaunchers"]').check()
+    await runAndWaitForResult(page, 'fanout')
+    const facts = await page.getByTestId('machine-facts').textContent()
+    const table = page.getByTestId('launcher-table')
+    await expect(table.locator('[data-launcher="app"]')).toBeVisible()
+    await expect(table.locator('[data-launcher="execa"]')).toBeVisible()
+    await expect(table.locator('[data-launcher="helpers"]')).toBeVisible()
+    // Python's subprocess takes part wherever Python 3 was found
+    await expect(table.locator('[data-launcher="python"]')).toHaveCount(/Python\s*3\.\d+/.test(facts ?? '') ? 1 : 0)
+    await expect(table.locator('[data-launcher="execa"] td').first()).toHaveText(/^\d+(\.\d+)? ms$/)
+    await expect(page.getByTestId('launcher-sentence')).toContainText('Started at once, 4 children took')
+    await expect(page.getByTestId('chart-launchers').locator('canvas')).toBeVisible()
+    // every launcher's children on their own timeline
+    await page.getByTestId('timeline-picker').selectOption('launcher-execa')
+    await expect(page.getByTestId('chart-timeline-launcher-execa').locator('canvas')).toBeVisible()
   })
 
   test('cancel stops a long run at once and leaves no child behind', async ({ page }) => {

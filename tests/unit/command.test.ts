@@ -13,6 +13,21 @@ afterAll(() => {
 })
 
 describe('your own command (hyperfine-style)', () => {
+  it.for(['execa', 'app', 'python'] as const)('times the command the same way whichever launcher starts it: %s', async (launcher, context) => {
+    const result = await bench({ command: 'sleep 0.05', runs: 3, warmup: 0, maxParallel: 2, sweepRuns: 1, launcher, ignoreFailure: false }).catch((error: Error) => error)
+    if (result instanceof Error) {
+      expect(launcher === 'python' && /Python 3 is not available/.test(result.message), result.message).toBe(true)
+      return context.skip()
+    }
+    expect(result.data.launcher).toBe(launcher)
+    expect(result.data.exitCodes).toEqual({ '0': 3 + 1 + 2 })
+    // from running to exit: the 50 ms sleep, with the launcher's own start cost reported apart
+    expect(result.series[0]!.summary.median).toBeGreaterThanOrEqual(49)
+    expect(result.series[0]!.summary.median).toBeLessThan(500)
+    expect(result.data.spawnSingle.spawnMsMedian).toBeGreaterThan(0)
+    expect(result.data.spawnSingle.sentence).toContain(result.data.launcherLabel)
+  })
+
   it('measures runs after warm-up and sweeps 1, 2, 4 copies at once with paired speedups', async () => {
     const result = await bench({ command: 'sleep 0.1', runs: 4, warmup: 1, maxParallel: 4, sweepRuns: 2 })
     const { data } = result

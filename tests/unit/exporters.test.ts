@@ -66,7 +66,7 @@ describe('exporter registry', () => {
     }
     expect(findExporter('csv')?.label).toBe('Samples (CSV)')
     expect(findExporter('pdf')).toBeUndefined()
-    expect(exportFileName(fixtureResult(), findExporter('trace')!)).toBe('fanout-2026-11-27T10-15-00.trace.json')
+    expect(exportFileName(fixtureResult(), findExporter('trace')!)).toBe('concurrency-lab-fanout-2026-11-27T10-15-00.trace.json')
   })
 })
 

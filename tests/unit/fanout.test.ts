@@ -63,21 +63,75 @@ describe('fan-out experiment', () => {
     expect(result.data.spawnParallel.sentence).toMatch(/of the .* wall time/)
   })
 
-  it('starts the children from the lab\'s spawner helpers, or from the app itself when asked', async () => {
+  it('starts the children from the lab\'s spawner helpers, or from the app itself when asked (launcher)', async () => {
     const params = { children: 4, seconds: 0.1, runs: 1, warmup: 0, sweep: false }
     const viaHelpers = newLab()
     const fromHelpers = await runResult<FanoutData>(viaHelpers, 'fanout', params)
-    expect(fromHelpers.data.startedFrom).toBe('helpers')
+    expect(fromHelpers.data.launcher).toBe('helpers')
     expect(fromHelpers.data.helperCount).toBe(viaHelpers.spawners.count)
     expect(viaHelpers.spawners.pids()).toHaveLength(viaHelpers.spawners.count)
     expect(fromHelpers.data.spawnParallel.sentence).toMatch(/spawner helper process(es)? started the 4 children, so the app's own thread never waited on a fork/)
     const itself = newLab()
-    const fromApp = await runResult<FanoutData>(itself, 'fanout', { ...params, startFrom: 'app' })
-    expect(fromApp.data.startedFrom).toBe('app')
+    const fromApp = await runResult<FanoutData>(itself, 'fanout', { ...params, launcher: 'app' })
+    expect(fromApp.data.launcher).toBe('app')
     expect(fromApp.data.helperCount).toBe(0)
     expect(itself.spawners.pids()).toEqual([])
     expect(fromApp.data.spawnParallel.sentence).toMatch(/^Starting the 4 children kept the app busy for/)
     expect(fromApp.series[1]!.summary.median).toBeGreaterThanOrEqual(100)
+  })
+
+  it('compares every launcher in the same rounds: execa, Python\'s subprocess, the helpers and the app, each with its start cost', async () => {
+    const lab = newLab()
+    const result = await runResult<FanoutData>(lab, 'fanout', { children: 4, seconds: 0.1, runs: 2, warmup: 0, sweep: false, compareLaunchers: true })
+    const python = result.machine.python.found
+    const expected = python ? ['helpers', 'app', 'execa', 'python'] : ['helpers', 'app', 'execa']
+    expect(result.data.launchers!.map((row) => row.launcher)).toEqual(expected)
+    expect(result.series.map((s) => s.id)).toEqual(['serial', 'parallel', ...expected.slice(1).map((id) => `launcher-${id}`)])
+    for (const row of result.data.launchers!) {
+      // 4 × sleep 0.1 at once: at least the longest child, far below the sum
+      expect(row.parallelWallMs).toBeGreaterThanOrEqual(100)
+      expect(row.parallelWallMs).toBeLessThan(400)
+      expect(row.startCostMs).toBeGreaterThan(0)
+      expect(row.spawnCallMs).toBeGreaterThan(0)
+      expect(row.spawnCallMs).toBeLessThanOrEqual(row.startCostMs + 0.5)
+      expect(row.vsFastest).toBeGreaterThanOrEqual(0.9) // nobody is faster than the fastest, round by round (give or take a round)
+      if (python) expect(row.vsPython).toBeGreaterThan(0)
+    }
+    // every launcher's timeline is the real children: each ran about 0.1 s
+    for (const id of expected.slice(1)) {
+      const spans = result.timelines.find((t) => t.id === `launcher-${id}`)!.spans
+      expect(spans).toHaveLength(4)
+      for (const span of spans) {
+        expect(span.outcome, `${id}: ${span.detail}`).toBe('exited')
+        expect(span.endMs - (span.runningMs ?? span.startMs), `${id}: a child's own life`).toBeGreaterThanOrEqual(95)
+      }
+    }
+    expect(result.data.launcherSentence).toMatch(/^Started at once, 4 children took /)
+    expect(result.data.launcherIdealMs!).toBeGreaterThanOrEqual(95)
+    expect(result.data.launcherIdealMs!).toBeLessThan(Math.min(...result.data.launchers!.map((row) => row.parallelWallMs)) + 1)
+    expect(result.data.launcherWhy).toMatch(/fork\(\)/)
+    expect(labChildren(lab)).toEqual([])
+  })
+
+  it('starts children with Python\'s subprocess.Popen when asked, and reports its times on the lab\'s clock', async (context) => {
+    const lab = newLab()
+    const result = await runResult<FanoutData>(lab, 'fanout', { children: 3, seconds: 0.1, runs: 1, warmup: 0, sweep: false, launcher: 'python' }).catch((error: Error) => error)
+    if (result instanceof Error) {
+      // only where Python 3 is missing, and then with a sentence
+      expect(result.message).toMatch(/Python 3 is not available/)
+      return context.skip()
+    }
+    expect(result.data.launcher).toBe('python')
+    expect(result.data.launcherLabel).toMatch(/^subprocess.Popen in Python 3\.\d+/)
+    const spans = result.timelines.find((t) => t.id === 'parallel')!.spans
+    // asked for, then running, then exited ~0.1 s later, in that order on the lab's clock
+    for (const span of spans) {
+      expect(span.runningMs!).toBeGreaterThanOrEqual(span.startMs)
+      expect(span.endMs - span.runningMs!).toBeGreaterThanOrEqual(95)
+      expect(span.endMs - span.runningMs!).toBeLessThan(1000)
+    }
+    expect(result.data.spawnParallel.sentence).toMatch(/^Python's launcher .* started the 3 children/)
+    expect(labChildren(lab)).toEqual([])
   })
 
   it('leaves the sweep out when asked', async () => {

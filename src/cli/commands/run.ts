@@ -3,7 +3,7 @@ import { coerceParam } from '../../shared/experiments/params'
 import { LabError } from '../../shared/errors'
 import type { RunResult } from '../../shared/model/result'
 import type { Lab } from '../../main/lab/lab'
-import { type ParsedArgs } from '../args'
+import { camelCaseFlag, type ParsedArgs } from '../args'
 import { chooseExporter, FORMAT_SWITCHES, outputText, writeOutput } from './export'
 
 const GLOBAL_FLAGS = new Set<string>([...FORMAT_SWITCHES, 'out', 'data-dir', 'python', 'quiet'])
@@ -14,9 +14,10 @@ export function paramsFromFlags(experimentId: string, args: ParsedArgs): Record<
   const params: Record<string, unknown> = {}
   for (const [name, value] of args.flags) {
     if (GLOBAL_FLAGS.has(name)) continue
-    const spec = info.params[name]
+    const key = name in info.params ? name : camelCaseFlag(name)
+    const spec = info.params[key]
     if (!spec) throw new LabError('invalid-params', `${experimentId} has no parameter --${name}. Its parameters: ${Object.keys(info.params).map((p) => `--${p}`).join(', ')}.`)
-    params[name] = coerceParam(spec, value === true ? 'true' : value)
+    params[key] = coerceParam(spec, value === true ? 'true' : value)
   }
   return params
 }

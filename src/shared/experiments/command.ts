@@ -1,4 +1,5 @@
 import { commandTextParam, type CommandFacts } from './command-line'
+import { launcherParam, type LauncherId } from './launchers'
 import { booleanParam, intParam, numberParam, type ParamValues } from './params'
 import type { SpawnAccount } from './processes'
 
@@ -7,6 +8,7 @@ export const commandParamSpecs = {
     'sleep 0.1',
     'The command to benchmark. Without shell it is split into words at spaces ("…" and \'…\' group words) and started directly, as hyperfine -N does.',
   ),
+  launcher: launcherParam(),
   shell: booleanParam({ label: 'Use a shell', help: 'Run the command through /bin/sh -c (cmd.exe on Windows); the shell\'s start-up is then part of every time. Off by default.', default: false }),
   warmup: intParam({ label: 'Warm-up runs', help: 'Runs before measuring, to fill caches; not counted.', min: 0, max: 100, default: 1 }),
   runs: intParam({ label: 'Runs', help: 'Measured runs, at least.', min: 1, max: 1000, default: 10 }),
@@ -43,6 +45,9 @@ export interface CommandData extends CommandFacts {
   exitCodes: Record<string, number>
   outputBytesMedian: number
   /** How much of one run's time was the app starting the child. */
+  /** How the command was started (see launchers.ts). */
+  launcher: LauncherId
+  launcherLabel: string
   spawnSingle: { spawnMsMedian: number; wallMsMedian: number; share: number; sentence: string }
   sweep: CommandSweepRow[]
   /** The stagger and cost of starting the most copies at once (last round). */

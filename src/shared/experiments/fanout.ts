@@ -1,4 +1,6 @@
 import { booleanParam, enumParam, intParam, numberParam, type ParamValues } from './params'
+import type { LauncherId, LauncherRow } from './launchers'
+import { launcherParam } from './launchers'
 import type { SpawnAccount } from './processes'
 
 export const fanoutParamSpecs = {
@@ -10,11 +12,11 @@ export const fanoutParamSpecs = {
     options: ['auto', 'system', 'builtin'] as const,
     default: 'auto',
   }),
-  startFrom: enumParam({
-    label: 'Start children from',
-    help: "helpers: small spawner processes, one per core (up to 4), so the app never forks itself; app: the app's own process, as a plain child_process.spawn would — each spawn then blocks it and costs more the more memory it holds.",
-    options: ['helpers', 'app'] as const,
-    default: 'helpers',
+  launcher: launcherParam(),
+  compareLaunchers: booleanParam({
+    label: 'Compare launchers',
+    help: 'Also start the N children at once with every other launcher this machine has (spawner helpers, child_process.spawn and execa in the app, Python\'s subprocess), in the same interleaved rounds: wall time and what starting one child costs, side by side.',
+    default: false,
   }),
   runs: intParam({ label: 'Runs', help: 'Measured runs of each variant (serial and parallel are interleaved).', min: 1, max: 100, default: 3 }),
   warmup: intParam({ label: 'Warm-up runs', help: 'Unmeasured runs of each variant before measuring.', min: 0, max: 10, default: 1 }),
@@ -27,9 +29,17 @@ export interface FanoutData {
   /** The program that ran, as argv. */
   argv: string[]
   programSource: 'system' | 'builtin'
-  /** Where the children were started: spawner helper processes (how many), or the app's own process. */
-  startedFrom: 'helpers' | 'app'
+  /** How the children were started (see launchers.ts), in words, and how many spawner helpers where they did. */
+  launcher: LauncherId
+  launcherLabel: string
   helperCount: number
+  /** With compareLaunchers: every launcher's parallel wall time and start cost, measured in the same rounds. */
+  launchers?: LauncherRow[]
+  /** With compareLaunchers: the longest child's own life (running to exit), the wall time no launcher can beat. */
+  launcherIdealMs?: number
+  /** "Started at once, 10 children took 134 ms with Python's subprocess.Popen, …" and why they differ, on this system. */
+  launcherSentence?: string
+  launcherWhy?: string
   /** Median of all children's spawn cost: call to running. */
   spawnMsMedian: number
   /** Of the parallel wall time, the share between the first spawn call and the last child running. */

@@ -40,7 +40,11 @@ export const toBytes = (output: ExportOutput): Uint8Array => (typeof output === 
 
 /** "fanout-2026-11-27T10-15-00.csv": safe on every file system. */
 export function exportFileName(result: Pick<RunResult, 'experimentId' | 'startedAt'>, exporter: Pick<Exporter, 'fileExtension'>, suffix = ''): string {
+  return `${exportBaseName(result)}${suffix.replace(/[^0-9A-Za-z._-]/g, '-')}.${exporter.fileExtension}`
+}
+
+/** The start of every file exported from one run, its charts and its data: "concurrency-lab-fanout-2026-11-27T10-15-00". */
+export function exportBaseName(result: Pick<RunResult, 'experimentId' | 'startedAt'>): string {
   const stamp = result.startedAt.replace(/\.\d+Z$/, '').replace(/[^0-9A-Za-z-]/g, '-')
-  const base = `${result.experimentId}-${stamp}${suffix}`.replace(/[^0-9A-Za-z._-]/g, '-')
-  return `${base}.${exporter.fileExtension}`
+  return `concurrency-lab-${result.experimentId}-${stamp}`.replace(/[^0-9A-Za-z._-]/g, '-')
 }

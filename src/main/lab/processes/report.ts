@@ -26,7 +26,11 @@ export function spanOf(outcome: ChildOutcome, lane: number, originMs: number, la
 /** The time spent inside the spawn call, per child: the app's, or a spawner helper's. */
 export const spawnCostMs = (outcome: ChildOutcome): number => outcome.spawnReturnedAtMs - (outcome.spawnCalledAtMs ?? outcome.startedAtMs)
 
-export function spawnAccount(outcomes: readonly ChildOutcome[], wallMs: number): SpawnAccount {
+/**
+ * How much of a trial's wall time was starting children, in a sentence. `startedBy` names the other
+ * process that made the spawn calls when it is not a spawner helper (Python's launcher).
+ */
+export function spawnAccount(outcomes: readonly ChildOutcome[], wallMs: number, startedBy?: string): SpawnAccount {
   if (outcomes.length === 0) return { children: 0, wallMs, spawningMs: 0, perChildMs: 0, startStaggerMs: 0, share: 0, sentence: 'No child was started.' }
   const costs = outcomes.map(spawnCostMs)
   const spawningMs = costs.reduce((sum, c) => sum + c, 0)
@@ -35,7 +39,8 @@ export function spawnAccount(outcomes: readonly ChildOutcome[], wallMs: number):
   const perChildMs = median(costs)
   const children = outcomes.length
   const helpers = new Set(outcomes.map((o) => o.helperPid).filter((pid) => pid !== undefined)).size
-  const { share, sentence } = helpers > 0 ? startedByHelpers(outcomes, wallMs, helpers, perChildMs) : startedByTheApp(children, wallMs, spawningMs, perChildMs, startStaggerMs)
+  const elsewhere = startedBy ?? (helpers === 0 ? undefined : helpers === 1 ? 'A spawner helper process' : `${helpers} spawner helper processes`)
+  const { share, sentence } = elsewhere ? startedElsewhere(outcomes, wallMs, elsewhere, perChildMs) : startedByTheApp(children, wallMs, spawningMs, perChildMs, startStaggerMs)
   return { children, wallMs, spawningMs, perChildMs, startStaggerMs, share, sentence }
 }
 
@@ -49,14 +54,13 @@ function startedByTheApp(children: number, wallMs: number, spawningMs: number, p
   }
 }
 
-/** Spawner helpers started them, side by side: from asking to running, overlapping starts counted once. */
-function startedByHelpers(outcomes: readonly ChildOutcome[], wallMs: number, helpers: number, perChildMs: number): Pick<SpawnAccount, 'share' | 'sentence'> {
+/** Another process started them (spawner helpers, side by side, or Python): from asking to running, overlapping starts counted once. */
+function startedElsewhere(outcomes: readonly ChildOutcome[], wallMs: number, who: string, perChildMs: number): Pick<SpawnAccount, 'share' | 'sentence'> {
   const children = outcomes.length
   const startingMs = unionLengthMs(outcomes.map((o) => [o.startedAtMs, o.spawnReturnedAtMs] as const))
   const askToRunning = median(outcomes.map((o) => o.spawnReturnedAtMs - o.startedAtMs))
   const lastRunning = Math.max(...outcomes.map((o) => o.spawnReturnedAtMs)) - Math.min(...outcomes.map((o) => o.startedAtMs))
   const share = wallMs > 0 ? Math.min(1, startingMs / wallMs) : 0
-  const who = helpers === 1 ? 'A spawner helper process' : `${helpers} spawner helper processes`
   return {
     share,
     sentence: `${who} started ${children === 1 ? 'the child' : `the ${children} children`}, so the app's own thread never waited on a fork: ${formatDurationMs(askToRunning)} ${children === 1 ? '' : 'median '}from asking to running (${formatDurationMs(perChildMs)} inside the spawn call)${children > 1 ? `; the last child was running ${formatDurationMs(lastRunning)} after the first was asked for` : ''}. Starting took ${formatDurationMs(startingMs)} of the ${formatDurationMs(wallMs)} wall time (${(share * 100).toFixed(0)}%).`,

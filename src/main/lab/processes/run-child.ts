@@ -161,7 +161,7 @@ function lowerPriority(pid: number, niceness: number): void {
   }
 }
 
-function startErrorOf(file: string, code: string | undefined, message: string, cwd?: string): LabErrorData {
+export function startErrorOf(file: string, code: string | undefined, message: string, cwd?: string): LabErrorData {
   if (code === 'ENOENT' && cwd !== undefined && !existsSync(cwd)) {
     return { name: 'LabError', code: 'invalid-params', message: `The working folder "${cwd}" does not exist.` }
   }
