@@ -103,11 +103,12 @@ describe('fan-out experiment', () => {
       expect(spans).toHaveLength(4)
       for (const span of spans) {
         expect(span.outcome, `${id}: ${span.detail}`).toBe('exited')
-        expect(span.endMs - (span.runningMs ?? span.startMs), `${id}: a child's own life`).toBeGreaterThanOrEqual(95)
+        // from asking to exit at least the sleep (the start of its own life is known only as well as each launcher reports it)
+        expect(span.endMs - span.startMs, `${id}: a child's life from asking`).toBeGreaterThanOrEqual(100)
       }
     }
     expect(result.data.launcherSentence).toMatch(/^Started at once, 4 children took /)
-    expect(result.data.launcherIdealMs!).toBeGreaterThanOrEqual(95)
+    expect(result.data.launcherIdealMs!).toBeGreaterThanOrEqual(90)
     expect(result.data.launcherIdealMs!).toBeLessThan(Math.min(...result.data.launchers!.map((row) => row.parallelWallMs)) + 1)
     expect(result.data.launcherWhy).toMatch(/fork\(\)/)
     expect(labChildren(lab)).toEqual([])
