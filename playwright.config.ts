@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 const port = Number(process.env.CONCURRENCY_LAB_E2E_PORT ?? 47891)
-const token = 'e2e-token-not-secret'
+const token = 'e2e-token-not-secret-0123456789abc'
 export const labUrl = `http://127.0.0.1:${port}/${token}/`
 /** Debian's Chromium where it is installed (the build machines cannot download Playwright's); Playwright's own elsewhere. */
 const chromium = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined)

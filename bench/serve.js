@@ -125,7 +125,7 @@ async function main() {
   const requests = option('requests', 300)
   const loads = option('loads', 8)
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-serve-'))
-  const token = 'bench-token-0123456789'
+  const token = 'bench-token-0123456789abcdefghijk'
   const lab = await startServer(join(outDir, 'main', 'cli.js'), ['serve', '--port', '0', '--data-dir', dataDir], { env: { CONCURRENCY_LAB_TOKEN: token }, pattern: /serving at (\S+)/ })
   const labUrl = lab.match[1]
   const agent = new Agent({ keepAlive: true, maxSockets: 1 })

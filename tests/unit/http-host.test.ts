@@ -74,6 +74,33 @@ describe('the browser host', () => {
     expect(huge.status).toBe(413)
   })
 
+  it('refuses a weak token given from outside, with a sentence', async () => {
+    const rendererDir = mkdtempSync(join(tmpdir(), 'lab-renderer-'))
+    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>lab</title>')
+    for (const weak of ['', 'x', 'short-but-not-32-characters']) {
+      await expect(startHttpHost({ lab, rendererDir, port: 0, token: weak })).rejects.toThrow(/at least 32 characters long/)
+    }
+    await expect(startHttpHost({ lab, rendererDir, port: 0, token: 'a'.repeat(31) + '/' })).rejects.toThrow(/only letters, digits/)
+    const strong = await startHttpHost({ lab, rendererDir, port: 0, token: 'A'.repeat(16) + '_-0123456789abcd' })
+    expect((await send(strong, `/${strong.token}/`)).status).toBe(200)
+    await strong.close()
+  })
+
+  it('takes the path only from an origin-form request target, never from an absolute URL', async () => {
+    const url = new URL(host.url)
+    const absolute = await send(host, `http://${url.host}/${host.token}/api/getMachineInfo`, { method: 'POST', headers: json, body: '' })
+    expect(absolute.status).toBe(400)
+    expect(absolute.body).toMatch(/not a full URL/)
+    expect((await send(host, `//${host.token}/`)).status).toBe(400)
+  })
+
+  it('compares the media type exactly: application/json, with or without parameters', async () => {
+    const path = `/${host.token}/api/getMachineInfo`
+    expect((await send(host, path, { method: 'POST', headers: { 'Content-Type': 'application/jsonevil' }, body: '' })).status).toBe(415)
+    expect((await send(host, path, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '' })).status).toBe(415)
+    expect((await send(host, path, { method: 'POST', headers: { 'Content-Type': 'Application/JSON; charset=utf-8' }, body: '' })).status).toBe(200)
+  })
+
   it('does not serve files outside the renderer folder', async () => {
     expect((await send(host, `/${host.token}/..%2f..%2fetc%2fpasswd`)).status).toBe(404)
     expect((await send(host, `/${host.token}/../../etc/passwd`)).status).toBe(403)

@@ -57,7 +57,7 @@ describe('several runs asked for at once', () => {
 describe('the command line host', () => {
   it('answers 100 requests in parallel, and leaves no child behind when stopped mid-run', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lab-serve-'))
-    const host = execa('node', [cli, 'serve', '--port', '0', '--data-dir', dataDir], { env: { CONCURRENCY_LAB_TOKEN: 'leak-test-token' }, reject: false })
+    const host = execa('node', [cli, 'serve', '--port', '0', '--data-dir', dataDir], { env: { CONCURRENCY_LAB_TOKEN: 'leak-test-token-0123456789abcdef' }, reject: false })
     const url = await new Promise<string>((done, fail) => {
       host.stderr?.on('data', (chunk: Buffer) => {
         const match = /serving at (\S+)/.exec(chunk.toString())

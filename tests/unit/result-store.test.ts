@@ -152,3 +152,75 @@ describe('importing a result from another machine', () => {
     expect(readdirSync(l.store.dir)).toEqual([])
   })
 })
+
+describe('the store under concurrent requests', () => {
+  it('ten imports of one run id at once: each gets its own id or the original, none is lost', async () => {
+    const dir = newDir()
+    const store = new ResultStore(dir)
+    const json = JSON.stringify(fixtureResult())
+    const acknowledged = await Promise.all(Array.from({ length: 10 }, () => store.importResult(json)))
+    const ids = acknowledged.map((listing) => listing.runId)
+    expect(new Set(ids).size).toBe(10)
+    expect(ids).toContain('fixture-run-0001')
+    for (const id of ids) expect(existsSync(join(dir, `${id}.json`)), id).toBe(true)
+    expect(readdirSync(dir).filter((file) => file.endsWith('.tmp'))).toEqual([])
+  })
+
+  it('a rename racing a delete never brings the deleted result back', async () => {
+    const dir = newDir()
+    const store = new ResultStore(dir)
+    for (let round = 0; round < 15; round++) {
+      await store.save(fixtureResult())
+      const [renamed, deleted] = await Promise.allSettled([store.rename('fixture-run-0001', `round ${round}`), store.delete('fixture-run-0001')])
+      expect(renamed.status).toBe('fulfilled') // asked first, so done first
+      expect(deleted).toEqual({ status: 'fulfilled', value: true })
+      expect(existsSync(join(dir, 'fixture-run-0001.json')), `round ${round}`).toBe(false)
+      // and the other way round: a rename after a delete finds nothing to rename
+      await store.save(fixtureResult())
+      const [deletedFirst, renamedAfter] = await Promise.allSettled([store.delete('fixture-run-0001'), store.rename('fixture-run-0001', 'too late')])
+      expect(deletedFirst).toEqual({ status: 'fulfilled', value: true })
+      expect(renamedAfter.status).toBe('rejected')
+      expect(existsSync(join(dir, 'fixture-run-0001.json'))).toBe(false)
+    }
+  })
+
+  it('100 imports, renames and deletes on three run ids end consistent: every acknowledged write there, every acknowledged delete gone, nothing half-written', async () => {
+    const dir = newDir()
+    const store = new ResultStore(dir)
+    const ids = ['run-a', 'run-b', 'run-c']
+    for (const runId of ids) await store.save(fixtureResult({ runId }))
+    /** What each run id must be at the end: the last acknowledged operation on it, in the order they were asked. */
+    const expected = new Map<string, { exists: boolean; name?: string }>(ids.map((runId) => [runId, { exists: true, name: fixtureResult().name }]))
+    const imported = new Set<string>()
+    const operations = Array.from({ length: 100 }, (_, i) => {
+      const runId = ids[i % ids.length]!
+      const kind = i % 5 === 0 ? 'delete' : i % 5 === 1 ? 'import' : 'rename'
+      if (kind === 'delete') return store.delete(runId).then(() => ({ kind, runId, i }))
+      if (kind === 'import') return store.importResult(JSON.stringify(fixtureResult({ runId, name: `import ${i}` }))).then((listing) => ({ kind, runId: listing.runId, i, asked: runId }))
+      return store.rename(runId, `rename ${i}`).then(
+        () => ({ kind, runId, i }),
+        () => ({ kind: 'rename-refused', runId, i }),
+      )
+    })
+    const done = await Promise.all(operations)
+    // replay the acknowledged operations in the order asked: that is the order the store ran them in, per run id
+    for (const op of done) {
+      if (op.kind === 'delete') expected.set(op.runId, { exists: false })
+      else if (op.kind === 'rename') {
+        expect(expected.get(op.runId)!.exists, `rename ${op.i} succeeded, so the result existed`).toBe(true)
+        expected.set(op.runId, { exists: true, name: `rename ${op.i}` })
+      } else if (op.kind === 'import') {
+        if (op.runId === (op as { asked?: string }).asked) expected.set(op.runId, { exists: true, name: `import ${op.i}` })
+        else imported.add(op.runId)
+      } else expect(expected.get(op.runId)!.exists, `rename ${op.i} was refused, so the result was gone`).toBe(false)
+    }
+    for (const [runId, state] of expected) {
+      const file = join(dir, `${runId}.json`)
+      expect(existsSync(file), runId).toBe(state.exists)
+      if (state.exists) expect(JSON.parse(readFileSync(file, 'utf8')).name).toBe(state.name)
+    }
+    for (const runId of imported) expect(JSON.parse(readFileSync(join(dir, `${runId}.json`), 'utf8')).runId).toBe(runId)
+    expect(readdirSync(dir).filter((file) => file.endsWith('.tmp'))).toEqual([])
+    expect((await store.list()).problems).toEqual([])
+  })
+})

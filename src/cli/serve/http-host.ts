@@ -5,7 +5,7 @@ import { isIP } from 'node:net'
 import { extname, join, normalize, sep } from 'node:path'
 import type { Lab } from '../../main/lab/lab'
 import { dispatch } from '../../main/lab/dispatch'
-import type { Envelope } from '../../shared/errors'
+import { LabError, type Envelope } from '../../shared/errors'
 
 export interface HostOptions {
   lab: Lab
@@ -75,6 +75,19 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<unknown
   return text.trim() === '' ? undefined : (JSON.parse(text) as unknown)
 }
 
+/** The shortest token accepted: as long as the random one (24 bytes, base64url), so guessing it stays hopeless. */
+export const MIN_TOKEN_LENGTH = 32
+
+/** Why a token given from outside (CONCURRENCY_LAB_TOKEN) would not protect the host, or undefined when it would. */
+export function tokenProblem(token: string): string | undefined {
+  if (token.length < MIN_TOKEN_LENGTH) return `The token must be at least ${MIN_TOKEN_LENGTH} characters long (it has ${token.length}): anyone who guesses it can run programs as you through the lab. Leave CONCURRENCY_LAB_TOKEN unset for a random one.`
+  if (!/^[A-Za-z0-9_-]+$/.test(token)) return 'The token may hold only letters, digits, "_" and "-", so that it stays one path segment of the URL. Leave CONCURRENCY_LAB_TOKEN unset for a random one.'
+  return undefined
+}
+
+/** The media type of a Content-Type header, without its parameters: "application/json; charset=utf-8" → "application/json". */
+export const mediaType = (header: string | undefined): string => (header ?? '').split(';')[0]!.trim().toLowerCase()
+
 /**
  * The browser face of the lab: the built renderer and the contract over HTTP, every URL under
  * a random token (/<token>/…), Host and Origin checked against DNS rebinding and other sites.
@@ -82,6 +95,8 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<unknown
 export async function startHttpHost(options: HostOptions): Promise<RunningHost> {
   const { lab } = options
   const bindHost = options.host ?? '127.0.0.1'
+  const problem = options.token === undefined ? undefined : tokenProblem(options.token)
+  if (problem) throw new LabError('invalid-params', problem)
   const token = options.token ?? randomBytes(24).toString('base64url')
   const streams = new Set<ServerResponse>()
   let allowedHosts = new Set<string>()
@@ -111,7 +126,10 @@ export async function startHttpHost(options: HostOptions): Promise<RunningHost> 
       if (!acceptsAnyHost && !allowedHosts.has(hostHeader.toLowerCase())) return refuse(res, 421, `This host serves ${[...allowedHosts][0]} only.`)
       const origin = req.headers.origin
       if (origin !== undefined && origin !== `http://${hostHeader}`) return refuse(res, 403, 'Requests from other sites are refused.')
-      const url = new URL(req.url ?? '/', `http://${hostHeader}`)
+      // only the origin-form target (/path): an absolute-form one (http://host/path) would carry a host of its own
+      const target = req.url ?? ''
+      if (!target.startsWith('/') || target.startsWith('//')) return refuse(res, 400, 'Requests name a path on this host (/…), not a full URL.')
+      const url = new URL(target, `http://${hostHeader}`)
       const [, given = '', ...rest] = url.pathname.split('/')
       if (!sameToken(given, token)) return refuse(res, 403, 'This address needs the token that `concurrency-lab serve` printed.')
       const route = rest.join('/')
@@ -124,7 +142,7 @@ export async function startHttpHost(options: HostOptions): Promise<RunningHost> 
       }
       if (route.startsWith('api/')) {
         if (req.method !== 'POST') return refuse(res, 405, 'Requests are sent with POST.')
-        if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return refuse(res, 415, 'Requests are sent as application/json.')
+        if (mediaType(req.headers['content-type']) !== 'application/json') return refuse(res, 415, 'Requests are sent as application/json.')
         let body: unknown
         try {
           body = await readBody(req, route === 'api/importResult' ? MAX_IMPORT_BODY_BYTES : MAX_BODY_BYTES)

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { access, mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises'
+import { link, mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { LabError } from '../../../shared/errors'
 import { parseRunResult } from '../../../shared/model/result-schema'
@@ -31,12 +31,19 @@ function writeFailure(dir: string, error: unknown, what: string): LabError {
   return new LabError('store-failed', `${what[0]!.toUpperCase()}${what.slice(1)} could not be saved in ${dir}: ${(error as Error).message}. ${keep}`)
 }
 
+/** An import whose run id another file already has (it then gets a new one). */
+class RunIdTaken extends Error {}
+
 /**
  * Finished runs as one JSON file each. A file is written to a temporary name, flushed, then
  * renamed over its target, so a crash or kill mid-write leaves the earlier file whole; an
- * unreadable file (damaged, from a newer lab, not a result) is reported and skipped.
+ * unreadable file (damaged, from a newer lab, not a result) is reported and skipped. Operations on
+ * one run id (save, rename, delete, import) run one after another, in the order they were asked for,
+ * so a rename cannot bring back a result that a delete before it removed.
  */
 export class ResultStore {
+  private readonly queues = new Map<string, Promise<unknown>>()
+
   constructor(
     readonly dir: string,
     /** How a finished file replaces the old one; tests pass a rename that fails. */
@@ -48,8 +55,28 @@ export class ResultStore {
     return join(this.dir, `${runId}.json`)
   }
 
-  async save(result: RunResult, what = 'this result'): Promise<void> {
+  /** Runs `work` after every operation asked for earlier on the same run id has finished. */
+  private inTurn<T>(runId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(runId) ?? Promise.resolve()
+    const next = previous.then(work, work)
+    const settled = next.catch(() => {})
+    this.queues.set(runId, settled)
+    void settled.then(() => {
+      if (this.queues.get(runId) === settled) this.queues.delete(runId)
+    })
+    return next
+  }
+
+  save(result: RunResult, what = 'this result'): Promise<void> {
     const target = this.fileOf(result.runId)
+    return this.inTurn(result.runId, () => this.write(result, target, what, 'replace'))
+  }
+
+  /**
+   * 'replace' renames the finished file over the target; 'claim' links it there, which fails if the
+   * target exists (an atomic claim of the run id, even against another process writing the same folder).
+   */
+  private async write(result: RunResult, target: string, what: string, mode: 'replace' | 'claim'): Promise<void> {
     const temporary = `${target}.${randomUUID()}.tmp`
     try {
       await mkdir(this.dir, { recursive: true })
@@ -60,9 +87,16 @@ export class ResultStore {
       } finally {
         await handle.close()
       }
-      await retryWhileHeldOpen(target, () => this.replace.rename(temporary, target), this.replace.retry)
+      if (mode === 'replace') await retryWhileHeldOpen(target, () => this.replace.rename(temporary, target), this.replace.retry)
+      else {
+        await link(temporary, target).catch((error: unknown) => {
+          throw codeOf(error) === 'EEXIST' ? new RunIdTaken() : error
+        })
+        await rm(temporary, { force: true })
+      }
     } catch (error) {
       await rm(temporary, { force: true }).catch(() => {})
+      if (error instanceof RunIdTaken) throw error
       throw writeFailure(this.dir, error, what)
     }
     await this.syncDir()
@@ -120,22 +154,27 @@ export class ResultStore {
     return { results, problems }
   }
 
-  async rename(runId: string, name: string): Promise<ResultListing> {
-    const result = await this.load(runId)
-    result.name = name
-    await this.save(result, 'the new name')
-    return toListing(result)
+  rename(runId: string, name: string): Promise<ResultListing> {
+    const file = this.fileOf(runId)
+    return this.inTurn(runId, async () => {
+      const result = await this.load(runId)
+      result.name = name
+      await this.write(result, file, 'the new name', 'replace')
+      return toListing(result)
+    })
   }
 
-  async delete(runId: string): Promise<boolean> {
+  delete(runId: string): Promise<boolean> {
     const file = this.fileOf(runId)
-    try {
-      await rm(file)
-      return true
-    } catch (error) {
-      if (codeOf(error) === 'ENOENT') return false
-      throw new LabError('store-failed', `${runId}.json could not be deleted from ${this.dir} (${codeOf(error) ?? (error as Error).message}); check the folder's permissions.`)
-    }
+    return this.inTurn(runId, async () => {
+      try {
+        await rm(file)
+        return true
+      } catch (error) {
+        if (codeOf(error) === 'ENOENT') return false
+        throw new LabError('store-failed', `${runId}.json could not be deleted from ${this.dir} (${codeOf(error) ?? (error as Error).message}); check the folder's permissions.`)
+      }
+    })
   }
 
   /**
@@ -144,12 +183,17 @@ export class ResultStore {
    */
   async importResult(json: string): Promise<ResultListing> {
     const result = parseRunResult(json, 'The imported file')
-    const taken = await access(this.fileOf(result.runId)).then(
-      () => true,
-      () => false,
-    )
-    const imported: RunResult = taken ? { ...result, runId: randomUUID() } : result
-    await this.save(imported, 'the imported result')
-    return toListing(imported)
+    const claim = (candidate: RunResult): Promise<ResultListing> =>
+      this.inTurn(candidate.runId, async () => {
+        await this.write(candidate, this.fileOf(candidate.runId), 'the imported result', 'claim')
+        return toListing(candidate)
+      })
+    try {
+      return await claim(result)
+    } catch (error) {
+      if (!(error instanceof RunIdTaken)) throw error
+      // the id is someone else's here: the import keeps its content under an id of its own
+      return claim({ ...result, runId: randomUUID() })
+    }
   }
 }
