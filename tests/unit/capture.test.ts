@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import type { CaptureData } from '../../src/shared/experiments/capture'
 import { dispatch } from '../../src/main/lab/dispatch'
-import { descendantsOf } from './helpers/processes'
+import { descendantsOf, labChildren } from './helpers/processes'
 import { cancelAfter, runFailure, runResult, useLabs } from './helpers/run-experiment'
 
 const newLab = useLabs()
@@ -115,11 +115,12 @@ describe('run and capture', () => {
   it('cancel kills the child at once and leaves nothing alive', async () => {
     const lab = newLab()
     let seen: number[] = []
-    const failure = await cancelAfter(lab, 'capture', { command: 'sleep 30' }, 300, () => (seen = descendantsOf()))
+    // the child runs in one of the lab's spawner helpers, which live as long as the lab
+    const failure = await cancelAfter(lab, 'capture', { command: 'sleep 30' }, 300, () => (seen = labChildren(lab)))
     expect(seen.length).toBeGreaterThan(0)
     expect(failure.cancelled).toBe(true)
     expect(failure.cancelMs).toBeLessThan(3000)
-    expect(descendantsOf()).toEqual([])
+    expect(labChildren(lab)).toEqual([])
   })
 
   it('reports a failure to run as a failed run only when it is the engine that cannot go on', async () => {
