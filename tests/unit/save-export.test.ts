@@ -1,10 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { describe, expect, it, vi } from 'vitest'
 
 const target = join(mkdtempSync(join(tmpdir(), 'lab-pdf-')), 'report.pdf')
 const windows: { options: Record<string, unknown>; loaded?: string; loadedExisted?: boolean; destroyed: boolean }[] = []
+const sessions: { partition: string; filter?: (details: { url: string }, callback: (answer: { cancel: boolean }) => void) => void; permission?: (w: unknown, p: string, callback: (granted: boolean) => void) => void }[] = []
 
 vi.mock('electron', () => {
   class BrowserWindow {
@@ -26,7 +28,16 @@ vi.mock('electron', () => {
       this.record.destroyed = true
     }
   }
-  return { BrowserWindow, dialog: { showSaveDialog: async () => ({ canceled: false, filePath: target }) } }
+  const fromPartition = (partition: string) => {
+    const record = { partition, filter: undefined as undefined | ((details: { url: string }, callback: (answer: { cancel: boolean }) => void) => void), permission: undefined as undefined | ((w: unknown, p: string, callback: (granted: boolean) => void) => void) }
+    sessions.push(record)
+    return {
+      webRequest: { onBeforeRequest: (filter: typeof record.filter) => (record.filter = filter) },
+      setPermissionRequestHandler: (handler: typeof record.permission) => (record.permission = handler),
+      setPermissionCheckHandler: () => {},
+    }
+  }
+  return { BrowserWindow, dialog: { showSaveDialog: async () => ({ canceled: false, filePath: target }) }, session: { fromPartition } }
 })
 
 const { saveReportPdfWithDialog } = await import('../../src/main/shell/save-export')
@@ -42,5 +53,26 @@ describe('the PDF report (desktop)', () => {
     expect(window!.loadedExisted).toBe(true)
     expect(window!.destroyed).toBe(true)
     expect(existsSync(window!.loaded!)).toBe(false)
+  })
+
+  it('prints in a session of its own that loads the report file and embedded images only, and grants nothing', async () => {
+    windows.splice(0)
+    sessions.splice(0)
+    await saveReportPdfWithDialog(() => undefined)({ suggestedName: 'run.pdf', html: '<img src="https://example.com/x.png">' })
+    const [own] = sessions
+    expect(own!.partition).toMatch(/^concurrency-lab-report-/) // in memory (no "persist:"), not the app's default session
+    expect((windows[0]!.options.webPreferences as { session: unknown }).session).toBeDefined()
+    const verdict = (url: string): boolean => {
+      let cancel = false
+      own!.filter!({ url }, (answer) => (cancel = answer.cancel))
+      return cancel
+    }
+    expect(verdict(pathToFileURL(windows[0]!.loaded!).href)).toBe(false)
+    expect(verdict('data:image/png;base64,iVBORw0KGgo=')).toBe(false)
+    expect(verdict('https://example.com/x.png')).toBe(true)
+    expect(verdict('file:///etc/passwd')).toBe(true)
+    let granted = true
+    own!.permission!(undefined, 'media', (answer) => (granted = answer))
+    expect(granted).toBe(false)
   })
 })

@@ -1,7 +1,9 @@
-import { BrowserWindow, dialog } from 'electron'
+import { BrowserWindow, dialog, session, type Session } from 'electron'
+import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type { LabHandlers } from '../../shared/contract/contract'
 import { LabError } from '../../shared/errors'
 import { FileHeldOpenError, retryWhileHeldOpen } from '../lab/store/held-open'
@@ -34,12 +36,24 @@ export function saveExportWithDialog(owner: OwnerWindow): LabHandlers['saveExpor
  * Prints the self-contained HTML report to PDF in a hidden, sandboxed window without JavaScript
  * (the report has none), loaded from a temporary file because a data: URL caps the size.
  */
+/**
+ * The report window's own in-memory session: it may load the report file and the images embedded in
+ * it (data: URLs), nothing else, whatever the HTML asks for; and it is granted no permission.
+ */
+export function reportOnlySession(reportUrl: string): Session {
+  const own = session.fromPartition(`concurrency-lab-report-${randomUUID()}`)
+  own.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !(details.url === reportUrl || details.url.startsWith('data:')) }))
+  own.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false))
+  own.setPermissionCheckHandler(() => false)
+  return own
+}
+
 export async function printHtmlToPdf(html: string): Promise<Buffer> {
   const folder = await mkdtemp(join(tmpdir(), 'concurrency-lab-report-'))
   const file = join(folder, 'report.html')
   const window = new BrowserWindow({
     show: false,
-    webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false, webSecurity: true, disableBlinkFeatures: 'Auxclick' },
+    webPreferences: { session: reportOnlySession(pathToFileURL(file).href), sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false, webSecurity: true, disableBlinkFeatures: 'Auxclick' },
   })
   try {
     window.webContents.on('will-navigate', (event) => event.preventDefault())
