@@ -181,8 +181,8 @@ describe('fan-out experiment', () => {
     let runId = ''
     const failed = nextEvent(lab, 'runFailed', () => runId)
     runId = lab.runs.start('fanout', { children: 20, seconds: 30, runs: 1, warmup: 0 }).runId
-    // wait until the parallel children exist… serial goes first, so one child is alive
-    await new Promise((resolve) => setTimeout(resolve, 400))
+    // wait until a child exists (serial goes first, so one child is alive): a few hundred ms, seconds on a busy machine
+    for (let waited = 0; labChildren(lab).length === 0 && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50))
     expect(labChildren(lab).length).toBeGreaterThan(0)
     const cancelledAt = performance.now()
     expect(lab.runs.cancel(runId)).toBe(true)

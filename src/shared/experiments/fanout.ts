@@ -53,6 +53,8 @@ export interface FanoutData {
   parallelWallMs: number
   /** "Parallel wall time 172 ms is 1.6× the longest child (105 ms) and 16% of the sum (1.05 s): …" */
   boundSentence: string
+  /** Why parallel stays above the longest child: the children are started in turn, by whom, at what cost each. */
+  startSentence?: string
   /** How much of the wall time was the app starting children, in the last parallel and serial trial. */
   spawnParallel: SpawnAccount
   spawnSerial: SpawnAccount

@@ -52,7 +52,12 @@ function trialOf(outcomes: ChildOutcome[], originMs: number, endMs: number, sign
 /** The limits between serial (1) and parallel (N) that the sweep adds: 2, 4, 8, … below N. */
 export const sweepLimits = (children: number): number[] => powersOfTwoUpTo(children).filter((limit) => limit > 1 && limit < children)
 
-const childDuration = (o: ChildOutcome): number => o.exitedAtMs - o.startedAtMs
+/**
+ * A child's own life, from running to its exit: what it would take if starting it cost nothing. (From
+ * asking for it would charge the launcher's queue to the child: with spawner helpers a child can wait
+ * its turn in a helper for tens of milliseconds.)
+ */
+const ownLifeMs = (o: ChildOutcome): number => o.exitedAtMs - (o.runningAtMs === undefined ? o.spawnReturnedAtMs : Math.min(o.runningAtMs, o.spawnReturnedAtMs))
 
 export const fanoutRunner: ExperimentRunner<FanoutParams, FanoutData> = {
   id: 'fanout',
@@ -119,8 +124,8 @@ async function measureFanout(params: FanoutParams, context: ExperimentContext, c
   const failures = allDetails.flatMap((d) => d.failures)
 
   // bounded by the longest child, not the sum: per parallel trial, then the median over trials
-  const longestChildMs = median(parallelMeasured.details.map((d) => Math.max(...d.outcomes.map(childDuration))))
-  const sumOfChildrenMs = median(parallelMeasured.details.map((d) => d.outcomes.reduce((sum, o) => sum + childDuration(o), 0)))
+  const longestChildMs = median(parallelMeasured.details.map((d) => Math.max(...d.outcomes.map(ownLifeMs))))
+  const sumOfChildrenMs = median(parallelMeasured.details.map((d) => d.outcomes.reduce((sum, o) => sum + ownLifeMs(o), 0)))
   const parallelWallMs = parallelSeries.summary.median
   const boundSentence = `Parallel wall time ${formatDurationMs(parallelWallMs)} is ${formatRatio(parallelWallMs / longestChildMs)} the longest child (${formatDurationMs(longestChildMs)}) and ${((parallelWallMs / sumOfChildrenMs) * 100).toFixed(0)}% of the sum of all ${params.children} children's times (${formatDurationMs(sumOfChildrenMs)}): ${params.seconds > 0 ? 'sleeping children wait side by side, so the wall time is bounded by the longest child, not the sum' : 'with nothing to wait for, what remains is the cost of starting children'}.`
 
@@ -168,17 +173,26 @@ async function measureFanout(params: FanoutParams, context: ExperimentContext, c
       sumOfChildrenMs,
       parallelWallMs,
       boundSentence,
+      startSentence: startSentence(params, launcher, spawnMs.length > 0 ? median(spawnMs) : 0, context.spawners.count),
       spawnParallel: spawnAccount(lastParallel.outcomes, lastParallel.wallMs, startedBy(launcher)),
       spawnSerial: spawnAccount(lastSerial.outcomes, lastSerial.wallMs, startedBy(launcher)),
     },
   }
 }
 
+/** Why parallel is above the longest child, for the launcher that ran: starting children takes turns. */
+function startSentence(params: FanoutParams, launcher: Launcher, spawnCallMs: number, helperCount: number): string {
+  const turns =
+    launcher.id === 'helpers'
+      ? `${helperCount} spawner helper${helperCount === 1 ? '' : 's'} start${helperCount === 1 ? 's' : ''} them, each its share one after another`
+      : launcher.id === 'python'
+        ? 'Python starts them one after another'
+        : 'the app starts them one after another'
+  return `A sleeping child uses no CPU, so the operating system runs all ${params.children} at once, whatever the number of cores. What keeps parallel above the longest child is starting them: each start call took about ${formatDurationMs(spawnCallMs)} here, and ${turns}. The light part of each bar in the timelines is that starting; the stagger of start times shows it.`
+}
+
 /** Who made the spawn calls, where spawnAccount cannot tell from the outcomes (it knows the helpers). */
 const startedBy = (launcher: Launcher): string | undefined => (launcher.id === 'python' ? `Python's launcher (${launcher.label})` : undefined)
-
-/** A child's own life, from running to its exit: what it would take if starting it cost nothing. */
-const ownLifeMs = (o: ChildOutcome): number => o.exitedAtMs - (o.runningAtMs === undefined ? o.spawnReturnedAtMs : Math.min(o.runningAtMs, o.spawnReturnedAtMs))
 
 /** Per child: from asking for it to it running, all in. */
 const startCostMs = (o: ChildOutcome): number => (o.runningAtMs === undefined ? o.spawnReturnedAtMs : Math.min(o.runningAtMs, o.spawnReturnedAtMs)) - o.startedAtMs
