@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { builtinSleep, builtinStubbornSleep, nodeCommand } from '../../src/main/lab/processes/node-program'
 import { SpawnerHelpers } from '../../src/main/lab/processes/spawner-helpers'
 import { testLab, testPaths } from './helpers/lab'
+import { nativeAddon, nativeAddonPath } from './helpers/launchers'
 import { descendantsOf, processAlive } from './helpers/processes'
 
 const script = join(testPaths.workersDir, 'spawner.js')
@@ -18,10 +19,16 @@ async function waitUntil(check: () => boolean, timeoutMs = 5000): Promise<boolea
   return check()
 }
 
-describe('spawner helpers', () => {
+/** Helpers given no addon start children the Node way; given the built addon, with posix_spawn (where it loads). */
+const helperLaunchers = [
+  { launcher: 'node' as const, nativeSpawnAddon: undefined },
+  ...(nativeAddon.addon ? [{ launcher: 'posix_spawn' as const, nativeSpawnAddon: nativeAddonPath }] : []),
+]
+
+describe.each(helperLaunchers)('spawner helpers starting children with $launcher', ({ launcher, nativeSpawnAddon }) => {
   const opened: SpawnerHelpers[] = []
   const helpers = (count = 2): SpawnerHelpers => {
-    const made = new SpawnerHelpers({ script, count })
+    const made = new SpawnerHelpers({ script, count, nativeSpawnAddon })
     opened.push(made)
     return made
   }
@@ -36,6 +43,8 @@ describe('spawner helpers', () => {
     const outcome = await spawners.run({ ...nodeCommand("setTimeout(() => { process.stdout.write('out'); process.stderr.write('err'); process.exitCode = 3 }, 200)") })
     const after = performance.now()
     expect(outcome.exitCode).toBe(3)
+    expect(outcome.launcher).toBe(launcher)
+    expect(spawners.launchers()).toEqual([expect.objectContaining({ launcher })])
     expect(outcome.stdout.text).toBe('out')
     expect(outcome.stderr.text).toBe('err')
     expect(outcome.helperPid).toBe(spawners.pids()[0])
@@ -60,6 +69,7 @@ describe('spawner helpers', () => {
 
   it('reports a missing program as data, as runChild does', async () => {
     const outcome = await helpers(1).run({ file: 'no-such-program-concurrency-lab' })
+    expect(outcome.launcher).toBe(launcher)
     expect(outcome.startError?.code).toBe('program-not-found')
     expect(outcome.argv).toEqual(['no-such-program-concurrency-lab'])
   })
@@ -123,7 +133,7 @@ describe('spawner helpers', () => {
     // a stand-in for the app, killed with SIGKILL: no handler of its own runs
     const parentScript = `
       const { fork } = require('node:child_process')
-      const helper = fork(${JSON.stringify(script)}, [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+      const helper = fork(${JSON.stringify(script)}, ${JSON.stringify(nativeSpawnAddon === undefined ? [] : [nativeSpawnAddon])}, { serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
       helper.on('message', (m) => { if (m.type === 'ready') { helper.send({ type: 'run', id: 1, spec: { file: process.execPath, args: ['-e', 'setTimeout(() => {}, 30000)'] } }); console.log(helper.pid) } })`
     const parent = spawn(process.execPath, ['-e', parentScript], { stdio: ['ignore', 'pipe', 'inherit'] })
     const helperPid = await new Promise<number>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))))

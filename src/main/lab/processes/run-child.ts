@@ -75,7 +75,12 @@ export interface ChildOutcome {
   helperPid?: number
   /** With a helper: when the helper called spawn (startedAtMs is when this process asked the helper). */
   spawnCalledAtMs?: number
+  /** With a helper: how it started the child (posix_spawn through the lab's addon, or Node's own spawn). */
+  launcher?: ChildLauncher
 }
+
+/** 'posix_spawn': the lab's addon (src/native), which copies no page tables; 'node': node:child_process. */
+export type ChildLauncher = 'posix_spawn' | 'node'
 
 /** A child started by startChild: its streams where the spec gave them to the caller, and how it ends. */
 export interface RunningChild {
@@ -91,7 +96,7 @@ export const DEFAULT_KILL_GRACE_MS = 2000
 export const DEFAULT_MAX_CAPTURE_BYTES = 64 * 1024
 const useProcessGroups = process.platform !== 'win32'
 
-function capture(stream: NodeJS.ReadableStream | null, limit: number): CapturedStream {
+export function capture(stream: NodeJS.ReadableStream | null, limit: number): CapturedStream {
   const result: CapturedStream = { text: '', bytes: 0, truncated: false }
   const kept: Buffer[] = []
   let keptBytes = 0
@@ -156,7 +161,7 @@ function lowerPriority(pid: number, niceness: number): void {
   }
 }
 
-function startErrorOf(file: string, code: string | undefined, message: string, cwd?: string): LabErrorData {
+export function startErrorOf(file: string, code: string | undefined, message: string, cwd?: string): LabErrorData {
   if (code === 'ENOENT' && cwd !== undefined && !existsSync(cwd)) {
     return { name: 'LabError', code: 'invalid-params', message: `The working folder "${cwd}" does not exist.` }
   }

@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events'
 import { availableParallelism } from 'node:os'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { LabError } from '../../../shared/errors'
+import type { LauncherChoice } from './native-addon'
 import { killProcessTree, unstartedOutcome, type ChildOutcome, type ChildSpec } from './run-child'
 import { monotonicOffsetMs, type FromSpawner, type HelperChildSpec, type ToSpawner } from './spawner-protocol'
 
@@ -27,12 +28,19 @@ interface Helper {
   clockShiftMs: number
   pending: Map<number, Pending>
   exited: boolean
+  /** Told by the helper when ready. */
+  launcher?: LauncherChoice
 }
 
 export interface SpawnerHelpersOptions {
   /** The built helper program (`<out>/main/workers/spawner.js`). */
   script: string
   count?: number
+  /**
+   * The lab's posix_spawn addon (nativeSpawnAddonPath): on Linux the helpers start children with it
+   * when it is built and loads; otherwise, and without this, with Node's own spawn.
+   */
+  nativeSpawnAddon?: string
 }
 
 /**
@@ -114,6 +122,11 @@ export class SpawnerHelpers {
     )
   }
 
+  /** How each ready helper starts children, and why. */
+  launchers(): LauncherChoice[] {
+    return this.helpers.filter((helper) => !helper.exited && helper.launcher).map((helper) => helper.launcher!)
+  }
+
   /** Pids of the running helpers (their own children are the lab's children). */
   pids(): number[] {
     return this.helpers.filter((helper) => !helper.exited && helper.process.pid !== undefined).map((helper) => helper.process.pid!)
@@ -132,7 +145,7 @@ export class SpawnerHelpers {
   }
 
   private startHelper(): Helper {
-    const child = fork(this.options.script, [], {
+    const child = fork(this.options.script, this.options.nativeSpawnAddon === undefined ? [] : [this.options.nativeSpawnAddon], {
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       execArgv: [],
@@ -149,6 +162,7 @@ export class SpawnerHelpers {
         if (message.type === 'ready') {
           clearTimeout(timer)
           helper.clockShiftMs = message.monotonicOffsetMs - monotonicOffsetMs()
+          helper.launcher = message.launcher
           this.refWhileBusy(helper)
           resolve()
         } else if (message.type === 'started') {

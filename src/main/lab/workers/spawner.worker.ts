@@ -2,11 +2,20 @@
  * A spawner helper: a small Node process that starts children for the lab, over IPC. Node forks
  * the whole parent to start a child, so the cost of a spawn grows with the parent's memory (the
  * Electron main process is big) and blocks the parent's thread meanwhile; a helper is small, and
- * several start children side by side on several cores. When the lab goes away (the channel
+ * several start children side by side on several cores. On Linux, given the lab's posix_spawn
+ * addon (its path is the first argument), a helper starts children with it and copies nothing at
+ * all; elsewhere, or without it, with Node's own spawn. When the lab goes away (the channel
  * closes) the helper ends every child it started, then itself.
  */
-import { startChild } from '../processes/run-child'
-import { monotonicOffsetMs, type FromSpawner, type ToSpawner } from '../processes/spawner-protocol'
+import { loadNativeSpawnAddon } from '../processes/native-addon'
+import { NativeLauncher } from '../processes/native-child'
+import { startChild, type ChildOutcome } from '../processes/run-child'
+import { monotonicOffsetMs, type FromSpawner, type HelperChildSpec, type ToSpawner } from '../processes/spawner-protocol'
+
+const { addon, choice } = loadNativeSpawnAddon(process.argv[2])
+const native = addon ? NativeLauncher.for(addon) : undefined
+const start = (spec: HelperChildSpec, signal: AbortSignal): { pid?: number; outcome: Promise<ChildOutcome> } =>
+  native ? native.start({ ...spec, signal }) : startChild({ ...spec, signal })
 
 const running = new Map<number, AbortController>()
 const send = (message: FromSpawner): void => {
@@ -21,16 +30,16 @@ process.on('message', (message: ToSpawner) => {
   }
   const controller = new AbortController()
   running.set(message.id, controller)
-  const child = startChild({ ...message.spec, signal: controller.signal })
+  const child = start(message.spec, controller.signal)
   if (child.pid !== undefined) send({ type: 'started', id: message.id, pid: child.pid })
   void child.outcome.then((outcome) => {
     running.delete(message.id)
-    send({ type: 'done', id: message.id, outcome })
+    send({ type: 'done', id: message.id, outcome: { ...outcome, launcher: choice.launcher } })
   })
 })
 
-// exiting runs run-child's exit hook, which kills the process group of every child still running
+// exiting runs the exit hooks of run-child and of the native launcher, which kill the process group of every child still running
 process.on('disconnect', () => process.exit(0))
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => process.exit(0))
 
-send({ type: 'ready', monotonicOffsetMs: monotonicOffsetMs() })
+send({ type: 'ready', monotonicOffsetMs: monotonicOffsetMs(), launcher: choice })
