@@ -117,7 +117,8 @@ describe.each(helperLaunchers)('spawner helpers starting children with $launcher
   it('close ends the helpers and every child they still ran', async () => {
     const spawners = helpers(2)
     const pending = [spawners.run(builtinSleep(10)), spawners.run(builtinSleep(10))]
-    await sleep(400)
+    // helpers boot in a few hundred ms on a quiet machine, seconds on a busy one
+    expect(await waitUntil(() => spawners.pids().flatMap((pid) => descendantsOf(pid)).length >= 2)).toBe(true)
     const pids = spawners.pids()
     const children = pids.flatMap((pid) => descendantsOf(pid))
     expect(children.length).toBeGreaterThanOrEqual(2)

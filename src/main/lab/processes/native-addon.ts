@@ -5,12 +5,27 @@ import type { ChildLauncher } from './run-child'
 
 /** The lab's posix_spawn addon (src/native/lab-spawn.c) as JavaScript sees it. */
 export interface LabSpawnAddon {
-  /** Once per process: onExit is called on this thread for every child that ends, reaped, its process group killed. */
-  watch(onExit: (pid: number, exitCode: number | null, signalNumber: number | null, exitedAtMonotonicMs: number) => void): void
+  /**
+   * Once per process: onExit is called on this thread for every child that has exited and whose
+   * output has closed, reaped, its process group killed when it exited. stdout and stderr hold the
+   * first maxCaptureBytes of each; the byte counts are of everything.
+   */
+  watch(onExit: NativeExitListener): void
   spawn(options: NativeSpawnOptions): NativeSpawnResult
   /** null, or why this system cannot use it. */
   unavailable(): string | null
 }
+
+export type NativeExitListener = (
+  pid: number,
+  exitCode: number | null,
+  signalNumber: number | null,
+  exitedAtMonotonicMs: number,
+  stdout: Buffer,
+  stdoutBytes: number,
+  stderr: Buffer,
+  stderrBytes: number,
+) => void
 
 export interface NativeSpawnOptions {
   /** A path, or a name looked up in `path` as execvp does. */
@@ -24,11 +39,13 @@ export interface NativeSpawnOptions {
   path: string
   /** A pipe for stdin (its write end is returned); otherwise stdin is /dev/null. */
   pipeStdin: boolean
+  /** Bytes of each output stream kept; the rest is counted. */
+  maxCaptureBytes: number
 }
 
-/** Times are CLOCK_MONOTONIC in ms: the clock process.hrtime reads. File descriptors are -1 where there is none. */
+/** Times are CLOCK_MONOTONIC in ms: the clock process.hrtime reads. stdin: the write end of its pipe, or -1. */
 export type NativeSpawnResult =
-  | { pid: number; stdin: number; stdout: number; stderr: number; calledAtMs: number; returnedAtMs: number }
+  | { pid: number; stdin: number; calledAtMs: number; returnedAtMs: number }
   | { errorCode: string; errorMessage: string; calledAtMs: number; returnedAtMs: number }
 
 /** Which launcher a spawner helper uses, and in words why. */

@@ -5,7 +5,6 @@ import { performance } from 'node:perf_hooks'
 import type { LabErrorData } from '../../../shared/errors'
 import type { LabSpawnAddon } from './native-addon'
 import {
-  capture,
   DEFAULT_KILL_GRACE_MS,
   DEFAULT_MAX_CAPTURE_BYTES,
   killProcessTree,
@@ -23,7 +22,11 @@ interface NativeExit {
   exitCode: number | null
   signal: NodeJS.Signals | null
   exitedAtMs: number
+  stdout: CapturedStream
+  stderr: CapturedStream
 }
+
+const captured = (kept: Buffer, bytes: number): CapturedStream => ({ text: kept.toString('utf8'), bytes, truncated: bytes > kept.length })
 
 const signalNames = new Map<number, NodeJS.Signals>(Object.entries(constants.signals).map(([name, number]) => [number, name as NodeJS.Signals]))
 const NUL = '\u0000'
@@ -71,10 +74,16 @@ export class NativeLauncher {
   private readonly offsetMs = monotonicOffsetMs()
 
   private constructor(private readonly addon: LabSpawnAddon) {
-    addon.watch((pid, exitCode, signalNumber, exitedAtMonotonicMs) => {
+    addon.watch((pid, exitCode, signalNumber, exitedAtMonotonicMs, stdout, stdoutBytes, stderr, stderrBytes) => {
       const onExit = this.exits.get(pid)
       this.exits.delete(pid)
-      onExit?.({ exitCode, signal: signalNumber === null ? null : (signalNames.get(signalNumber) ?? null), exitedAtMs: exitedAtMonotonicMs - this.offsetMs })
+      onExit?.({
+        exitCode,
+        signal: signalNumber === null ? null : (signalNames.get(signalNumber) ?? null),
+        exitedAtMs: exitedAtMonotonicMs - this.offsetMs,
+        stdout: captured(stdout, stdoutBytes),
+        stderr: captured(stderr, stderrBytes),
+      })
     })
     // children are in groups of their own, so nothing else would end them if this process went first
     process.once('exit', () => this.exits.forEach((_, pid) => killProcessTree(pid)))
@@ -99,29 +108,24 @@ export class NativeLauncher {
       cwd: spec.cwd,
       path: spec.env?.PATH ?? process.env.PATH ?? DEFAULT_SEARCH_PATH,
       pipeStdin: spec.input !== undefined,
+      maxCaptureBytes: spec.maxCaptureBytes ?? DEFAULT_MAX_CAPTURE_BYTES,
     })
     if ('errorCode' in started) return unstarted(startErrorOf(spec.file, started.errorCode, started.errorMessage, spec.cwd))
     const { pid } = started
     if (spec.niceness !== undefined) lowerPriority(pid, spec.niceness)
     // posix_spawn returns once the child runs the program (or reports why it could not), so it runs from here
     const spawnReturnedAtMs = started.returnedAtMs - this.offsetMs
-    return { pid, outcome: this.follow(spec, argv, pid, started, startedAtMs, spawnReturnedAtMs) }
+    return { pid, outcome: this.follow(spec, argv, pid, started.stdin, startedAtMs, spawnReturnedAtMs) }
   }
 
-  private follow(spec: NativeChildSpec, argv: string[], pid: number, fds: { stdin: number; stdout: number; stderr: number }, startedAtMs: number, spawnReturnedAtMs: number): Promise<ChildOutcome> {
-    const limit = spec.maxCaptureBytes ?? DEFAULT_MAX_CAPTURE_BYTES
+  private follow(spec: NativeChildSpec, argv: string[], pid: number, stdinFd: number, startedAtMs: number, spawnReturnedAtMs: number): Promise<ChildOutcome> {
     const graceMs = spec.killGraceMs ?? DEFAULT_KILL_GRACE_MS
-    const readable = (fd: number): Socket => new Socket({ fd, readable: true, writable: false })
-    const stdoutStream = readable(fds.stdout)
-    const stderrStream = readable(fds.stderr)
-    const stdout: CapturedStream = capture(stdoutStream, limit)
-    const stderr: CapturedStream = capture(stderrStream, limit)
-    if (spec.input !== undefined && fds.stdin >= 0) {
-      const stdin = new Socket({ fd: fds.stdin, readable: false, writable: true })
+    if (spec.input !== undefined && stdinFd >= 0) {
+      const stdin = new Socket({ fd: stdinFd, readable: false, writable: true })
       stdin.on('error', () => {}) // a child that exits without reading its input is not our failure
       stdin.end(spec.input)
     }
-    let exit: NativeExit | undefined
+    let exited = false
     let terminationRequestedAtMs: number | undefined
     let timedOut = false
     let cancelled = false
@@ -130,7 +134,7 @@ export class NativeLauncher {
     let forceTimer: NodeJS.Timeout | undefined
     // the addon reaps the child only when its exit reaches this thread, so until then its pid is its own
     const stop = (reason: 'timeout' | 'cancel'): void => {
-      if (exit !== undefined || terminationRequestedAtMs !== undefined) return
+      if (exited || terminationRequestedAtMs !== undefined) return
       if (reason === 'timeout') timedOut = true
       else cancelled = true
       terminationRequestedAtMs = performance.now()
@@ -146,36 +150,37 @@ export class NativeLauncher {
     if (spec.signal?.aborted) onAbort()
     else spec.signal?.addEventListener('abort', onAbort, { once: true })
 
-    const closed = (stream: Socket): Promise<void> => new Promise((resolve) => stream.once('close', () => resolve()))
-    const exited = new Promise<void>((resolve) => {
-      this.exits.set(pid, (ended) => {
-        exit = ended
+    // the addon reports a child once it has exited and its output has closed
+    return new Promise<ChildOutcome>((resolve) => {
+      this.exits.set(pid, (exit) => {
+        exited = true
         clearTimeout(timeoutTimer)
         clearTimeout(forceTimer)
         spec.signal?.removeEventListener('abort', onAbort)
-        resolve()
+        // the exit reaches this thread with the output's end: a stop asked for after the exit itself did not stop it
+        if (terminationRequestedAtMs !== undefined && terminationRequestedAtMs > exit.exitedAtMs) {
+          terminationRequestedAtMs = undefined
+          timedOut = cancelled = forcedKill = false
+        }
+        resolve({
+          argv,
+          pid,
+          startedAtMs,
+          spawnReturnedAtMs,
+          runningAtMs: spawnReturnedAtMs,
+          exitedAtMs: exit.exitedAtMs,
+          closedAtMs: performance.now(),
+          terminationRequestedAtMs,
+          exitCode: exit.exitCode,
+          signal: exit.signal,
+          timedOut,
+          cancelled,
+          forcedKill,
+          stdout: exit.stdout,
+          stderr: exit.stderr,
+          launcher: 'posix_spawn',
+        })
       })
-    })
-    return Promise.all([exited, closed(stdoutStream), closed(stderrStream)]).then(() => {
-      const closedAtMs = performance.now()
-      return {
-        argv,
-        pid,
-        startedAtMs,
-        spawnReturnedAtMs,
-        runningAtMs: spawnReturnedAtMs,
-        exitedAtMs: exit!.exitedAtMs,
-        closedAtMs,
-        terminationRequestedAtMs,
-        exitCode: exit!.exitCode,
-        signal: exit!.signal,
-        timedOut,
-        cancelled,
-        forcedKill,
-        stdout,
-        stderr,
-        launcher: 'posix_spawn',
-      }
     })
   }
 }
