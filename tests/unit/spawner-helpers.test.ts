@@ -67,6 +67,14 @@ describe.each(helperLaunchers)('spawner helpers starting children with $launcher
     expect([...byHelper.values()]).toEqual([3, 3])
   })
 
+  it('answers each child of a burst with its own outcome (a burst travels as one batch each way)', async () => {
+    const spawners = helpers(2)
+    await spawners.ready()
+    const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => spawners.run({ file: 'echo', args: [`child ${i}`] })))
+    expect(outcomes.map((o) => o.stdout.text)).toEqual(Array.from({ length: 40 }, (_, i) => `child ${i}\n`))
+    expect(new Set(outcomes.map((o) => o.pid)).size).toBe(40)
+  })
+
   it('reports a missing program as data, as runChild does', async () => {
     const outcome = await helpers(1).run({ file: 'no-such-program-concurrency-lab' })
     expect(outcome.launcher).toBe(launcher)
@@ -103,6 +111,8 @@ describe.each(helperLaunchers)('spawner helpers starting children with $launcher
     const pending = spawners.run(builtinSleep(10))
     expect(await waitUntil(() => descendantsOf(helperPid).length > 0)).toBe(true)
     const orphans = descendantsOf(helperPid)
+    // the guarantee is for the children a helper has told the lab about
+    expect(await waitUntil(() => orphans.every((pid) => spawners.childPids().includes(pid)))).toBe(true)
     process.kill(helperPid!, 'SIGKILL')
     const outcome = await pending
     expect(outcome.startError?.message).toMatch(/helper process that started this child ended unexpectedly \(SIGKILL\); the lab stopped the child/)

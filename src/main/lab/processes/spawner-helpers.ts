@@ -30,6 +30,8 @@ interface Helper {
   exited: boolean
   /** Told by the helper when ready. */
   launcher?: LauncherChoice
+  /** Messages for the helper not yet sent: a burst goes as one batch, at the end of this turn. */
+  outbox: ToSpawner[]
 }
 
 export interface SpawnerHelpersOptions {
@@ -91,10 +93,7 @@ export class SpawnerHelpers {
     if (helper.exited) return this.run(spec) // it died meanwhile: ready() replaces it
     const id = this.nextId++
     const childSpec: HelperChildSpec = rest
-    const send = (message: ToSpawner): void => {
-      // a helper that is going away drops the message; its exit then settles what it had (failPending)
-      if (!helper.exited && helper.process.connected) helper.process.send(message, undefined, undefined, () => {})
-    }
+    const send = (message: ToSpawner): void => this.post(helper, message)
     return new Promise<ChildOutcome>((resolve) => {
       const onAbort = (): void => send({ type: 'cancel', id })
       if (signal) setMaxListeners(0, signal)
@@ -127,9 +126,27 @@ export class SpawnerHelpers {
     return this.helpers.filter((helper) => !helper.exited && helper.launcher).map((helper) => helper.launcher!)
   }
 
+  /** Pids of the children the helpers have said they started and that have not ended yet. */
+  childPids(): number[] {
+    return this.helpers.flatMap((helper) => [...helper.pending.values()].flatMap((pending) => (pending.pid === undefined ? [] : [pending.pid])))
+  }
+
   /** Pids of the running helpers (their own children are the lab's children). */
   pids(): number[] {
     return this.helpers.filter((helper) => !helper.exited && helper.process.pid !== undefined).map((helper) => helper.process.pid!)
+  }
+
+  private post(helper: Helper, message: ToSpawner): void {
+    helper.outbox.push(message)
+    if (helper.outbox.length === 1) setImmediate(() => this.flush(helper))
+  }
+
+  private flush(helper: Helper): void {
+    const messages = helper.outbox.splice(0)
+    // a helper that is going away drops the messages; its exit then settles what it had (failPending)
+    if (messages.length === 0 || helper.exited || !helper.process.connected) return
+    const message: ToSpawner = messages.length === 1 ? messages[0]! : { type: 'batch', messages }
+    helper.process.send(message, undefined, undefined, () => {})
   }
 
   private leastBusy(): Helper {
@@ -152,14 +169,15 @@ export class SpawnerHelpers {
       // in the desktop app, process.execPath is Electron: it runs the helper as plain Node
       env: process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : undefined,
     })
-    const helper: Helper = { process: child, ready: Promise.resolve(), clockShiftMs: 0, pending: new Map(), exited: false }
+    const helper: Helper = { process: child, ready: Promise.resolve(), clockShiftMs: 0, pending: new Map(), exited: false, outbox: [] }
     helper.ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL')
         reject(new LabError('internal', `A spawner helper process did not start within ${READY_TIMEOUT_MS / 1000} s.`))
       }, READY_TIMEOUT_MS)
-      child.on('message', (message: FromSpawner) => {
-        if (message.type === 'ready') {
+      const receive = (message: FromSpawner): void => {
+        if (message.type === 'batch') message.messages.forEach(receive)
+        else if (message.type === 'ready') {
           clearTimeout(timer)
           helper.clockShiftMs = message.monotonicOffsetMs - monotonicOffsetMs()
           helper.launcher = message.launcher
@@ -169,7 +187,8 @@ export class SpawnerHelpers {
           const pending = helper.pending.get(message.id)
           if (pending) pending.pid = message.pid
         } else this.finish(helper, message.id, message.outcome)
-      })
+      }
+      child.on('message', receive)
       child.on('error', (error) => {
         clearTimeout(timer)
         reject(new LabError('internal', `A spawner helper process could not be started: ${error.message}`))

@@ -4,7 +4,7 @@ import type { ChildOutcome, ChildSpec } from './run-child'
 /** What a spawner helper can be asked to run: a child whose output it captures (no streams handed over). */
 export type HelperChildSpec = Omit<ChildSpec, 'signal' | 'stdin' | 'stdout'>
 
-export type ToSpawner = { type: 'run'; id: number; spec: HelperChildSpec } | { type: 'cancel'; id: number }
+export type ToSpawner = { type: 'run'; id: number; spec: HelperChildSpec } | { type: 'cancel'; id: number } | { type: 'batch'; messages: ToSpawner[] }
 
 export type FromSpawner =
   /** `monotonicOffsetMs`: the helper's performance.now() plus this is the machine's monotonic clock, in ms. */
@@ -12,6 +12,8 @@ export type FromSpawner =
   /** The child exists: if the helper dies, the lab can still end the child's process group. */
   | { type: 'started'; id: number; pid: number }
   | { type: 'done'; id: number; outcome: ChildOutcome }
+  /** Messages of one turn of the sender's event loop, in order: one write and one wake-up for a burst of children. */
+  | { type: 'batch'; messages: FromSpawner[] }
 
 /**
  * This process's performance.now() plus the result is the machine's monotonic clock (the one every

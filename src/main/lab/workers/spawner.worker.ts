@@ -18,12 +18,39 @@ const start = (spec: HelperChildSpec, signal: AbortSignal): { pid?: number; outc
   native ? native.start({ ...spec, signal }) : startChild({ ...spec, signal })
 
 const running = new Map<number, AbortController>()
-const send = (message: FromSpawner): void => {
+const sendNow = (message: FromSpawner): void => {
   // the lab may be gone (then this helper is on its way out): a reply nobody can read is dropped
   if (process.connected) process.send?.(message, undefined, undefined, () => {})
 }
+/**
+ * Replies wait for the end of this turn, so that a burst of children costs the lab one write and one
+ * wake-up rather than one per child (200 children at once: the lab's CPU per child fell from 0.5 to
+ * 0.2–0.3 ms). A 'started' waits at most STARTED_WAIT_MS (and the spawn call under way): should this
+ * helper be SIGKILLed, the lab ends the process groups of the pids it was told, and a spawn call
+ * on a busy machine took about as long before these were batched.
+ */
+const STARTED_WAIT_MS = 10
+let outbox: FromSpawner[] = []
+let oldestStartedAtMs: number | undefined
+const flush = (): void => {
+  const messages = outbox
+  outbox = []
+  oldestStartedAtMs = undefined
+  if (messages.length > 0) sendNow(messages.length === 1 ? messages[0]! : { type: 'batch', messages })
+}
+const send = (message: FromSpawner): void => {
+  outbox.push(message)
+  if (outbox.length === 1) setImmediate(flush)
+  if (message.type !== 'started') return
+  oldestStartedAtMs ??= performance.now()
+  if (performance.now() - oldestStartedAtMs >= STARTED_WAIT_MS) flush()
+}
 
-process.on('message', (message: ToSpawner) => {
+const receive = (message: ToSpawner): void => {
+  if (message.type === 'batch') {
+    message.messages.forEach(receive)
+    return
+  }
   if (message.type === 'cancel') {
     running.get(message.id)?.abort()
     return
@@ -36,10 +63,11 @@ process.on('message', (message: ToSpawner) => {
     running.delete(message.id)
     send({ type: 'done', id: message.id, outcome: { ...outcome, launcher: choice.launcher } })
   })
-})
+}
+process.on('message', receive)
 
 // exiting runs the exit hooks of run-child and of the native launcher, which kill the process group of every child still running
 process.on('disconnect', () => process.exit(0))
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => process.exit(0))
 
-send({ type: 'ready', monotonicOffsetMs: monotonicOffsetMs(), launcher: choice })
+sendNow({ type: 'ready', monotonicOffsetMs: monotonicOffsetMs(), launcher: choice })
