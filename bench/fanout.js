@@ -1,7 +1,7 @@
 /**
  * Fan-out: N × sleep 0.1 started at once, wall time until all have ended, for N = 10, 50 and 200:
  * through the engine as the fanout experiment runs it (mapLimited, children started by the lab's
- * spawner helpers), once with the helpers starting children with the posix_spawn addon (the lab's
+ * spawner helpers), once with the helpers starting children with the vfork addon (the lab's
  * default on Linux where it is built) and once with Node's own spawn, against Python's subprocess
  * doing the same (the baseline, where python3 exists) and a bare child_process.spawn. All
  * interleaved round by round; then, per launcher, what one child's start costs.
@@ -59,7 +59,7 @@ async function main() {
   const helpersLabel = `${nativeHelpers.count} helper${nativeHelpers.count === 1 ? '' : 's'}`
   const names = {
     python: python ? `Python ${python.version} subprocess` : undefined,
-    native: `lab, ${helpersLabel}, ${nativeChoice?.launcher === 'posix_spawn' ? 'posix_spawn addon' : 'addon unavailable (Node spawn)'}`,
+    native: `lab, ${helpersLabel}, ${nativeChoice?.launcher === 'vfork' ? 'vfork addon' : 'addon unavailable (Node spawn)'}`,
     node: `lab, ${helpersLabel}, Node spawn`,
     bare: 'bare child_process.spawn',
     inProcess: 'lab, from its own process',

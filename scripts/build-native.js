@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Builds the lab's posix_spawn addon (src/native/lab-spawn.c) into
+ * Builds the lab's vfork addon (src/native/lab-spawn.c) into
  * resources/native/lab-spawn-<platform>-<arch>.node, where the engine looks for it
  * (src/main/lab/processes/native-spawn-addon.ts) and electron-builder ships it unpacked.
  *
@@ -24,7 +24,7 @@ const target = join(root, 'resources', 'native', `lab-spawn-${process.platform}-
 const strict = process.argv.includes('--strict')
 
 function skip(reason) {
-  console.log(`build-native: skipped the posix_spawn addon: ${reason} The lab will start children the Node way.`)
+  console.log(`build-native: skipped the vfork addon: ${reason} The lab will start children the Node way.`)
   process.exit(strict ? 1 : 0)
 }
 

@@ -21,7 +21,7 @@ for (let mb = 0; mb < ballastMb; mb++) {
 const { runChild } = await import(pathToFileURL(join(engineDir, 'run-child.js')).href)
 const { SpawnerHelpers } = await import(pathToFileURL(join(engineDir, 'spawner-helpers.js')).href)
 const nativeAddonModule = await import(pathToFileURL(join(engineDir, 'native-addon.js')).href)
-// the helpers as the lab starts them: with the posix_spawn addon where it is built
+// the helpers as the lab starts them: with the vfork addon where it is built
 const spawners = makeSpawners(runChild, await startSpawnerHelpers(SpawnerHelpers, { nativeSpawnAddon: labNativeSpawnAddon(nativeAddonModule) }))
 
 process.on('message', async (request) => {

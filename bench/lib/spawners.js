@@ -14,7 +14,7 @@ import { rawSpawn, runLimited } from './programs.js'
 
 /**
  * The lab's spawner helpers, started from the app's build (<out>/main/workers/spawner.js) and ready.
- * nativeSpawnAddon: the posix_spawn addon they start children with (as the lab passes it), or
+ * nativeSpawnAddon: the vfork addon they start children with (as the lab passes it), or
  * undefined for Node's own spawn.
  */
 export async function startSpawnerHelpers(SpawnerHelpers, { count, nativeSpawnAddon } = {}) {

@@ -5,7 +5,7 @@
  *   - Node's child_process.spawn (libuv forks on Linux: the parent's page tables are copied),
  *   - CPython's subprocess.Popen as it is (vfork/posix_spawn: nothing copied),
  *   - the same Popen forced to fork (a preexec_fn makes CPython fall back to fork),
- *   - Node with the lab's posix_spawn addon (resources/native, built by scripts/build-native.js),
+ *   - Node with the lab's vfork addon (resources/native, built by scripts/build-native.js),
  *   - dash, a ~1 MB process, forking in a loop (fork is cheap when the parent is small),
  * each also from a parent holding `--ballast-mb` MB, interleaved round by round.
  *
@@ -93,7 +93,7 @@ async function main() {
   const python = whichProgram('python3')
   const dash = whichProgram('dash') ?? whichProgram('sh')
   const addon = join(import.meta.dirname, '..', '..', 'resources', 'native', `lab-spawn-${process.platform}-${process.arch}.node`)
-  if (!existsSync(addon)) console.log(`No posix_spawn addon at ${addon} (node scripts/build-native.js builds it): its rows are skipped.`)
+  if (!existsSync(addon)) console.log(`No vfork addon at ${addon} (node scripts/build-native.js builds it): its rows are skipped.`)
   const held = new Map()
   const variant = (name, run) => ({
     name,
@@ -107,7 +107,7 @@ async function main() {
   for (const mb of [0, ballastMb]) {
     const size = mb === 0 ? 'small parent' : `${mb} MB parent`
     variants.push(variant(`Node spawn (fork), ${size}`, () => measureIn(process.execPath, ['-e', NODE, String(count), String(mb), trueFile])))
-    if (existsSync(addon)) variants.push(variant(`Node + posix_spawn addon, ${size}`, () => measureIn(process.execPath, ['-e', NODE_ADDON, String(count), String(mb), trueFile, addon])))
+    if (existsSync(addon)) variants.push(variant(`Node + vfork addon, ${size}`, () => measureIn(process.execPath, ['-e', NODE_ADDON, String(count), String(mb), trueFile, addon])))
     if (python) {
       variants.push(variant(`CPython Popen (vfork), ${size}`, () => measureIn(python, ['-c', PYTHON, String(count), String(mb), 'default', trueFile])))
       variants.push(variant(`CPython Popen forced to fork, ${size}`, () => measureIn(python, ['-c', PYTHON, String(count), String(mb), 'fork', trueFile])))

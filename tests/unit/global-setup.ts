@@ -3,7 +3,7 @@ import { build } from 'electron-vite'
 
 /**
  * Worker threads and child scripts run as built files (out/main/workers), so build before testing;
- * the posix_spawn addon too, where it can be built (it prints one line where it cannot).
+ * the vfork addon too, where it can be built (it prints one line where it cannot).
  */
 export default async function setup(): Promise<void> {
   await build({ configFile: 'electron.vite.config.ts', logLevel: 'warn' })

@@ -7,7 +7,7 @@ import { nativeAddon } from './helpers/launchers'
 import { testLab } from './helpers/lab'
 import { processAlive } from './helpers/processes'
 
-describe('the posix_spawn addon: where it is used', () => {
+describe('the vfork addon: where it is used', () => {
   it('is looked for on Linux only, under the name scripts/build-native.js builds', () => {
     expect(nativeSpawnAddonPath('/app/resources', { platform: 'linux', arch: 'arm64' })).toBe('/app/resources/native/lab-spawn-linux-arm64.node')
     expect(nativeSpawnAddonPath('/app/resources', { platform: 'darwin', arch: 'arm64' })).toBeUndefined()
@@ -18,7 +18,7 @@ describe('the posix_spawn addon: where it is used', () => {
 
   it('falls back to Node\'s spawn, saying why, on other systems and where the addon is missing', () => {
     expect(loadNativeSpawnAddon('/x/lab-spawn-darwin-arm64.node', { platform: 'darwin', arch: 'arm64' }).choice).toEqual({ launcher: 'node', reason: expect.stringMatching(/^On darwin, Node starts children without copying the parent/) })
-    expect(loadNativeSpawnAddon(undefined, { platform: 'linux', arch: 'x64' }).choice.reason).toBe('No posix_spawn addon was given to this helper.')
+    expect(loadNativeSpawnAddon(undefined, { platform: 'linux', arch: 'x64' }).choice.reason).toBe('No vfork addon was given to this helper.')
     expect(loadNativeSpawnAddon('/no/such/lab-spawn.node', { platform: 'linux', arch: 'x64' }).choice.reason).toMatch(/is not built \(\/no\/such\/lab-spawn\.node is missing; node scripts\/build-native\.js builds it\)/)
   })
 
@@ -34,7 +34,7 @@ describe('the posix_spawn addon: where it is used', () => {
   })
 })
 
-describe.runIf(nativeAddon.addon)('the posix_spawn addon: its own promises', () => {
+describe.runIf(nativeAddon.addon)('the vfork addon: its own promises', () => {
   it('gives each child a process group of its own, and ends a group left behind when its leader exits', async () => {
     const launcher = NativeLauncher.for(nativeAddon.addon!)
     const outcome = await launcher.start({ file: '/bin/sh', args: ['-c', 'ps -o pgid= -p $$; sleep 30 & echo $!'] }).outcome

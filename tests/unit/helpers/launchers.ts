@@ -4,7 +4,7 @@ import { NativeLauncher } from '../../../src/main/lab/processes/native-child'
 import { runChild, type ChildOutcome, type ChildSpec } from '../../../src/main/lab/processes/run-child'
 import { testPaths } from './lab'
 
-/** The lab's posix_spawn addon as global-setup built it (scripts/build-native.js), and why it is not used where it is not. */
+/** The lab's vfork addon as global-setup built it (scripts/build-native.js), and why it is not used where it is not. */
 export const nativeAddonPath = nativeSpawnAddonPath(testPaths.resourcesDir)
 export const nativeAddon = loadNativeSpawnAddon(nativeAddonPath)
 
@@ -20,5 +20,5 @@ export interface Launcher {
 /** Every way this machine can start a helper's children: Node's spawn always, the addon where it loads. */
 export const launchers: Launcher[] = [
   { name: 'node:child_process', run: runChild },
-  ...(nativeAddon.addon ? [{ name: 'posix_spawn addon', run: (spec: ChildSpec) => NativeLauncher.for(nativeAddon.addon!).start(spec).outcome }] : []),
+  ...(nativeAddon.addon ? [{ name: 'vfork addon', run: (spec: ChildSpec) => NativeLauncher.for(nativeAddon.addon!).start(spec).outcome }] : []),
 ]

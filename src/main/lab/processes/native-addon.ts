@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type { ChildLauncher } from './run-child'
 
-/** The lab's posix_spawn addon (src/native/lab-spawn.c) as JavaScript sees it. */
+/** The lab's vfork addon (src/native/lab-spawn.c) as JavaScript sees it. */
 export interface LabSpawnAddon {
   /**
    * Once per process: onExit is called on this thread for every child that has exited and whose
@@ -76,15 +76,15 @@ export function nativeSpawnAddonPath(resourcesDir: string, facts: AddonFacts = r
 export function loadNativeSpawnAddon(addonPath: string | undefined, facts: AddonFacts = realFacts): { addon?: LabSpawnAddon; choice: LauncherChoice } {
   const node = (reason: string): { choice: LauncherChoice } => ({ choice: { launcher: 'node', reason } })
   if (facts.platform !== 'linux') return node(`On ${facts.platform}, Node starts children without copying the parent (posix_spawn or CreateProcess): no addon is needed.`)
-  if (addonPath === undefined) return node('No posix_spawn addon was given to this helper.')
-  if (!existsSync(addonPath)) return node(`The posix_spawn addon is not built (${addonPath} is missing; node scripts/build-native.js builds it).`)
+  if (addonPath === undefined) return node('No vfork addon was given to this helper.')
+  if (!existsSync(addonPath)) return node(`The vfork addon is not built (${addonPath} is missing; node scripts/build-native.js builds it).`)
   let addon: LabSpawnAddon
   try {
     addon = createRequire(import.meta.url)(addonPath) as LabSpawnAddon
   } catch (error) {
-    return node(`The posix_spawn addon at ${addonPath} could not be loaded: ${(error as Error).message}`)
+    return node(`The vfork addon at ${addonPath} could not be loaded: ${(error as Error).message}`)
   }
   const unavailable = addon.unavailable()
   if (unavailable !== null) return node(unavailable)
-  return { addon, choice: { launcher: 'posix_spawn', reason: 'Children start with posix_spawn (the lab\'s addon): the helper\'s page tables are not copied.' } }
+  return { addon, choice: { launcher: 'vfork', reason: 'Children start with vfork (the lab\'s addon), as CPython starts them: the helper\'s page tables are not copied.' } }
 }

@@ -56,7 +56,7 @@ function lowerPriority(pid: number, niceness: number): void {
 }
 
 /**
- * Starts children with the lab's posix_spawn addon and keeps every promise runChild makes:
+ * Starts children with the lab's vfork addon and keeps every promise runChild makes:
  * bounded capture with counts, timeout → SIGTERM → SIGKILL after the grace period, cancel, a
  * process group per child ended when the child exits (by the addon) or when this process exits,
  * start errors in words, niceness, env added to this process's.
@@ -97,7 +97,7 @@ export class NativeLauncher {
   start(spec: NativeChildSpec): { pid?: number; outcome: Promise<ChildOutcome> } {
     const argv = [spec.file, ...(spec.args ?? [])]
     const startedAtMs = performance.now()
-    const unstarted = (startError: LabErrorData): { outcome: Promise<ChildOutcome> } => ({ outcome: Promise.resolve({ ...unstartedOutcome(argv, startedAtMs, startError), launcher: 'posix_spawn' }) })
+    const unstarted = (startError: LabErrorData): { outcome: Promise<ChildOutcome> } => ({ outcome: Promise.resolve({ ...unstartedOutcome(argv, startedAtMs, startError), launcher: 'vfork' }) })
     if (hasNul(spec)) {
       return unstarted(startErrorOf(spec.file, undefined, 'an argument, a variable of its environment or its working folder contains a NUL byte, which no program can be given.'))
     }
@@ -113,7 +113,7 @@ export class NativeLauncher {
     if ('errorCode' in started) return unstarted(startErrorOf(spec.file, started.errorCode, started.errorMessage, spec.cwd))
     const { pid } = started
     if (spec.niceness !== undefined) lowerPriority(pid, spec.niceness)
-    // posix_spawn returns once the child runs the program (or reports why it could not), so it runs from here
+    // vfork returns once the child runs the program (or has said why it could not), so it runs from here
     const spawnReturnedAtMs = started.returnedAtMs - this.offsetMs
     return { pid, outcome: this.follow(spec, argv, pid, started.stdin, startedAtMs, spawnReturnedAtMs) }
   }
@@ -178,7 +178,7 @@ export class NativeLauncher {
           forcedKill,
           stdout: exit.stdout,
           stderr: exit.stderr,
-          launcher: 'posix_spawn',
+          launcher: 'vfork',
         })
       })
     })

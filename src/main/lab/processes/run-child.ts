@@ -75,12 +75,12 @@ export interface ChildOutcome {
   helperPid?: number
   /** With a helper: when the helper called spawn (startedAtMs is when this process asked the helper). */
   spawnCalledAtMs?: number
-  /** With a helper: how it started the child (posix_spawn through the lab's addon, or Node's own spawn). */
+  /** With a helper: how it started the child (vfork through the lab's addon, or Node's own spawn). */
   launcher?: ChildLauncher
 }
 
-/** 'posix_spawn': the lab's addon (src/native), which copies no page tables; 'node': node:child_process. */
-export type ChildLauncher = 'posix_spawn' | 'node'
+/** 'vfork': the lab's addon (src/native), which copies no page tables; 'node': node:child_process. */
+export type ChildLauncher = 'vfork' | 'node'
 
 /** A child started by startChild: its streams where the spec gave them to the caller, and how it ends. */
 export interface RunningChild {

@@ -39,7 +39,7 @@ export interface SpawnerHelpersOptions {
   script: string
   count?: number
   /**
-   * The lab's posix_spawn addon (nativeSpawnAddonPath): on Linux the helpers start children with it
+   * The lab's vfork addon (nativeSpawnAddonPath): on Linux the helpers start children with it
    * when it is built and loads; otherwise, and without this, with Node's own spawn.
    */
   nativeSpawnAddon?: string

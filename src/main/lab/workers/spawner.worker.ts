@@ -2,8 +2,8 @@
  * A spawner helper: a small Node process that starts children for the lab, over IPC. Node forks
  * the whole parent to start a child, so the cost of a spawn grows with the parent's memory (the
  * Electron main process is big) and blocks the parent's thread meanwhile; a helper is small, and
- * several start children side by side on several cores. On Linux, given the lab's posix_spawn
- * addon (its path is the first argument), a helper starts children with it and copies nothing at
+ * several start children side by side on several cores. On Linux, given the lab's vfork addon
+ * (its path is the first argument), a helper starts children with it and copies no page tables at
  * all; elsewhere, or without it, with Node's own spawn. When the lab goes away (the channel
  * closes) the helper ends every child it started, then itself.
  */
