@@ -55,7 +55,6 @@ const NODE_ADDON = `
 const addon = require(process.argv[4])
 const [count, ballastMb, file] = process.argv.slice(1).map((v, i) => (i < 2 ? Number(v) : v))
 const ballast = Array.from({ length: ballastMb }, () => Buffer.alloc(1 << 20, 1))
-const { closeSync } = require('node:fs')
 let ended
 addon.watch(() => ended())
 ;(async () => {
@@ -64,10 +63,8 @@ addon.watch(() => ended())
   for (let i = 0; i < count; i++) {
     const exited = new Promise((resolve) => (ended = resolve))
     const t = performance.now()
-    const child = addon.spawn({ file, argv: [file], path: '' })
+    addon.spawn({ file, argv: [file], path: '', pipeStdin: false, maxCaptureBytes: 0 })
     held.push(performance.now() - t)
-    closeSync(child.stdout)
-    closeSync(child.stderr)
     await exited
   }
   held.sort((a, b) => a - b)
@@ -107,7 +104,7 @@ async function main() {
   for (const mb of [0, ballastMb]) {
     const size = mb === 0 ? 'small parent' : `${mb} MB parent`
     variants.push(variant(`Node spawn (fork), ${size}`, () => measureIn(process.execPath, ['-e', NODE, String(count), String(mb), trueFile])))
-    if (existsSync(addon)) variants.push(variant(`Node + vfork addon, ${size}`, () => measureIn(process.execPath, ['-e', NODE_ADDON, String(count), String(mb), trueFile, addon])))
+    if (existsSync(addon)) variants.push(variant(`Node + lab's vfork addon, ${size}`, () => measureIn(process.execPath, ['-e', NODE_ADDON, String(count), String(mb), trueFile, addon])))
     if (python) {
       variants.push(variant(`CPython Popen (vfork), ${size}`, () => measureIn(python, ['-c', PYTHON, String(count), String(mb), 'default', trueFile])))
       variants.push(variant(`CPython Popen forced to fork, ${size}`, () => measureIn(python, ['-c', PYTHON, String(count), String(mb), 'fork', trueFile])))
