@@ -1,37 +1,81 @@
 /**
- * Fan-out: 10 × sleep 0.1 started at once, wall time until all have ended, through the engine as
- * the fanout experiment runs it (mapLimited, children started by the lab's spawner helpers, its
- * default; and started from the lab's own process) against Python's subprocess doing the same
- * (the baseline, where python3 exists), raw spawn and execa — and the same from a parent holding
- * 300 MB (the Electron main process is big), with and without the helpers. All interleaved round
- * by round, with this process's event-loop delay during each.
+ * Fan-out: N × sleep 0.1 started at once, wall time until all have ended, for N = 10, 50 and 200:
+ * through the engine as the fanout experiment runs it (mapLimited, children started by the lab's
+ * spawner helpers), once with the helpers starting children with the vfork addon (the lab's
+ * default on Linux where it is built) and once with Node's own spawn, against Python's subprocess
+ * doing the same (the baseline, where python3 exists) and a bare child_process.spawn. All
+ * interleaved round by round; then, per launcher, what one child's start costs.
+ * At the first size only, as before: the lab from its own process, execa, and the same from a
+ * parent holding 300 MB (the Electron main process is big), with this process's event-loop delay.
  *
- *   node bench/fanout.js [--rounds 12] [--children 10] [--seconds 0.1] [--ballast-mb 300] [--helpers N]
+ *   node bench/fanout.js [--children 10,50,200] [--rounds 8] [--seconds 0.1] [--ballast-mb 300] [--helpers N]
  *   (--helpers: how many spawner helpers the lab uses here; by default one per core, up to 4)
  */
+import { spawn } from 'node:child_process'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { loadEngine } from './lib/engine.js'
 import { startHelper } from './lib/helper-client.js'
 import { interleave, median } from './lib/measure.js'
 import { requireProgram } from './lib/programs.js'
 import { startPythonFanout } from './lib/python-fanout.js'
-import { formatMs, formatRatioSpread, formatSpread, option, printMeasured, printTable, runBench, verdict } from './lib/report.js'
-import { fanoutWallMs, makeSpawners, startSpawnerHelpers } from './lib/spawners.js'
+import { formatMs, formatRatioSpread, formatSpread, listOption, option, printMeasured, printTable, runBench, verdict } from './lib/report.js'
+import { fanoutWallMs, labNativeSpawnAddon, makeSpawners, startSpawnerHelpers } from './lib/spawners.js'
 
 const BENCH = 'fanout'
 
+/** N children of `sleep seconds` at once through child_process.spawn, the lab's stdio; wall ms and each spawn call's time. */
+async function bareFanout(sleepFile, children, seconds) {
+  const begin = performance.now()
+  const held = []
+  const ended = []
+  for (let i = 0; i < children; i++) {
+    const called = performance.now()
+    const child = spawn(sleepFile, [String(seconds)], { stdio: ['ignore', 'pipe', 'pipe'] })
+    held.push(performance.now() - called)
+    child.stdout.resume()
+    child.stderr.resume()
+    ended.push(new Promise((resolve, reject) => child.once('error', reject).once('close', resolve)))
+  }
+  await Promise.all(ended)
+  return { wallMs: performance.now() - begin, held }
+}
+
 async function main() {
-  const { 'run-child': engine, 'spawner-helpers': helperModule, limit } = await loadEngine('run-child', 'spawner-helpers', 'limit')
-  const rounds = option('rounds', 12)
-  const children = option('children', 10)
+  const { 'run-child': engine, 'spawner-helpers': helperModule, 'native-addon': nativeAddonModule, limit } = await loadEngine('run-child', 'spawner-helpers', 'native-addon', 'limit')
+  const sizes = listOption('children', [10, 50, 200])
+  const rounds = option('rounds', 8)
   const seconds = option('seconds', 0.1)
   const ballastMb = option('ballast-mb', 300)
+  const helperCount = option('helpers', undefined)
   const sleepFile = requireProgram('sleep')
-  const spawnerHelpers = await startSpawnerHelpers(helperModule.SpawnerHelpers, option('helpers', undefined))
-  const spawners = makeSpawners(engine.runChild, spawnerHelpers)
+  const nativeSpawnAddon = labNativeSpawnAddon(nativeAddonModule)
+  const nativeHelpers = await startSpawnerHelpers(helperModule.SpawnerHelpers, { count: helperCount, nativeSpawnAddon })
+  const nodeHelpers = await startSpawnerHelpers(helperModule.SpawnerHelpers, { count: helperCount })
+  const nativeChoice = nativeHelpers.launchers()[0]
+  const spawners = makeSpawners(engine.runChild, nativeHelpers)
   const python = await startPythonFanout()
   // a parent as big as an Electron main process, and a small one, each with its own spawner helpers
   const parents = [await startHelper(0), await startHelper(ballastMb)]
+  const helpersLabel = `${nativeHelpers.count} helper${nativeHelpers.count === 1 ? '' : 's'}`
+  const names = {
+    python: python ? `Python ${python.version} subprocess` : undefined,
+    native: `lab, ${helpersLabel}, ${nativeChoice?.launcher === 'vfork' ? 'vfork addon' : 'addon unavailable (Node spawn)'}`,
+    node: `lab, ${helpersLabel}, Node spawn`,
+    bare: 'bare child_process.spawn',
+    inProcess: 'lab, from its own process',
+    execa: 'execa',
+  }
+  console.log(`Fan-out: N × ${sleepFile} ${seconds} at once, N = ${sizes.join(', ')}; wall ms, ${rounds} rounds after one warm-up per size, interleaved.`)
+  console.log(`Native helpers: ${nativeChoice?.reason ?? 'no launcher reported'}${python ? '' : ' python3 was not found: Python is skipped, and bare spawn is the baseline.'}`)
+
+  /** Per size and variant, per trial: each child's start cost (ms held in the start call). */
+  const startCosts = new Map()
+  const noteStarts = (size, name, heldMs) => {
+    const key = `${size} ${name}`
+    startCosts.set(key, [...(startCosts.get(key) ?? []), heldMs])
+  }
+  // every variant's first trial at a size is the warm-up round
+  const measuredStarts = (size, name) => (startCosts.get(`${size} ${name}`) ?? []).slice(1).flat()
   const loopDelays = new Map()
   /** Runs a trial with the main thread's event-loop delay watched: its max, per variant, per trial. */
   const watched = (name, trial) => async () => {
@@ -43,85 +87,107 @@ async function main() {
       return await trial()
     } finally {
       histogram.disable()
-      const list = loopDelays.get(name) ?? []
-      list.push(Math.max(0, histogram.max / 1e6 - 1))
-      loopDelays.set(name, list)
+      loopDelays.set(name, [...(loopDelays.get(name) ?? []), Math.max(0, histogram.max / 1e6 - 1)])
     }
   }
+  /** Exactly the fanout experiment's parallel variant: mapLimited with the limit at N; the helper's spawn call per child noted. */
+  const labFanout = (size, name, start) => async () => {
+    const begin = performance.now()
+    const outcomes = await limit.mapLimited(size, size, () => start({ file: sleepFile, args: [String(seconds)] }))
+    const wallMs = performance.now() - begin
+    if (outcomes.some((o) => o.startError || o.exitCode !== 0)) throw new Error(`A sleep child failed in the fan-out bench: ${outcomes.find((o) => o.startError)?.startError?.message ?? 'non-zero exit'}.`)
+    noteStarts(size, name, outcomes.map((o) => o.spawnReturnedAtMs - (o.spawnCalledAtMs ?? o.startedAtMs)))
+    return wallMs
+  }
+  const summaryRows = []
   try {
-    /** Exactly the fanout experiment's parallel variant: mapLimited with the limit at N, children from `start`. */
-    const labFanout = (start) => async () => {
-      const begin = performance.now()
-      const outcomes = await limit.mapLimited(children, children, () => start({ file: sleepFile, args: [String(seconds)] }))
-      if (outcomes.some((o) => o.startError || o.exitCode !== 0)) throw new Error('A sleep child failed in the fan-out bench.')
-      return performance.now() - begin
-    }
-    const names = {
-      helpers: `lab, ${spawnerHelpers.count} spawner helper${spawnerHelpers.count === 1 ? '' : 's'}${option('helpers', undefined) === undefined ? ' (default)' : ''}`,
-      inProcess: 'lab, from its own process',
-      raw: 'child_process.spawn',
-      execa: 'execa',
-    }
-    const inParent = (parent, spawner, label) => ({ name: `${label} in a ${parent.rssMb().toFixed(0)} MB parent`, run: async () => (await parent.request({ op: 'fanout', spawner, file: sleepFile, children, seconds })).valueMs })
-    const variants = [
-      ...(python ? [{ name: `Python ${python.version} subprocess`, run: () => python.fanoutMs(children, seconds, sleepFile) }] : []),
-      { name: names.helpers, run: watched(names.helpers, labFanout((spec) => spawnerHelpers.run(spec))) },
-      { name: names.inProcess, run: watched(names.inProcess, labFanout((spec) => engine.runChild(spec))) },
-      { name: names.raw, run: watched(names.raw, () => fanoutWallMs(spawners.raw, sleepFile, children, seconds)) },
-      { name: names.execa, run: watched(names.execa, () => fanoutWallMs(spawners.execa, sleepFile, children, seconds)) },
-      inParent(parents[0], 'lab', 'lab in-process'),
-      inParent(parents[1], 'lab', 'lab in-process'),
-      inParent(parents[1], 'helpers', 'lab via spawner helpers'),
-    ]
-    console.log(`Fan-out: ${children} × ${sleepFile} ${seconds} at once, wall ms; ${rounds} rounds after one warm-up, interleaved.${python ? '' : ' python3 was not found: Python is skipped, and raw spawn is the baseline.'}`)
-    const measured = await interleave(variants, { rounds, warmup: 1 })
-    printMeasured(`${children} × sleep ${seconds} in parallel: wall time`, measured, { unit: 'wall' })
-    printTable(
-      "This process's event loop during each trial: max delay (median over trials, and the worst)",
-      ['variant', 'median of trial max', 'worst'],
-      [...loopDelays].map(([name, delays]) => {
-        const measuredDelays = delays.slice(-rounds)
-        return [name, formatMs(median(measuredDelays)), formatMs(Math.max(...measuredDelays))]
-      }),
-    )
-    const byName = (name) => measured.find((m) => m.name === name)
-    const lab = byName(names.helpers)
-    const [smallInProcess, bigInProcess, bigHelpers] = measured.slice(-3)
-    const paired = (a, b) => a.values.map((v, i) => v / b.values[i])
-    const spread = (ratios) => `${median(ratios).toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`
-    printTable('Paired ratios', ['ratio', 'median (range)'], [
-      [`${bigInProcess.name} ÷ ${smallInProcess.name}`, spread(paired(bigInProcess, smallInProcess))],
-      [`${bigHelpers.name} ÷ ${smallInProcess.name}`, spread(paired(bigHelpers, smallInProcess))],
-      [`${names.helpers} ÷ ${names.inProcess}`, spread(paired(lab, byName(names.inProcess)))],
-    ])
-    const floorMs = seconds * 1000
-    console.log(`The sleeps alone take ${formatMs(floorMs)}; beyond that, the lab's median spends ${formatMs(lab.summary.median - floorMs)} starting and reaping ${children} children.`)
-    const others = `(from its own process ${formatMs(byName(names.inProcess).summary.median)}, spawn ${formatMs(byName(names.raw).summary.median)}, execa ${formatMs(byName(names.execa).summary.median)})`
-    if (python) {
+    for (const [sizeIndex, size] of sizes.entries()) {
+      const variants = [
+        ...(python
+          ? [{ name: names.python, run: async () => {
+              const { wallMs, heldMs } = await python.fanout(size, seconds, sleepFile)
+              noteStarts(size, names.python, [heldMs])
+              return wallMs
+            } }]
+          : []),
+        { name: names.native, run: watched(names.native, labFanout(size, names.native, (spec) => nativeHelpers.run(spec))) },
+        { name: names.node, run: watched(names.node, labFanout(size, names.node, (spec) => nodeHelpers.run(spec))) },
+        { name: names.bare, run: watched(names.bare, async () => {
+          const { wallMs, held } = await bareFanout(sleepFile, size, seconds)
+          noteStarts(size, names.bare, held)
+          return wallMs
+        }) },
+      ]
+      const extras = sizeIndex === 0
+      if (extras) {
+        const inParent = (parent, spawner, label) => ({ name: `${label} in a ${parent.rssMb().toFixed(0)} MB parent`, run: async () => (await parent.request({ op: 'fanout', spawner, file: sleepFile, children: size, seconds })).valueMs })
+        variants.push(
+          { name: names.inProcess, run: watched(names.inProcess, labFanout(size, names.inProcess, (spec) => engine.runChild(spec))) },
+          { name: names.execa, run: watched(names.execa, () => fanoutWallMs(spawners.execa, sleepFile, size, seconds)) },
+          inParent(parents[0], 'lab', 'lab in-process'),
+          inParent(parents[1], 'lab', 'lab in-process'),
+          inParent(parents[1], 'helpers', 'lab via spawner helpers'),
+        )
+      }
+      const measured = await interleave(variants, { rounds, warmup: 1 })
+      printMeasured(`${size} × sleep ${seconds} in parallel: wall time`, measured, { unit: 'wall' })
+      const byName = (name) => measured.find((m) => m.name === name)
+      const lab = byName(names.native)
+      const nodeLab = byName(names.node)
+      const paired = (a, b) => a.values.map((v, i) => v / b.values[i])
+      const spread = (ratios) => `${median(ratios).toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`
+      printTable(`${size} children: paired ratios`, ['ratio', 'median (range)'], [
+        [`${names.native} ÷ ${names.node}`, spread(paired(lab, nodeLab))],
+        [`${names.native} ÷ ${names.bare}`, spread(paired(lab, byName(names.bare)))],
+      ])
+      const floorMs = seconds * 1000
+      printTable(`${size} children: what starting one child costs, per launcher`, ['launcher', 'held in the start call, median per child', 'wall beyond the sleep ÷ children'], variants.slice(0, 4).map(({ name }) => {
+        const held = measuredStarts(size, name)
+        return [name, held.length ? formatMs(median(held)) : '—', formatMs((byName(name).summary.median - floorMs) / size)]
+      }))
+      summaryRows.push([String(size), python ? formatSpread(measured[0].summary) : '—', formatSpread(lab.summary), python ? formatRatioSpread(lab.ratio) : '—', python ? formatRatioSpread(nodeLab.ratio) : '—', python ? formatRatioSpread(byName(names.bare).ratio) : '—'])
+      const others = `(Node-spawn helpers ${formatMs(nodeLab.summary.median)}, bare spawn ${formatMs(byName(names.bare).summary.median)})`
       verdict({
         bench: BENCH,
-        what: `fan-out ${children} × sleep ${seconds}, parallel wall`,
-        baseline: `Python ${formatSpread(measured[0].summary)}`,
+        what: `fan-out ${size} × sleep ${seconds}, parallel wall`,
+        baseline: python ? `Python ${formatSpread(measured[0].summary)}` : undefined,
         lab: `${formatSpread(lab.summary)} ${others}`,
-        ratio: formatRatioSpread(lab.ratio),
+        ratio: python ? formatRatioSpread(lab.ratio) : undefined,
         target: '≤ 1.0× Python',
-        met: lab.ratio.median <= 1.0,
-        note: 'CPython starts children with vfork (no copy of the parent); libuv forks on Linux, about 1 ms a child even from a small process here. The helpers start children side by side on the cores there are.',
+        met: python ? lab.ratio.median <= 1.0 : undefined,
+        note: python
+          ? sizeIndex === 0 ? `${nativeChoice?.reason ?? ''} CPython starts children with vfork; libuv forks on Linux, copying the page tables of the whole (Node-sized) helper.` : undefined
+          : 'python3 was not found, so the baseline could not be measured.',
       })
-    } else {
-      verdict({ bench: BENCH, what: `fan-out ${children} × sleep ${seconds}, parallel wall`, lab: `${formatSpread(lab.summary)} ${others}`, target: '≤ 1.0× Python', met: undefined, note: 'python3 was not found, so the baseline could not be measured.' })
+      if (extras) {
+        printTable(
+          "This process's event loop during each trial: max delay (median over trials, and the worst)",
+          ['variant', 'median of trial max', 'worst'],
+          [...loopDelays].map(([name, delays]) => {
+            const measuredDelays = delays.slice(-rounds)
+            return [name, formatMs(median(measuredDelays)), formatMs(Math.max(...measuredDelays))]
+          }),
+        )
+        const [smallInProcess, bigInProcess, bigHelpers] = measured.slice(-3)
+        printTable(`${size} children from a big parent: paired ratios`, ['ratio', 'median (range)'], [
+          [`${bigInProcess.name} ÷ ${smallInProcess.name}`, spread(paired(bigInProcess, smallInProcess))],
+          [`${bigHelpers.name} ÷ ${smallInProcess.name}`, spread(paired(bigHelpers, smallInProcess))],
+          [`${names.native} ÷ ${names.inProcess}`, spread(paired(lab, byName(names.inProcess)))],
+        ])
+        verdict({
+          bench: BENCH,
+          what: `fan-out ${size} from a ${bigHelpers.name.match(/(\d+) MB/)[1]} MB parent: in-process vs spawner helpers`,
+          baseline: formatSpread(bigInProcess.summary),
+          lab: formatSpread(bigHelpers.summary),
+          ratio: spread(paired(bigHelpers, bigInProcess)),
+          target: 'info',
+          met: undefined,
+        })
+      }
     }
-    verdict({
-      bench: BENCH,
-      what: `fan-out from a ${bigHelpers.name.match(/(\d+) MB/)[1]} MB parent: in-process vs spawner helpers`,
-      baseline: formatSpread(bigInProcess.summary),
-      lab: formatSpread(bigHelpers.summary),
-      ratio: spread(paired(bigHelpers, bigInProcess)),
-      target: 'info',
-      met: undefined,
-    })
+    printTable(`Fan-out of N × sleep ${seconds}, medians: the lab (${names.native}) against Python, per size`, ['N', 'Python', 'lab', 'lab ÷ Python', 'Node-spawn helpers ÷ Python', 'bare spawn ÷ Python'], summaryRows)
   } finally {
-    await Promise.all([python?.stop(), spawnerHelpers.close(), ...parents.map((h) => h.stop())])
+    await Promise.all([python?.stop(), nativeHelpers.close(), nodeHelpers.close(), ...parents.map((h) => h.stop())])
   }
 }
 

@@ -11,20 +11,20 @@ import { startHelper } from './lib/helper-client.js'
 import { interleave } from './lib/measure.js'
 import { requireProgram } from './lib/programs.js'
 import { formatMs, formatRatioSpread, formatSpread, option, printMeasured, printTable, runBench, verdict } from './lib/report.js'
-import { makeSpawners, perChildMs, startSpawnerHelpers } from './lib/spawners.js'
+import { labNativeSpawnAddon, makeSpawners, perChildMs, startSpawnerHelpers } from './lib/spawners.js'
 
 const BENCH = 'spawn'
 const TARGET = 1.1
 
 async function main() {
-  const { 'run-child': engine, 'spawner-helpers': helperModule } = await loadEngine('run-child', 'spawner-helpers')
+  const { 'run-child': engine, 'spawner-helpers': helperModule, 'native-addon': nativeAddonModule } = await loadEngine('run-child', 'spawner-helpers', 'native-addon')
   const rounds = option('rounds', 8)
   const children = option('children', 200)
   const ballastMb = option('ballast-mb', 300)
   const trueFile = requireProgram('true')
-  const spawnerHelpers = await startSpawnerHelpers(helperModule.SpawnerHelpers)
+  const spawnerHelpers = await startSpawnerHelpers(helperModule.SpawnerHelpers, { nativeSpawnAddon: labNativeSpawnAddon(nativeAddonModule) })
   const spawners = makeSpawners(engine.runChild, spawnerHelpers)
-  const names = { raw: 'child_process.spawn', execa: 'execa', lab: 'lab (runChild)', helpers: `lab, ${spawnerHelpers.count} spawner helpers` }
+  const names = { raw: 'child_process.spawn', execa: 'execa', lab: 'lab (runChild)', helpers: `lab, ${spawnerHelpers.count} spawner helpers (${spawnerHelpers.launchers()[0]?.launcher ?? 'node'})` }
   console.log(`Spawn cost per child: ${children} × ${trueFile}, ${rounds} measured rounds after one warm-up, interleaved (${Object.keys(names).join(', ')}; then reversed).`)
 
   for (const limit of [1, 10]) {

@@ -2,7 +2,8 @@
  * A long-lived python3 that runs fan-out trials on request, timed inside Python (so the
  * interpreter's start-up is not counted): each line "children seconds sleepPath" starts that many
  * sleeps at once with subprocess.Popen (stdin from /dev/null, stdout and stderr piped, as the lab
- * does), waits for all, and prints the wall time in ms.
+ * does), waits for all, and prints the wall time in ms and the median time one Popen call held
+ * Python (its per-child start cost).
  */
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
@@ -14,15 +15,23 @@ print("ready " + sys.executable + " " + sys.version.split()[0], flush=True)
 for line in sys.stdin:
     children, seconds, sleep = line.split()
     start = time.perf_counter()
-    procs = [subprocess.Popen([sleep, seconds], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(int(children))]
+    procs, held = [], []
+    for _ in range(int(children)):
+        called = time.perf_counter()
+        procs.append(subprocess.Popen([sleep, seconds], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+        held.append(time.perf_counter() - called)
     for p in procs:
         p.wait()
         p.stdout.close()
         p.stderr.close()
-    print((time.perf_counter() - start) * 1000, flush=True)
+    held.sort()
+    print((time.perf_counter() - start) * 1000, held[len(held) // 2] * 1000, flush=True)
 `
 
-/** Resolves with { version, executable, fanoutMs(children, seconds, sleepPath), stop() }, or undefined without python3. */
+/**
+ * Resolves with { version, executable, fanoutMs(children, seconds, sleepPath), fanout(…) → { wallMs, heldMs }, stop() },
+ * or undefined without python3.
+ */
 export async function startPythonFanout() {
   const python = whichProgram('python3')
   if (!python) return undefined
@@ -40,10 +49,14 @@ export async function startPythonFanout() {
   return {
     executable,
     version,
-    async fanoutMs(children, seconds, sleepPath) {
+    async fanout(children, seconds, sleepPath) {
       const reply = nextLine()
       child.stdin.write(`${children} ${seconds} ${sleepPath}\n`)
-      return Number(await reply)
+      const [wallMs, heldMs] = (await reply).split(' ').map(Number)
+      return { wallMs, heldMs }
+    },
+    async fanoutMs(children, seconds, sleepPath) {
+      return (await this.fanout(children, seconds, sleepPath)).wallMs
     },
     stop() {
       child.stdin.end()

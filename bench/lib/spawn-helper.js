@@ -7,7 +7,7 @@
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { engineDir } from './paths.js'
-import { fanoutWallMs, makeSpawners, perChildMs, startSpawnerHelpers } from './spawners.js'
+import { fanoutWallMs, labNativeSpawnAddon, makeSpawners, perChildMs, startSpawnerHelpers } from './spawners.js'
 
 const index = process.argv.indexOf('--ballast-mb')
 const ballastMb = index >= 0 ? Number(process.argv[index + 1]) : 0
@@ -20,7 +20,9 @@ for (let mb = 0; mb < ballastMb; mb++) {
 
 const { runChild } = await import(pathToFileURL(join(engineDir, 'run-child.js')).href)
 const { SpawnerHelpers } = await import(pathToFileURL(join(engineDir, 'spawner-helpers.js')).href)
-const spawners = makeSpawners(runChild, await startSpawnerHelpers(SpawnerHelpers))
+const nativeAddonModule = await import(pathToFileURL(join(engineDir, 'native-addon.js')).href)
+// the helpers as the lab starts them: with the vfork addon where it is built
+const spawners = makeSpawners(runChild, await startSpawnerHelpers(SpawnerHelpers, { nativeSpawnAddon: labNativeSpawnAddon(nativeAddonModule) }))
 
 process.on('message', async (request) => {
   try {

@@ -12,12 +12,19 @@ import { join } from 'node:path'
 import { labPaths } from './paths.js'
 import { rawSpawn, runLimited } from './programs.js'
 
-/** The lab's spawner helpers, started from the app's build (<out>/main/workers/spawner.js) and ready. */
-export async function startSpawnerHelpers(SpawnerHelpers, count) {
-  const helpers = new SpawnerHelpers({ script: join(labPaths.workersDir, 'spawner.js'), count })
+/**
+ * The lab's spawner helpers, started from the app's build (<out>/main/workers/spawner.js) and ready.
+ * nativeSpawnAddon: the vfork addon they start children with (as the lab passes it), or
+ * undefined for Node's own spawn.
+ */
+export async function startSpawnerHelpers(SpawnerHelpers, { count, nativeSpawnAddon } = {}) {
+  const helpers = new SpawnerHelpers({ script: join(labPaths.workersDir, 'spawner.js'), count, nativeSpawnAddon })
   await helpers.ready()
   return helpers
 }
+
+/** The addon the lab itself would give its helpers here (undefined where it uses none), from the bench engine's native-addon module. */
+export const labNativeSpawnAddon = (nativeAddonModule) => nativeAddonModule.nativeSpawnAddonPath(labPaths.resourcesDir)
 
 const checked = (outcome) => {
   if (outcome.startError) throw new Error(outcome.startError.message)

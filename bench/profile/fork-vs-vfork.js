@@ -5,12 +5,15 @@
  *   - Node's child_process.spawn (libuv forks on Linux: the parent's page tables are copied),
  *   - CPython's subprocess.Popen as it is (vfork/posix_spawn: nothing copied),
  *   - the same Popen forced to fork (a preexec_fn makes CPython fall back to fork),
+ *   - Node with the lab's vfork addon (resources/native, built by scripts/build-native.js),
  *   - dash, a ~1 MB process, forking in a loop (fork is cheap when the parent is small),
  * each also from a parent holding `--ballast-mb` MB, interleaved round by round.
  *
  *   node bench/profile/fork-vs-vfork.js [--count 100] [--rounds 5] [--ballast-mb 300]
  */
 import { spawn, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { interleave } from '../lib/measure.js'
 import { requireProgram, whichProgram } from '../lib/programs.js'
 import { option, printMeasured, printTable, runBench } from '../lib/report.js'
@@ -48,6 +51,27 @@ const ballast = Array.from({ length: ballastMb }, () => Buffer.alloc(1 << 20, 1)
 })()
 `
 
+const NODE_ADDON = `
+const addon = require(process.argv[4])
+const [count, ballastMb, file] = process.argv.slice(1).map((v, i) => (i < 2 ? Number(v) : v))
+const ballast = Array.from({ length: ballastMb }, () => Buffer.alloc(1 << 20, 1))
+let ended
+addon.watch(() => ended())
+;(async () => {
+  const held = []
+  const begin = performance.now()
+  for (let i = 0; i < count; i++) {
+    const exited = new Promise((resolve) => (ended = resolve))
+    const t = performance.now()
+    addon.spawn({ file, argv: [file], path: '', pipeStdin: false, maxCaptureBytes: 0 })
+    held.push(performance.now() - t)
+    await exited
+  }
+  held.sort((a, b) => a - b)
+  console.log(JSON.stringify({ perChildMs: (performance.now() - begin) / count, heldMs: held[held.length >> 1], ballast: ballast.length }))
+})()
+`
+
 /** Runs one measuring process to the end and returns what it printed. */
 function measureIn(file, args) {
   return new Promise((resolve, reject) => {
@@ -65,6 +89,8 @@ async function main() {
   const trueFile = requireProgram('true')
   const python = whichProgram('python3')
   const dash = whichProgram('dash') ?? whichProgram('sh')
+  const addon = join(import.meta.dirname, '..', '..', 'resources', 'native', `lab-spawn-${process.platform}-${process.arch}.node`)
+  if (!existsSync(addon)) console.log(`No vfork addon at ${addon} (node scripts/build-native.js builds it): its rows are skipped.`)
   const held = new Map()
   const variant = (name, run) => ({
     name,
@@ -78,6 +104,7 @@ async function main() {
   for (const mb of [0, ballastMb]) {
     const size = mb === 0 ? 'small parent' : `${mb} MB parent`
     variants.push(variant(`Node spawn (fork), ${size}`, () => measureIn(process.execPath, ['-e', NODE, String(count), String(mb), trueFile])))
+    if (existsSync(addon)) variants.push(variant(`Node + lab's vfork addon, ${size}`, () => measureIn(process.execPath, ['-e', NODE_ADDON, String(count), String(mb), trueFile, addon])))
     if (python) {
       variants.push(variant(`CPython Popen (vfork), ${size}`, () => measureIn(python, ['-c', PYTHON, String(count), String(mb), 'default', trueFile])))
       variants.push(variant(`CPython Popen forced to fork, ${size}`, () => measureIn(python, ['-c', PYTHON, String(count), String(mb), 'fork', trueFile])))

@@ -1,10 +1,18 @@
-import { getPriority } from 'node:os'
+import { mkdtempSync, realpathSync, writeFileSync } from 'node:fs'
+import { getPriority, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runChild, describeEnd } from '../../src/main/lab/processes/run-child'
+import { describeEnd } from '../../src/main/lab/processes/run-child'
 import { builtinSleep, builtinStubbornSleep, nodeCommand } from '../../src/main/lab/processes/node-program'
+import { launchers, nativeAddon, nativeAddonExpected } from './helpers/launchers'
 import { processAlive } from './helpers/processes'
 
-describe('runChild', () => {
+it('builds and loads the vfork addon wherever it can be built (Linux with a C compiler)', () => {
+  if (nativeAddonExpected) expect(nativeAddon.choice).toMatchObject({ launcher: 'vfork' })
+  else expect(nativeAddon.choice.launcher).toBe('node')
+})
+
+describe.each(launchers)('runChild, children started by $name', ({ run: runChild }) => {
   it('captures stdout, stderr and the exit code of a real child', async () => {
     const outcome = await runChild(nodeCommand("process.stdout.write('out'); process.stderr.write('err'); process.exit(3)"))
     expect(outcome.stdout.text).toBe('out')
@@ -63,6 +71,29 @@ describe('runChild', () => {
     const outcome = await runChild({ file: 'echo', args: ['a\u0000b'] })
     expect(outcome.pid).toBeUndefined()
     expect(outcome.startError?.message).toMatch(/"echo" could not be started/)
+  })
+
+  it('adds the spec\'s variables to this process\'s environment, and runs in the working folder asked for', async () => {
+    const outcome = await runChild({ ...nodeCommand("process.stdout.write([process.env.LAB_ADDED, process.env.PATH === process.argv.at(-1), process.cwd()].join(' '))", [process.env.PATH ?? '']), env: { LAB_ADDED: 'added' }, cwd: '/tmp' })
+    expect(outcome.stdout.text).toBe(`added true ${realpathSync('/tmp')}`)
+  })
+
+  it('writes the input to the child\'s stdin and closes it', async () => {
+    const outcome = await runChild({ ...nodeCommand("let n = 0; process.stdin.on('data', (c) => (n += c.length)).on('end', () => process.stdout.write(String(n)))"), input: new Uint8Array(200_000) })
+    expect(outcome.stdout.text).toBe('200000')
+  })
+
+  it('starts the program with its signals at their defaults and none blocked, whatever this process ignores (SIGPIPE)', async () => {
+    const outcome = await runChild({ file: '/bin/sh', args: ['-c', 'grep -E "^Sig(Ign|Blk)" /proc/$$/status'] })
+    expect(outcome.stdout.text).toBe('SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n')
+  })
+
+  it('says so when the program exists but is not executable', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'concurrency-lab-run-'))
+    const file = join(folder, 'not-executable')
+    writeFileSync(file, '#!/bin/sh\n', { mode: 0o644 })
+    const outcome = await runChild({ file })
+    expect(outcome.startError?.message).toBe(`The program "${file}" is not executable. Check its permissions.`)
   })
 
   it('names a working folder that does not exist instead of blaming the program', async () => {

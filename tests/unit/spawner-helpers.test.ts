@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { builtinSleep, builtinStubbornSleep, nodeCommand } from '../../src/main/lab/processes/node-program'
 import { SpawnerHelpers } from '../../src/main/lab/processes/spawner-helpers'
 import { testLab, testPaths } from './helpers/lab'
+import { nativeAddon, nativeAddonPath } from './helpers/launchers'
 import { descendantsOf, processAlive } from './helpers/processes'
 
 const script = join(testPaths.workersDir, 'spawner.js')
@@ -18,10 +19,16 @@ async function waitUntil(check: () => boolean, timeoutMs = 5000): Promise<boolea
   return check()
 }
 
-describe('spawner helpers', () => {
+/** Helpers given no addon start children the Node way; given the built addon, with vfork (where it loads). */
+const helperLaunchers = [
+  { launcher: 'node' as const, nativeSpawnAddon: undefined },
+  ...(nativeAddon.addon ? [{ launcher: 'vfork' as const, nativeSpawnAddon: nativeAddonPath }] : []),
+]
+
+describe.each(helperLaunchers)('spawner helpers starting children with $launcher', ({ launcher, nativeSpawnAddon }) => {
   const opened: SpawnerHelpers[] = []
   const helpers = (count = 2): SpawnerHelpers => {
-    const made = new SpawnerHelpers({ script, count })
+    const made = new SpawnerHelpers({ script, count, nativeSpawnAddon })
     opened.push(made)
     return made
   }
@@ -36,6 +43,8 @@ describe('spawner helpers', () => {
     const outcome = await spawners.run({ ...nodeCommand("setTimeout(() => { process.stdout.write('out'); process.stderr.write('err'); process.exitCode = 3 }, 200)") })
     const after = performance.now()
     expect(outcome.exitCode).toBe(3)
+    expect(outcome.launcher).toBe(launcher)
+    expect(spawners.launchers()).toEqual([expect.objectContaining({ launcher })])
     expect(outcome.stdout.text).toBe('out')
     expect(outcome.stderr.text).toBe('err')
     expect(outcome.helperPid).toBe(spawners.pids()[0])
@@ -58,8 +67,17 @@ describe('spawner helpers', () => {
     expect([...byHelper.values()]).toEqual([3, 3])
   })
 
+  it('answers each child of a burst with its own outcome (a burst travels as one batch each way)', async () => {
+    const spawners = helpers(2)
+    await spawners.ready()
+    const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => spawners.run({ file: 'echo', args: [`child ${i}`] })))
+    expect(outcomes.map((o) => o.stdout.text)).toEqual(Array.from({ length: 40 }, (_, i) => `child ${i}\n`))
+    expect(new Set(outcomes.map((o) => o.pid)).size).toBe(40)
+  })
+
   it('reports a missing program as data, as runChild does', async () => {
     const outcome = await helpers(1).run({ file: 'no-such-program-concurrency-lab' })
+    expect(outcome.launcher).toBe(launcher)
     expect(outcome.startError?.code).toBe('program-not-found')
     expect(outcome.argv).toEqual(['no-such-program-concurrency-lab'])
   })
@@ -69,7 +87,8 @@ describe('spawner helpers', () => {
     expect(outcome.timedOut).toBe(true)
     expect(outcome.forcedKill).toBe(true)
     expect(outcome.signal).toBe('SIGKILL')
-    expect(outcome.terminationRequestedAtMs! - outcome.runningAtMs!).toBeGreaterThanOrEqual(290)
+    // the timeout counts from the helper's spawn call (on a busy machine the child may run some ms later)
+    expect(outcome.terminationRequestedAtMs! - outcome.spawnCalledAtMs!).toBeGreaterThanOrEqual(299)
   })
 
   it('cancels a child through the run\'s signal, and one whose signal had already aborted', async () => {
@@ -93,6 +112,8 @@ describe('spawner helpers', () => {
     const pending = spawners.run(builtinSleep(10))
     expect(await waitUntil(() => descendantsOf(helperPid).length > 0)).toBe(true)
     const orphans = descendantsOf(helperPid)
+    // the guarantee is for the children a helper has told the lab about
+    expect(await waitUntil(() => orphans.every((pid) => spawners.childPids().includes(pid)))).toBe(true)
     process.kill(helperPid!, 'SIGKILL')
     const outcome = await pending
     expect(outcome.startError?.message).toMatch(/helper process that started this child ended unexpectedly \(SIGKILL\); the lab stopped the child/)
@@ -107,7 +128,8 @@ describe('spawner helpers', () => {
   it('close ends the helpers and every child they still ran', async () => {
     const spawners = helpers(2)
     const pending = [spawners.run(builtinSleep(10)), spawners.run(builtinSleep(10))]
-    await sleep(400)
+    // helpers boot in a few hundred ms on a quiet machine, seconds on a busy one
+    expect(await waitUntil(() => spawners.pids().flatMap((pid) => descendantsOf(pid)).length >= 2)).toBe(true)
     const pids = spawners.pids()
     const children = pids.flatMap((pid) => descendantsOf(pid))
     expect(children.length).toBeGreaterThanOrEqual(2)
@@ -123,7 +145,7 @@ describe('spawner helpers', () => {
     // a stand-in for the app, killed with SIGKILL: no handler of its own runs
     const parentScript = `
       const { fork } = require('node:child_process')
-      const helper = fork(${JSON.stringify(script)}, [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+      const helper = fork(${JSON.stringify(script)}, ${JSON.stringify(nativeSpawnAddon === undefined ? [] : [nativeSpawnAddon])}, { serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
       helper.on('message', (m) => { if (m.type === 'ready') { helper.send({ type: 'run', id: 1, spec: { file: process.execPath, args: ['-e', 'setTimeout(() => {}, 30000)'] } }); console.log(helper.pid) } })`
     const parent = spawn(process.execPath, ['-e', parentScript], { stdio: ['ignore', 'pipe', 'inherit'] })
     const helperPid = await new Promise<number>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))))

@@ -1,25 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { builtinEcho, builtinHash, builtinSleep, nodeCommand } from '../../src/main/lab/processes/node-program'
-import { runChild, startChild } from '../../src/main/lab/processes/run-child'
+import { startChild } from '../../src/main/lab/processes/run-child'
 import { childEnd, spawnAccount } from '../../src/main/lab/processes/report'
 import type { ChildOutcome } from '../../src/main/lab/processes/run-child'
 import { processGroupGone, reapState } from '../../src/main/lab/processes/reap'
+import { launchers } from './helpers/launchers'
 import { descendantsOf, processAlive } from './helpers/processes'
 
 const printBytes = (count: number) => nodeCommand(`process.stdout.write(Buffer.alloc(${count}, 7))`)
 const countStdin = nodeCommand("let n = 0; process.stdin.on('data', (c) => (n += c.length)).on('end', () => console.log(n))")
 
 describe('startChild (the subprocess manager, streams handed to the caller)', () => {
-  it('records the life of a child in order: requested, spawn returned, running, exited, closed', async () => {
-    const outcome = await runChild(builtinEcho(['hi']))
-    expect(outcome.stdout.text).toBe('hi\n')
-    expect(outcome.spawnReturnedAtMs).toBeGreaterThan(outcome.startedAtMs)
-    expect(outcome.runningAtMs!).toBeGreaterThanOrEqual(outcome.spawnReturnedAtMs)
-    expect(outcome.exitedAtMs).toBeGreaterThanOrEqual(outcome.runningAtMs!)
-    expect(outcome.closedAtMs).toBeGreaterThanOrEqual(outcome.exitedAtMs)
-    expect(outcome.terminationRequestedAtMs).toBeUndefined()
-  })
-
   it('hands one child\'s stdout to the next as its stdin: the kernel pipe goes straight through', async () => {
     const producer = startChild({ ...printBytes(300_000), stdout: 'caller' })
     const consumer = startChild({ ...countStdin, stdin: producer.stdout! })
@@ -46,6 +37,49 @@ describe('startChild (the subprocess manager, streams handed to the caller)', ()
     hash.stdin!.end('')
     const outcome = await hash.outcome
     expect(outcome.stdout.text).toBe('d41d8cd98f00b204e9800998ecf8427e  -\n')
+  })
+
+  it('accounts for children started by spawner helpers: overlapping starts count once, and the app never blocked', () => {
+    const started = (askedMs: number, calledMs: number, runningMs: number, helperPid: number): ChildOutcome => ({
+      argv: ['sleep', '0.1'],
+      startedAtMs: askedMs,
+      spawnCalledAtMs: calledMs,
+      spawnReturnedAtMs: runningMs,
+      runningAtMs: runningMs,
+      exitedAtMs: runningMs + 100,
+      closedAtMs: runningMs + 100,
+      exitCode: 0,
+      signal: null,
+      timedOut: false,
+      cancelled: false,
+      forcedKill: false,
+      stdout: { text: '', bytes: 0, truncated: false },
+      stderr: { text: '', bytes: 0, truncated: false },
+      helperPid,
+    })
+    // side by side: asked at 0, 0.1, 0.2, 0.3; running at 2, 3, 4, 5 ms
+    const parallel = spawnAccount([started(0, 0.5, 2, 1), started(0.1, 0.6, 3, 2), started(0.2, 2, 4, 1), started(0.3, 3, 5, 2)], 105)
+    expect(parallel.sentence).toMatch(/^2 spawner helper processes started the 4 children, so the app's own thread never waited on a fork/)
+    expect(parallel.sentence).toContain('the last child was running 5.0 ms after the first was asked for')
+    expect(parallel.share).toBeCloseTo(5 / 105)
+    // one after another: each start counts in full
+    const serial = spawnAccount([started(0, 0.5, 2, 1), started(102, 102.5, 104, 1)], 204)
+    expect(serial.sentence).toMatch(/^A spawner helper process started the 2 children/)
+    expect(serial.share).toBeCloseTo(4 / 204)
+    expect(serial.perChildMs).toBeCloseTo(1.5)
+  })
+})
+
+describe.each(launchers)('a child\'s life as the lab records it, started by $name', ({ run: runChild }) => {
+  it('records the life of a child in order: requested, spawn returned, running, exited, closed', async () => {
+    const outcome = await runChild(builtinEcho(['hi']))
+    expect(outcome.pid).toBeGreaterThan(0)
+    expect(outcome.stdout.text).toBe('hi\n')
+    expect(outcome.spawnReturnedAtMs).toBeGreaterThan(outcome.startedAtMs)
+    expect(outcome.runningAtMs!).toBeGreaterThanOrEqual(outcome.spawnReturnedAtMs)
+    expect(outcome.exitedAtMs).toBeGreaterThanOrEqual(outcome.runningAtMs!)
+    expect(outcome.closedAtMs).toBeGreaterThanOrEqual(outcome.exitedAtMs)
+    expect(outcome.terminationRequestedAtMs).toBeUndefined()
   })
 
   it('notes when it asked a child to stop, and reports the end in Python\'s terms', async () => {
@@ -79,35 +113,5 @@ describe('startChild (the subprocess manager, streams handed to the caller)', ()
     expect(account.startStaggerMs).toBeGreaterThanOrEqual(firstThreeMs)
     expect(account.share).toBeGreaterThan(0)
     expect(account.share).toBeLessThan(1)
-  })
-
-  it('accounts for children started by spawner helpers: overlapping starts count once, and the app never blocked', () => {
-    const started = (askedMs: number, calledMs: number, runningMs: number, helperPid: number): ChildOutcome => ({
-      argv: ['sleep', '0.1'],
-      startedAtMs: askedMs,
-      spawnCalledAtMs: calledMs,
-      spawnReturnedAtMs: runningMs,
-      runningAtMs: runningMs,
-      exitedAtMs: runningMs + 100,
-      closedAtMs: runningMs + 100,
-      exitCode: 0,
-      signal: null,
-      timedOut: false,
-      cancelled: false,
-      forcedKill: false,
-      stdout: { text: '', bytes: 0, truncated: false },
-      stderr: { text: '', bytes: 0, truncated: false },
-      helperPid,
-    })
-    // side by side: asked at 0, 0.1, 0.2, 0.3; running at 2, 3, 4, 5 ms
-    const parallel = spawnAccount([started(0, 0.5, 2, 1), started(0.1, 0.6, 3, 2), started(0.2, 2, 4, 1), started(0.3, 3, 5, 2)], 105)
-    expect(parallel.sentence).toMatch(/^2 spawner helper processes started the 4 children, so the app's own thread never waited on a fork/)
-    expect(parallel.sentence).toContain('the last child was running 5.0 ms after the first was asked for')
-    expect(parallel.share).toBeCloseTo(5 / 105)
-    // one after another: each start counts in full
-    const serial = spawnAccount([started(0, 0.5, 2, 1), started(102, 102.5, 104, 1)], 204)
-    expect(serial.sentence).toMatch(/^A spawner helper process started the 2 children/)
-    expect(serial.share).toBeCloseTo(4 / 204)
-    expect(serial.perChildMs).toBeCloseTo(1.5)
   })
 })

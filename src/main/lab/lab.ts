@@ -8,6 +8,7 @@ import { repairDesktopPath } from './desktop-path'
 import { collectMachineInfo } from './machine'
 import type { LabPaths } from './paths'
 import { killEveryChildTree } from './processes/run-child'
+import { nativeSpawnAddonPath } from './processes/native-addon'
 import { SpawnerHelpers } from './processes/spawner-helpers'
 import { EventHub } from './runs/event-hub'
 import { RunManager } from './runs/run-manager'
@@ -79,7 +80,7 @@ export function createLab(options: LabOptions): Lab {
     return { ...info, loadAverage: loadavg() as [number, number, number] }
   }
   // started on first use, kept for the session: children are started from these small processes
-  const spawners = new SpawnerHelpers({ script: join(options.paths.workersDir, 'spawner.js') })
+  const spawners = new SpawnerHelpers({ script: join(options.paths.workersDir, 'spawner.js'), nativeSpawnAddon: nativeSpawnAddonPath(options.paths.resourcesDir) })
   const runs = new RunManager({ events, store, paths: options.paths, spawners, machineInfo })
   // a helper that fails to start now is tried again, and its failure reported, by the run that needs it
   if (options.startSpawnersNow) pathReady.then(() => spawners.ready()).catch(() => {})

@@ -83,7 +83,12 @@ export interface ChildOutcome {
   helperPid?: number
   /** With a helper: when the helper called spawn (startedAtMs is when this process asked the helper). */
   spawnCalledAtMs?: number
+  /** With a helper: how it started the child (vfork through the lab's addon, or Node's own spawn). */
+  launcher?: ChildLauncher
 }
+
+/** 'vfork': the lab's addon (src/native), which copies no page tables; 'node': node:child_process. */
+export type ChildLauncher = 'vfork' | 'node'
 
 /** A child started by startChild: its streams where the spec gave them to the caller, and how it ends. */
 export interface RunningChild {
@@ -100,7 +105,7 @@ export const DEFAULT_MAX_CAPTURE_BYTES = 64 * 1024
 /** Each child leads its own process group where groups exist, so that its descendants can be ended with it. */
 const detachChildren = process.platform !== 'win32'
 
-function capture(stream: NodeJS.ReadableStream | null, limit: number): CapturedStream {
+export function capture(stream: NodeJS.ReadableStream | null, limit: number): CapturedStream {
   const result: CapturedStream = { text: '', bytes: 0, truncated: false }
   const kept: Buffer[] = []
   let keptBytes = 0

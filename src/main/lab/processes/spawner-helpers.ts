@@ -3,9 +3,10 @@ import { setMaxListeners } from 'node:events'
 import { availableParallelism } from 'node:os'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { LabError } from '../../../shared/errors'
-import { unstartedOutcome, type ChildOutcome, type ChildSpec } from './run-child'
-import { carryOutTreeKill, killProcessTree, treeKillPlan } from './process-tree'
 import { monotonicOffsetMs } from '../measure/clock'
+import type { LauncherChoice } from './native-addon'
+import { carryOutTreeKill, killProcessTree, treeKillPlan } from './process-tree'
+import { unstartedOutcome, type ChildOutcome, type ChildSpec } from './run-child'
 import { helperSpecOf, type FromSpawner, type HelperChildSpec, type ToSpawner } from './spawner-protocol'
 
 /** Helpers started at most: enough to start children on several cores at once, few enough to stay cheap (~45 MB resident each, measured). */
@@ -29,12 +30,21 @@ interface Helper {
   clockShiftMs: number
   pending: Map<number, Pending>
   exited: boolean
+  /** Told by the helper when ready. */
+  launcher?: LauncherChoice
+  /** Messages for the helper not yet sent: a burst goes as one batch, at the end of this turn. */
+  outbox: ToSpawner[]
 }
 
 export interface SpawnerHelpersOptions {
   /** The built helper program (`<out>/main/workers/spawner.js`). */
   script: string
   count?: number
+  /**
+   * The lab's vfork addon (nativeSpawnAddonPath): on Linux the helpers start children with it
+   * when it is built and loads; otherwise, and without this, with Node's own spawn.
+   */
+  nativeSpawnAddon?: string
 }
 
 /**
@@ -97,10 +107,7 @@ export class SpawnerHelpers {
     if (helper.exited) return this.run(spec) // it died meanwhile: ready() replaces it
     const id = this.nextId++
     const childSpec: HelperChildSpec = helperSpecOf(spec)
-    const send = (message: ToSpawner): void => {
-      // a helper that is going away drops the message; its exit then settles what it had (failPending)
-      if (!helper.exited && helper.process.connected) helper.process.send(message, undefined, undefined, () => {})
-    }
+    const send = (message: ToSpawner): void => this.post(helper, message)
     return new Promise<ChildOutcome>((resolve) => {
       const onAbort = (): void => send({ type: 'cancel', id })
       if (signal) setMaxListeners(0, signal)
@@ -132,9 +139,32 @@ export class SpawnerHelpers {
     )
   }
 
+  /** How each ready helper starts children, and why. */
+  launchers(): LauncherChoice[] {
+    return this.helpers.filter((helper) => !helper.exited && helper.launcher).map((helper) => helper.launcher!)
+  }
+
+  /** Pids of the children the helpers have said they started and that have not ended yet. */
+  childPids(): number[] {
+    return this.helpers.flatMap((helper) => [...helper.pending.values()].flatMap((pending) => (pending.pid === undefined ? [] : [pending.pid])))
+  }
+
   /** Pids of the running helpers (their own children are the lab's children). */
   pids(): number[] {
     return this.helpers.filter((helper) => !helper.exited && helper.process.pid !== undefined).map((helper) => helper.process.pid!)
+  }
+
+  private post(helper: Helper, message: ToSpawner): void {
+    helper.outbox.push(message)
+    if (helper.outbox.length === 1) setImmediate(() => this.flush(helper))
+  }
+
+  private flush(helper: Helper): void {
+    const messages = helper.outbox.splice(0)
+    // a helper that is going away drops the messages; its exit then settles what it had (failPending)
+    if (messages.length === 0 || helper.exited || !helper.process.connected) return
+    const message: ToSpawner = messages.length === 1 ? messages[0]! : { type: 'batch', messages }
+    helper.process.send(message, undefined, undefined, () => {})
   }
 
   private leastBusy(): Helper {
@@ -150,30 +180,33 @@ export class SpawnerHelpers {
   }
 
   private startHelper(): Helper {
-    const child = fork(this.options.script, [], {
+    const child = fork(this.options.script, this.options.nativeSpawnAddon === undefined ? [] : [this.options.nativeSpawnAddon], {
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       execArgv: [],
       // in the desktop app, process.execPath is Electron: it runs the helper as plain Node
       env: process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : undefined,
     })
-    const helper: Helper = { process: child, ready: Promise.resolve(), clockShiftMs: 0, pending: new Map(), exited: false }
+    const helper: Helper = { process: child, ready: Promise.resolve(), clockShiftMs: 0, pending: new Map(), exited: false, outbox: [] }
     helper.ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         killHelper(child)
         reject(new LabError('internal', `A spawner helper process did not start within ${READY_TIMEOUT_MS / 1000} s.`))
       }, READY_TIMEOUT_MS)
-      child.on('message', (message: FromSpawner) => {
-        if (message.type === 'ready') {
+      const receive = (message: FromSpawner): void => {
+        if (message.type === 'batch') message.messages.forEach(receive)
+        else if (message.type === 'ready') {
           clearTimeout(timer)
           helper.clockShiftMs = message.monotonicOffsetMs - monotonicOffsetMs()
+          helper.launcher = message.launcher
           this.refWhileBusy(helper)
           resolve()
         } else if (message.type === 'started') {
           const pending = helper.pending.get(message.id)
           if (pending) pending.pid = message.pid
         } else this.finish(helper, message.id, message.outcome)
-      })
+      }
+      child.on('message', receive)
       child.on('error', (error) => {
         clearTimeout(timer)
         reject(new LabError('internal', `A spawner helper process could not be started: ${error.message}`))

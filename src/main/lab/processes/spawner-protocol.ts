@@ -1,3 +1,4 @@
+import type { LauncherChoice } from './native-addon'
 import type { ChildOutcome, ChildSpec } from './run-child'
 
 /** What a spawner helper can be asked to run: a child whose output it captures (no streams handed over). */
@@ -13,11 +14,14 @@ export function helperSpecOf(spec: ChildSpec): HelperChildSpec {
   return rest
 }
 
-export type ToSpawner = { type: 'run'; id: number; spec: HelperChildSpec } | { type: 'cancel'; id: number }
+export type ToSpawner = { type: 'run'; id: number; spec: HelperChildSpec } | { type: 'cancel'; id: number } | { type: 'batch'; messages: ToSpawner[] }
 
 export type FromSpawner =
   /** `monotonicOffsetMs`: the helper's performance.now() plus this is the machine's monotonic clock, in ms. */
-  | { type: 'ready'; monotonicOffsetMs: number }
+  | { type: 'ready'; monotonicOffsetMs: number; launcher?: LauncherChoice }
   /** The child exists: if the helper dies, the lab can still end the child's process group. */
   | { type: 'started'; id: number; pid: number }
   | { type: 'done'; id: number; outcome: ChildOutcome }
+  /** Messages of one turn of the sender's event loop, in order: one write and one wake-up for a burst of children. */
+  | { type: 'batch'; messages: FromSpawner[] }
+

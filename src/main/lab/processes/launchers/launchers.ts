@@ -28,9 +28,12 @@ export async function openLauncher(id: LauncherId, context: LauncherContext): Pr
   const label = LAUNCHER_LABELS[id]
   const close = async (): Promise<void> => {}
   switch (id) {
-    case 'helpers':
+    case 'helpers': {
       await context.spawners.ready()
-      return { id, label, run: (spec) => context.spawners.run(spec), close }
+      // how the helpers themselves start children: the vfork addon where it loads, else Node's spawn
+      const how = context.spawners.launchers()[0]?.launcher
+      return { id, label: how === 'vfork' ? `${label} (vfork)` : how === 'node' ? `${label} (Node's spawn)` : label, run: (spec) => context.spawners.run(spec), close }
+    }
     case 'app':
       return { id, label, run: runChild, close }
     case 'execa':

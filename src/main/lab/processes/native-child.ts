@@ -1,0 +1,190 @@
+import { setMaxListeners } from 'node:events'
+import { Socket } from 'node:net'
+import { constants, setPriority } from 'node:os'
+import { performance } from 'node:perf_hooks'
+import type { LabErrorData } from '../../../shared/errors'
+import type { LabSpawnAddon } from './native-addon'
+import {
+  DEFAULT_KILL_GRACE_MS,
+  DEFAULT_MAX_CAPTURE_BYTES,
+  killProcessTree,
+  startErrorOf,
+  unstartedOutcome,
+  type CapturedStream,
+  type ChildOutcome,
+} from './run-child'
+import { childEnvironment } from './process-tree'
+import { monotonicOffsetMs } from '../measure/clock'
+import type { HelperChildSpec } from './spawner-protocol'
+
+/** What a native launcher can run: a spawner helper's child (its output captured), with an optional cancel signal. */
+export type NativeChildSpec = HelperChildSpec & { signal?: AbortSignal }
+
+interface NativeExit {
+  exitCode: number | null
+  signal: NodeJS.Signals | null
+  exitedAtMs: number
+  stdout: CapturedStream
+  stderr: CapturedStream
+}
+
+const captured = (kept: Buffer, bytes: number): CapturedStream => ({ text: kept.toString('utf8'), bytes, truncated: bytes > kept.length })
+
+const signalNames = new Map<number, NodeJS.Signals>(Object.entries(constants.signals).map(([name, number]) => [number, name as NodeJS.Signals]))
+const NUL = '\u0000'
+/** Where an addon keeps its launcher: on the addon object itself, which Node loads once per process however often this module is. */
+const LAUNCHER = Symbol.for('concurrency-lab.native-launcher')
+const DEFAULT_SEARCH_PATH = '/usr/local/bin:/usr/bin:/bin'
+
+function hasNul(spec: NativeChildSpec): boolean {
+  const texts = [spec.file, ...(spec.args ?? []), spec.cwd ?? '', ...Object.entries(spec.env ?? {}).flat()]
+  return texts.some((text) => text.includes(NUL))
+}
+
+function sendSignal(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal)
+  } catch {
+    // it has just exited: its end is on the way
+  }
+}
+
+function lowerPriority(pid: number, niceness: number): void {
+  try {
+    setPriority(pid, niceness)
+  } catch {
+    // not allowed here (or already gone): it runs at normal priority
+  }
+}
+
+/**
+ * Starts children with the lab's vfork addon and keeps every promise runChild makes:
+ * bounded capture with counts, timeout → SIGTERM → SIGKILL after the grace period, cancel, a
+ * process group per child ended when the child exits (by the addon) or when this process exits,
+ * start errors in words, niceness, env added to this process's.
+ */
+export class NativeLauncher {
+  /** The addon has one exit watcher per JavaScript environment, so one launcher per addon. */
+  static for(addon: LabSpawnAddon): NativeLauncher {
+    const holder = addon as LabSpawnAddon & { [LAUNCHER]?: NativeLauncher }
+    holder[LAUNCHER] ??= new NativeLauncher(addon)
+    return holder[LAUNCHER]
+  }
+
+  private readonly exits = new Map<number, (exit: NativeExit) => void>()
+  /** This process's performance.now() plus this is CLOCK_MONOTONIC in ms, the clock of the addon's times. */
+  private readonly offsetMs = monotonicOffsetMs()
+
+  private constructor(private readonly addon: LabSpawnAddon) {
+    addon.watch((pid, exitCode, signalNumber, exitedAtMonotonicMs, stdout, stdoutBytes, stderr, stderrBytes) => {
+      const onExit = this.exits.get(pid)
+      this.exits.delete(pid)
+      onExit?.({
+        exitCode,
+        signal: signalNumber === null ? null : (signalNames.get(signalNumber) ?? null),
+        exitedAtMs: exitedAtMonotonicMs - this.offsetMs,
+        stdout: captured(stdout, stdoutBytes),
+        stderr: captured(stderr, stderrBytes),
+      })
+    })
+    // children are in groups of their own, so nothing else would end them if this process went first
+    process.once('exit', () => this.exits.forEach((_, pid) => killProcessTree(pid)))
+  }
+
+  /** Pids of the children still running. */
+  running(): number[] {
+    return [...this.exits.keys()]
+  }
+
+  start(spec: NativeChildSpec): { pid?: number; outcome: Promise<ChildOutcome> } {
+    const argv = [spec.file, ...(spec.args ?? [])]
+    const startedAtMs = performance.now()
+    const unstarted = (startError: LabErrorData): { outcome: Promise<ChildOutcome> } => ({ outcome: Promise.resolve({ ...unstartedOutcome(argv, startedAtMs, startError), launcher: 'vfork' }) })
+    if (hasNul(spec)) {
+      return unstarted(startErrorOf(spec.file, undefined, 'an argument, a variable of its environment or its working folder contains a NUL byte, which no program can be given.'))
+    }
+    // as runChild: this process's environment plus the spec's, less ELECTRON_RUN_AS_NODE unless the spec sets it
+    const env = childEnvironment(process.env, spec.env)
+    const started = this.addon.spawn({
+      file: spec.file,
+      argv,
+      env: env ? Object.entries(env).map(([name, value]) => `${name}=${value ?? ''}`) : undefined,
+      cwd: spec.cwd,
+      path: spec.env?.PATH ?? process.env.PATH ?? DEFAULT_SEARCH_PATH,
+      pipeStdin: spec.input !== undefined,
+      maxCaptureBytes: spec.maxCaptureBytes ?? DEFAULT_MAX_CAPTURE_BYTES,
+    })
+    if ('errorCode' in started) return unstarted(startErrorOf(spec.file, started.errorCode, started.errorMessage, spec.cwd))
+    const { pid } = started
+    if (spec.niceness !== undefined) lowerPriority(pid, spec.niceness)
+    // vfork returns once the child runs the program (or has said why it could not), so it runs from here
+    const spawnReturnedAtMs = started.returnedAtMs - this.offsetMs
+    return { pid, outcome: this.follow(spec, argv, pid, started.stdin, startedAtMs, spawnReturnedAtMs) }
+  }
+
+  private follow(spec: NativeChildSpec, argv: string[], pid: number, stdinFd: number, startedAtMs: number, spawnReturnedAtMs: number): Promise<ChildOutcome> {
+    const graceMs = spec.killGraceMs ?? DEFAULT_KILL_GRACE_MS
+    if (spec.input !== undefined && stdinFd >= 0) {
+      const stdin = new Socket({ fd: stdinFd, readable: false, writable: true })
+      stdin.on('error', () => {}) // a child that exits without reading its input is not our failure
+      stdin.end(spec.input)
+    }
+    let exited = false
+    let terminationRequestedAtMs: number | undefined
+    let timedOut = false
+    let cancelled = false
+    let forcedKill = false
+    let timeoutTimer: NodeJS.Timeout | undefined
+    let forceTimer: NodeJS.Timeout | undefined
+    // the addon reaps the child only when its exit reaches this thread, so until then its pid is its own
+    const stop = (reason: 'timeout' | 'cancel'): void => {
+      if (exited || terminationRequestedAtMs !== undefined) return
+      if (reason === 'timeout') timedOut = true
+      else cancelled = true
+      terminationRequestedAtMs = performance.now()
+      sendSignal(pid, 'SIGTERM')
+      forceTimer = setTimeout(() => {
+        forcedKill = true
+        sendSignal(pid, 'SIGKILL')
+      }, graceMs)
+    }
+    const onAbort = (): void => stop('cancel')
+    if (spec.timeoutMs !== undefined) timeoutTimer = setTimeout(() => stop('timeout'), spec.timeoutMs)
+    if (spec.signal) setMaxListeners(0, spec.signal)
+    if (spec.signal?.aborted) onAbort()
+    else spec.signal?.addEventListener('abort', onAbort, { once: true })
+
+    // the addon reports a child once it has exited and its output has closed
+    return new Promise<ChildOutcome>((resolve) => {
+      this.exits.set(pid, (exit) => {
+        exited = true
+        clearTimeout(timeoutTimer)
+        clearTimeout(forceTimer)
+        spec.signal?.removeEventListener('abort', onAbort)
+        // the exit reaches this thread with the output's end: a stop asked for after the exit itself did not stop it
+        if (terminationRequestedAtMs !== undefined && terminationRequestedAtMs > exit.exitedAtMs) {
+          terminationRequestedAtMs = undefined
+          timedOut = cancelled = forcedKill = false
+        }
+        resolve({
+          argv,
+          pid,
+          startedAtMs,
+          spawnReturnedAtMs,
+          runningAtMs: spawnReturnedAtMs,
+          exitedAtMs: exit.exitedAtMs,
+          closedAtMs: performance.now(),
+          terminationRequestedAtMs,
+          exitCode: exit.exitCode,
+          signal: exit.signal,
+          timedOut,
+          cancelled,
+          forcedKill,
+          stdout: exit.stdout,
+          stderr: exit.stderr,
+          launcher: 'vfork',
+        })
+      })
+    })
+  }
+}
