@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { PipelineData } from '../../src/shared/experiments/pipeline'
 import { dispatch } from '../../src/main/lab/dispatch'
 import { findProgram } from '../../src/main/lab/processes/find-program'
-import { descendantsOf } from './helpers/processes'
+import { descendantsOf, labChildren, processAlive } from './helpers/processes'
 import { cancelAfter, runFailure, runResult, useLabs } from './helpers/run-experiment'
 
 const newLab = useLabs()
@@ -46,6 +46,8 @@ describe('pipelines: openssl enc → md5sum', () => {
     expect(data.encryptedBytesPerPipeline).toBe(5008)
     expect(data.emptyInputHash).toBe(md5(''))
     expect(result.series.map((s) => s.id)).toEqual(['serial', 'parallel'])
+    // a spawner helper started every stage: the app itself forked none (a spawn from a big process holds its thread)
+    expect(data.spawnParallel.sentence).toMatch(/spawner helper process(es)? started the 8 children, so the app's own thread never waited on a fork/)
     expect(result.comparisons[0]).toMatchObject({ parallelism: 4, ideal: 4 })
     expect(result.timelines[0]!.spans).toHaveLength(8)
     expect(data.spawnParallel.children).toBe(8)
@@ -132,12 +134,31 @@ describe('pipelines: openssl enc → md5sum', () => {
     expect(!wrongMode.ok && wrongMode.error.message).toMatch(/mode must be one of fixed, book, tee/)
   })
 
+  it('a helper that dies mid-trial: the run fails with a sentence, and its stages are ended', async () => {
+    const lab = newLab()
+    await lab.spawners.ready()
+    const jobs = Array.from({ length: 6 }, (_, index) => ({ index, plaintext: Buffer.alloc(8 * 1024 * 1024, index), salt: '0011223344556677' }))
+    const openssl = (await findProgram('openssl'))!
+    const work = lab.spawners.runPipelineWork({ kind: 'trial', order: 'parallel', jobs, mode: 'fixed', tools: { openssl, hash: { file: (await findProgram('md5sum'))!, args: [] }, hashSource: 'system', algorithm: 'md5' }, settings: { cipher: 'aes-256-cbc', pbkdf2: true, password: 'x' } })
+    let stages: number[] = []
+    for (let waited = 0; stages.length < 2 && waited < 10_000; waited += 20) {
+      await new Promise((done) => setTimeout(done, 20))
+      stages = lab.spawners.childPids()
+    }
+    expect(stages.length).toBeGreaterThanOrEqual(2)
+    for (const helper of lab.spawners.pids()) process.kill(helper, 'SIGKILL')
+    await expect(work).rejects.toThrow(/The helper process running the pipelines ended unexpectedly \(SIGKILL\)/)
+    await new Promise((done) => setTimeout(done, 200))
+    expect(stages.filter(processAlive)).toEqual([])
+  })
+
   it('cancel ends every stage of every pipeline', async () => {
     const lab = newLab()
     let seen: number[] = []
-    const failure = await cancelAfter(lab, 'pipeline', { pipelines: 12, bytes: 4 * 1024 * 1024, runs: 5, warmup: 0 }, 600, () => (seen = descendantsOf()))
+    // the stages run in one of the lab's spawner helpers, which live as long as the lab
+    const failure = await cancelAfter(lab, 'pipeline', { pipelines: 12, bytes: 4 * 1024 * 1024, runs: 5, warmup: 0 }, 300, () => (seen = labChildren(lab)), () => labChildren(lab).length > 0)
     expect(seen.length).toBeGreaterThan(0)
     expect(failure.cancelled).toBe(true)
-    expect(descendantsOf()).toEqual([])
+    expect(labChildren(lab)).toEqual([])
   })
 })

@@ -48,13 +48,15 @@ export async function runFailure(lab: Lab, experimentId: ExperimentId, params: R
  * the lab may still be probing the machine), then `afterMs` more, cancels it, and resolves with
  * the failure event and how long the cancel took.
  */
-export async function cancelAfter(lab: Lab, experimentId: ExperimentId, params: Record<string, unknown>, afterMs: number, whileRunning?: () => void): Promise<{ cancelled: boolean; error: LabErrorData; cancelMs: number }> {
+/** Cancels a run `afterMs` after its first progress, and once `ready` says so (it waits at most 10 s for that): what a user's Cancel does. */
+export async function cancelAfter(lab: Lab, experimentId: ExperimentId, params: Record<string, unknown>, afterMs: number, whileRunning?: () => void, ready: () => boolean = () => true): Promise<{ cancelled: boolean; error: LabErrorData; cancelMs: number }> {
   let runId = ''
   const failed = nextEvent(lab, 'runFailed', () => runId)
   const progressing = nextEvent(lab, 'runProgress', () => runId)
   runId = lab.runs.start(experimentId, params).runId
   await progressing
   await new Promise((resolve) => setTimeout(resolve, afterMs))
+  for (let waited = 0; !ready() && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20))
   whileRunning?.()
   const cancelledAt = performance.now()
   lab.runs.cancel(runId)

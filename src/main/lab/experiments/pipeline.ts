@@ -14,25 +14,20 @@ import { formatBytes, formatDurationMs, formatRatio } from '../../../shared/unit
 import { measureInterleaved, type Variant } from '../measure/interleave'
 import {
   PASSWORD_VARIABLE,
-  Pipeline,
   emptyInputHash,
   encryptArgs,
   parseHash,
-  referenceHash,
   resolvePipelineTools,
   type EncryptSettings,
   type PipelineJob,
   type PipelineRun,
   type PipelineTools,
 } from '../processes/encrypt-hash'
-import { setImmediate as nextTurn } from 'node:timers/promises'
-import { mapLimited } from '../processes/limit'
 import { childEnd, spanOf, spawnAccount } from '../processes/report'
 import type { ChildOutcome } from '../processes/run-child'
 import { compare, toSeries, type ExperimentRunner } from './experiment'
 
 const ROWS_KEPT = 1000
-const REFERENCE_CONCURRENCY = 4
 
 interface PipelineTrial {
   runs: PipelineRun[]
@@ -89,49 +84,25 @@ export const pipelineRunner: ExperimentRunner<PipelineParams, PipelineData> = {
     const settings: EncryptSettings = { cipher: params.cipher, pbkdf2: params.pbkdf2, password: randomBytes(12).toString('base64url') }
     const jobs: PipelineJob[] = Array.from({ length: params.pipelines }, (_, index) => ({ index, plaintext: randomBytes(params.bytes), salt: randomBytes(8).toString('hex') }))
 
+    // the whole pipeline work is done by a spawner helper, never by the app: a spawn from a big process holds its thread
+    await context.spawners.ready()
     context.progress('Encrypting each input once on its own, for verification', 0, params.pipelines)
-    const references = await mapLimited(params.pipelines, REFERENCE_CONCURRENCY, (i) => referenceHash(tools, settings, jobs[i]!, context.signal), context.signal)
+    const reference = await context.spawners.runPipelineWork({ kind: 'reference', jobs, tools, settings }, context.signal)
     if (context.signal.aborted) throw cancelledError()
+    const references = reference.kind === 'reference' ? reference.references : []
 
-    const start = (job: PipelineJob): Promise<Pipeline> => Pipeline.start(job, params.mode, tools, settings, context.signal)
-    const trialOf = (runs: PipelineRun[], originMs: number, signal: AbortSignal): { valueMs: number; detail: PipelineTrial } => {
-      if (signal.aborted) throw cancelledError()
-      const wallMs = performance.now() - originMs
-      return { valueMs: wallMs, detail: { runs, originMs, wallMs } }
-    }
-    const serial: Variant<PipelineTrial> = {
-      id: 'serial',
-      label: 'Serial',
+    const trial = (order: 'serial' | 'parallel', label: string): Variant<PipelineTrial> => ({
+      id: order,
+      label,
       async run(signal) {
-        const origin = performance.now()
-        const runs: PipelineRun[] = []
-        for (const job of jobs) {
-          if (signal.aborted) break
-          const pipeline = await start(job)
-          await pipeline.communicate()
-          runs.push(await pipeline.finish())
-        }
-        return trialOf(runs, origin, signal)
+        const done = await context.spawners.runPipelineWork({ kind: 'trial', order, jobs, mode: params.mode, tools, settings }, signal)
+        if (signal.aborted) throw cancelledError()
+        if (done.kind !== 'trial') throw new LabError('internal', 'The spawner helper answered a pipeline trial with something else.')
+        return { valueMs: done.wallMs, detail: { runs: done.runs, originMs: done.originMs, wallMs: done.wallMs } }
       },
-    }
-    const parallel: Variant<PipelineTrial> = {
-      id: 'parallel',
-      label: 'Parallel',
-      async run(signal) {
-        const origin = performance.now()
-        // as the lesson: start every pipeline, then communicate with each openssl in turn, then collect the hashes;
-        // one spawn per turn of the event loop, so the spawns do not stall the app all at once
-        const pipelines: Pipeline[] = []
-        for (const job of jobs) {
-          if (pipelines.length > 0) await nextTurn()
-          if (signal.aborted) break
-          pipelines.push(await start(job))
-        }
-        for (const pipeline of pipelines) await pipeline.communicate()
-        const runs = await Promise.all(pipelines.map((p) => p.finish()))
-        return trialOf(runs, origin, signal)
-      },
-    }
+    })
+    const serial = trial('serial', 'Serial')
+    const parallel = trial('parallel', 'Parallel')
     const measured = await measureInterleaved([serial, parallel], {
       warmup: params.warmup,
       runs: params.runs,

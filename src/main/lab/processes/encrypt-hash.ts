@@ -164,6 +164,11 @@ export class Pipeline {
     return new Pipeline(job, mode, encrypt, hash, undefined)
   }
 
+  /** The stages' pids, where they started. */
+  pids(): number[] {
+    return [this.encrypt.pid, this.hash.pid].filter((pid): pid is number => pid !== undefined)
+  }
+
   /** Like Python's proc.communicate() on the openssl process: close its stdin, read its stdout (book, tee), wait for it. */
   async communicate(): Promise<void> {
     const encryptedOut = this.encrypt.stdout

@@ -7,6 +7,7 @@ import { monotonicOffsetMs } from '../measure/clock'
 import type { LauncherChoice } from './native-addon'
 import { carryOutTreeKill, killProcessTree, treeKillPlan } from './process-tree'
 import { unstartedOutcome, type ChildOutcome, type ChildSpec } from './run-child'
+import type { PipelineWork, PipelineWorkResult } from './pipeline-work'
 import { helperSpecOf, type FromSpawner, type HelperChildSpec, type ToSpawner } from './spawner-protocol'
 
 /** Helpers started at most: enough to start children on several cores at once, few enough to stay cheap (~45 MB resident each, measured). */
@@ -14,12 +15,16 @@ export const MAX_SPAWNER_HELPERS = 4
 const READY_TIMEOUT_MS = 15_000
 const CLOSE_GRACE_MS = 2_000
 
+/** What a helper answers a request with: a child's outcome, or a pipeline experiment's work. */
+type Answer = Extract<FromSpawner, { type: 'done' | 'pipelineWorkDone' }>
+
 interface Pending {
-  argv: string[]
-  /** Known once the helper says the child exists. */
-  pid?: number
-  requestedAtMs: number
-  resolve(outcome: ChildOutcome): void
+  /** The children the helper said it started for this request (a pipeline trial has several), while they may run. */
+  pids: number[]
+  /** Settles the request with the helper's answer. */
+  settle(answer: Answer): void
+  /** Settles it when the helper ended before answering (its children were ended already). */
+  fail(how: string): void
   forget(): void
 }
 
@@ -101,22 +106,76 @@ export class SpawnerHelpers {
     const { signal, stdin, stdout } = spec
     if ((stdin !== undefined && stdin !== 'ignore') || stdout === 'caller') throw new Error('A spawner helper cannot hand over streams; use startChild for that.')
     const requestedAtMs = performance.now()
+    const argv = [spec.file, ...(spec.args ?? [])]
+    const childSpec: HelperChildSpec = helperSpecOf(spec)
+    return this.request(signal, (helper, resolve) => ({
+      message: (id) => ({ type: 'run', id, spec: childSpec }),
+      settle: (answer) => {
+        if (answer.type === 'done') resolve({ ...this.onOurClock(helper, answer.outcome), startedAtMs: requestedAtMs, spawnCalledAtMs: answer.outcome.startedAtMs + helper.clockShiftMs })
+      },
+      fail: (how) => {
+        const message = `The helper process that started this child ended unexpectedly (${how}); the lab stopped the child and its descendants.`
+        resolve({ ...unstartedOutcome(argv, performance.now(), { name: 'LabError', code: 'internal', message }), startedAtMs: requestedAtMs, helperPid: helper.process.pid })
+      },
+    }))
+  }
+
+  /**
+   * A pipeline experiment's work, done whole in a helper (see pipeline-work.ts), its times put on
+   * this process's clock. Rejects with the helper's sentence, or when the helper ends first.
+   */
+  runPipelineWork(work: PipelineWork, signal?: AbortSignal): Promise<PipelineWorkResult> {
+    return this.request<PipelineWorkResult>(signal, (helper, resolve, reject) => ({
+      message: (id) => ({ type: 'pipelineWork', id, work }),
+      settle: (answer) => {
+        if (answer.type !== 'pipelineWorkDone') return
+        if (answer.error || !answer.result) return reject(new LabError(answer.error?.code ?? 'internal', answer.error?.message ?? 'The spawner helper answered without a result.'))
+        const result = answer.result
+        if (result.kind === 'reference') return resolve(result)
+        const runs = result.runs.map((run) => ({ ...run, encrypt: this.onOurClock(helper, run.encrypt), hash: this.onOurClock(helper, run.hash) }))
+        resolve({ ...result, runs, originMs: result.originMs + helper.clockShiftMs })
+      },
+      fail: (how) => reject(new LabError('internal', `The helper process running the pipelines ended unexpectedly (${how}); the lab stopped the children it had started.`)),
+    }))
+  }
+
+  /** Sends one request to the least busy helper and settles it with that helper's answer, or its death. */
+  private async request<T>(
+    signal: AbortSignal | undefined,
+    handling: (helper: Helper, resolve: (value: T) => void, reject: (error: Error) => void) => { message(id: number): ToSpawner; settle(answer: Answer): void; fail(how: string): void },
+  ): Promise<T> {
     if (this.helpers.length < this.count || this.helpers.some((helper) => helper.exited)) await this.ready()
     const helper = this.leastBusy()
     await helper.ready
-    if (helper.exited) return this.run(spec) // it died meanwhile: ready() replaces it
+    if (helper.exited) return this.request(signal, handling) // it died meanwhile: ready() replaces it
     const id = this.nextId++
-    const childSpec: HelperChildSpec = helperSpecOf(spec)
     const send = (message: ToSpawner): void => this.post(helper, message)
-    return new Promise<ChildOutcome>((resolve) => {
+    return new Promise<T>((resolve, reject) => {
+      const { message, settle, fail } = handling(helper, resolve, reject)
       const onAbort = (): void => send({ type: 'cancel', id })
       if (signal) setMaxListeners(0, signal)
       signal?.addEventListener('abort', onAbort, { once: true })
-      helper.pending.set(id, { argv: [spec.file, ...(spec.args ?? [])], requestedAtMs, resolve, forget: () => signal?.removeEventListener('abort', onAbort) })
+      helper.pending.set(id, { pids: [], settle, fail, forget: () => signal?.removeEventListener('abort', onAbort) })
       this.refWhileBusy(helper)
-      send({ type: 'run', id, spec: childSpec })
+      send(message(id))
       if (signal?.aborted) onAbort()
     })
+  }
+
+  /** A child's outcome from a helper, on this process's clock. */
+  private onOurClock(helper: Helper, outcome: ChildOutcome): ChildOutcome {
+    const shift = (ms: number): number => ms + helper.clockShiftMs
+    const shiftOptional = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : shift(ms))
+    return {
+      ...outcome,
+      startedAtMs: shift(outcome.startedAtMs),
+      spawnReturnedAtMs: shift(outcome.spawnReturnedAtMs),
+      runningAtMs: shiftOptional(outcome.runningAtMs),
+      exitedAtMs: shift(outcome.exitedAtMs),
+      closedAtMs: shift(outcome.closedAtMs),
+      terminationRequestedAtMs: shiftOptional(outcome.terminationRequestedAtMs),
+      helperPid: helper.process.pid,
+    }
   }
 
   /**
@@ -146,7 +205,7 @@ export class SpawnerHelpers {
 
   /** Pids of the children the helpers have said they started and that have not ended yet. */
   childPids(): number[] {
-    return this.helpers.flatMap((helper) => [...helper.pending.values()].flatMap((pending) => (pending.pid === undefined ? [] : [pending.pid])))
+    return this.helpers.flatMap((helper) => [...helper.pending.values()].flatMap((pending) => pending.pids))
   }
 
   /** Pids of the running helpers (their own children are the lab's children). */
@@ -203,8 +262,8 @@ export class SpawnerHelpers {
           resolve()
         } else if (message.type === 'started') {
           const pending = helper.pending.get(message.id)
-          if (pending) pending.pid = message.pid
-        } else this.finish(helper, message.id, message.outcome)
+          if (pending) pending.pids.push(message.pid)
+        } else this.finish(helper, message)
       }
       child.on('message', receive)
       child.on('error', (error) => {
@@ -222,37 +281,23 @@ export class SpawnerHelpers {
     return helper
   }
 
-  /** The helper's outcome on this process's clock; the start is when this process asked for the child. */
-  private finish(helper: Helper, id: number, outcome: ChildOutcome): void {
-    const pending = helper.pending.get(id)
+  /** The helper's answer to a request: settled once, after which the request no longer keeps this process alive. */
+  private finish(helper: Helper, answer: Answer): void {
+    const pending = helper.pending.get(answer.id)
     if (!pending) return
-    helper.pending.delete(id)
+    helper.pending.delete(answer.id)
     pending.forget()
     this.refWhileBusy(helper)
-    const shift = (ms: number): number => ms + helper.clockShiftMs
-    const shiftOptional = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : shift(ms))
-    pending.resolve({
-      ...outcome,
-      startedAtMs: pending.requestedAtMs,
-      spawnCalledAtMs: shift(outcome.startedAtMs),
-      spawnReturnedAtMs: shift(outcome.spawnReturnedAtMs),
-      runningAtMs: shiftOptional(outcome.runningAtMs),
-      exitedAtMs: shift(outcome.exitedAtMs),
-      closedAtMs: shift(outcome.closedAtMs),
-      terminationRequestedAtMs: shiftOptional(outcome.terminationRequestedAtMs),
-      helperPid: helper.process.pid,
-    })
+    pending.settle(answer)
   }
 
   private failPending(helper: Helper, how: string): void {
-    const now = performance.now()
     for (const [id, pending] of helper.pending) {
       helper.pending.delete(id)
       pending.forget()
       // a helper that could not clean up (killed) leaves its children to us: each leads its own process group, or taskkill finds its tree
-      if (pending.pid !== undefined) killProcessTree(pending.pid)
-      const message = `The helper process that started this child ended unexpectedly (${how}); the lab stopped the child and its descendants.`
-      pending.resolve({ ...unstartedOutcome(pending.argv, now, { name: 'LabError', code: 'internal', message }), startedAtMs: pending.requestedAtMs, helperPid: helper.process.pid })
+      pending.pids.forEach((pid) => killProcessTree(pid))
+      pending.fail(how)
     }
   }
 

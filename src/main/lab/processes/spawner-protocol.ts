@@ -1,4 +1,6 @@
+import type { LabErrorData } from '../../../shared/errors'
 import type { LauncherChoice } from './native-addon'
+import type { PipelineWork, PipelineWorkResult } from './pipeline-work'
 import type { ChildOutcome, ChildSpec } from './run-child'
 
 /** What a spawner helper can be asked to run: a child whose output it captures (no streams handed over). */
@@ -14,7 +16,12 @@ export function helperSpecOf(spec: ChildSpec): HelperChildSpec {
   return rest
 }
 
-export type ToSpawner = { type: 'run'; id: number; spec: HelperChildSpec } | { type: 'cancel'; id: number } | { type: 'batch'; messages: ToSpawner[] }
+export type ToSpawner =
+  | { type: 'run'; id: number; spec: HelperChildSpec }
+  /** A pipeline experiment's trial (or its reference hashes), carried out whole by the helper. */
+  | { type: 'pipelineWork'; id: number; work: PipelineWork }
+  | { type: 'cancel'; id: number }
+  | { type: 'batch'; messages: ToSpawner[] }
 
 export type FromSpawner =
   /** `monotonicOffsetMs`: the helper's performance.now() plus this is the machine's monotonic clock, in ms. */
@@ -22,6 +29,8 @@ export type FromSpawner =
   /** The child exists: if the helper dies, the lab can still end the child's process group. */
   | { type: 'started'; id: number; pid: number }
   | { type: 'done'; id: number; outcome: ChildOutcome }
+  /** Times on the helper's clock; `error` where the work could not be done (cancelled included). */
+  | { type: 'pipelineWorkDone'; id: number; result?: PipelineWorkResult; error?: LabErrorData }
   /** Messages of one turn of the sender's event loop, in order: one write and one wake-up for a burst of children. */
   | { type: 'batch'; messages: FromSpawner[] }
 

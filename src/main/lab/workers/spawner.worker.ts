@@ -11,7 +11,9 @@ import { monotonicOffsetMs } from '../measure/clock'
 import { loadNativeSpawnAddon } from '../processes/native-addon'
 import { NativeLauncher } from '../processes/native-child'
 import { startChild, type ChildOutcome } from '../processes/run-child'
+import { doPipelineWork } from '../processes/pipeline-work'
 import type { FromSpawner, HelperChildSpec, ToSpawner } from '../processes/spawner-protocol'
+import { toErrorData } from '../../../shared/errors'
 
 const { addon, choice } = loadNativeSpawnAddon(process.argv[2])
 const native = addon ? NativeLauncher.for(addon) : undefined
@@ -58,6 +60,14 @@ const receive = (message: ToSpawner): void => {
   }
   const controller = new AbortController()
   running.set(message.id, controller)
+  if (message.type === 'pipelineWork') {
+    const { id } = message
+    void doPipelineWork(message.work, controller.signal, (pid) => send({ type: 'started', id, pid })).then(
+      (result) => send({ type: 'pipelineWorkDone', id, result }),
+      (error: unknown) => send({ type: 'pipelineWorkDone', id, error: toErrorData(error) }),
+    ).finally(() => running.delete(id))
+    return
+  }
   const child = start(message.spec, controller.signal)
   if (child.pid !== undefined) send({ type: 'started', id: message.id, pid: child.pid })
   void child.outcome.then((outcome) => {
