@@ -70,6 +70,7 @@ async function main() {
   const results = []
   try {
     await lab.handlers.getMachineInfo() // probes Python once, as the app does at start
+    await lab.spawners.ready() // forked at launch by the desktop app and serve, never during a run
     console.log(`Main-thread event-loop delay per experiment (monitorEventLoopDelay, ${RESOLUTION_MS} ms resolution, the interval taken off); idle ${idleMs} ms before each.${ballastMb ? ` The process holds ${ballast.length} MB extra.` : ''}`)
     for (const experiment of catalog.experiments) {
       if (only && !only.includes(experiment.id)) continue
