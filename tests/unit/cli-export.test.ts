@@ -133,3 +133,20 @@ describe('concurrency-lab compare', () => {
     expect((await cli('compare', a)).stderr).toMatch(/compare needs at least two result files/)
   })
 })
+
+describe('concurrency-lab run with launchers', () => {
+  it('--launcher picks how children start, and a bare --compare-launchers compares them all in the JSON', async () => {
+    const viaExeca = await cli('run', 'fanout', '--children', '2', '--seconds', '0.05', '--runs', '1', '--warmup', '0', '--sweep', 'false', '--launcher', 'execa', '--json', '--data-dir', dataDir)
+    expect(viaExeca.code).toBe(0)
+    expect(JSON.parse(viaExeca.stdout).data.launcher).toBe('execa')
+    const compared = await cli('run', 'fanout', '--children', '2', '--seconds', '0.05', '--runs', '1', '--warmup', '0', '--sweep', 'false', '--compare-launchers', '--json', '--data-dir', dataDir)
+    expect(compared.code, compared.stderr).toBe(0)
+    const result = JSON.parse(compared.stdout)
+    expect(result.params.compareLaunchers).toBe(true)
+    expect(result.data.launchers.map((row: { launcher: string }) => row.launcher)).toEqual(expect.arrayContaining(['helpers', 'app', 'execa']))
+    expect(result.data.launcherSentence).toMatch(/^Started at once, 2 children took/)
+    const refused = await cli('run', 'fanout', '--launcher', 'bash', '--data-dir', dataDir)
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toMatch(/launcher must be one of helpers, app, execa, python/)
+  })
+})
