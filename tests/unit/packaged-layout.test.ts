@@ -129,14 +129,17 @@ describe('the packaged app (electron-builder --dir)', () => {
     expect(listing.filter((path) => /\.(ts|map)$/.test(path) || /\/(tests?|__tests__)\//.test(path))).toEqual([])
   })
 
-  it('unpacks every worker and every Python script as a real file, byte for byte', () => {
+  it('unpacks every worker, every Python script and the vfork addon as a real file, byte for byte', () => {
     const workers = filesIn(join(builtOut, 'main', 'workers'), '.js')
     const scripts = filesIn(join(root, 'resources', 'python'), '.py')
+    // the vfork addon, where this machine could build it (Linux with a C compiler): a shared object must be a real file
+    const addons = filesIn(join(root, 'resources', 'native'), '.node')
     expect(workers.length).toBeGreaterThan(0)
     expect(scripts.length).toBeGreaterThan(0)
     const expected: [inArchive: string, built: string][] = [
       ...workers.map((name): [string, string] => [`out/main/workers/${name}`, join(builtOut, 'main', 'workers', name)]),
       ...scripts.map((name): [string, string] => [`resources/python/${name}`, join(root, 'resources', 'python', name)]),
+      ...addons.map((name): [string, string] => [`resources/native/${name}`, join(root, 'resources', 'native', name)]),
     ]
     for (const [path, source] of expected) {
       expect(isUnpacked(path), `${path} is marked unpacked in app.asar`).toBe(true)
@@ -222,6 +225,11 @@ describe('the engine on the packaged layout', () => {
     if (machine.python.found) {
       expect(factorize.series.some((series) => series.id.startsWith('python-'))).toBe(true)
       expect(race.series.some((series) => series.id.startsWith('python-'))).toBe(true)
+    }
+    // the spawner helpers load the unpacked vfork addon, where this machine could build it
+    if (filesIn(join(root, 'resources', 'native'), '.node').length > 0) {
+      await lab.spawners.ready()
+      expect(lab.spawners.launchers().map((choice) => choice.launcher)).toContain('vfork')
     }
   }, 90_000)
 })
