@@ -297,6 +297,22 @@ export function startChild(spec: ChildSpec): RunningChild {
   }
 }
 
+/** An outcome whose times were taken on another clock, moved by `shiftMs` onto this process's. */
+export function shiftedOutcome(outcome: ChildOutcome, shiftMs: number): ChildOutcome {
+  const shift = (ms: number): number => ms + shiftMs
+  const shiftOptional = (ms: number | null | undefined): number | undefined => (ms === null || ms === undefined ? undefined : shift(ms))
+  return {
+    ...outcome,
+    startedAtMs: shift(outcome.startedAtMs),
+    spawnCalledAtMs: shiftOptional(outcome.spawnCalledAtMs),
+    spawnReturnedAtMs: shift(outcome.spawnReturnedAtMs),
+    runningAtMs: shiftOptional(outcome.runningAtMs),
+    exitedAtMs: shift(outcome.exitedAtMs),
+    closedAtMs: shift(outcome.closedAtMs),
+    terminationRequestedAtMs: shiftOptional(outcome.terminationRequestedAtMs),
+  }
+}
+
 /** The outcome of a child that never ran: no pid, no exit, only the reason. */
 export function unstartedOutcome(argv: string[], atMs: number, startError: LabErrorData): ChildOutcome {
   const empty = (): CapturedStream => ({ text: '', bytes: 0, truncated: false })

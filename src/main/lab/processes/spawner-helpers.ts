@@ -6,7 +6,7 @@ import { LabError } from '../../../shared/errors'
 import { monotonicOffsetMs } from '../measure/clock'
 import type { LauncherChoice } from './native-addon'
 import { carryOutTreeKill, killProcessTree, treeKillPlan } from './process-tree'
-import { unstartedOutcome, type ChildOutcome, type ChildSpec } from './run-child'
+import { shiftedOutcome, unstartedOutcome, type ChildOutcome, type ChildSpec } from './run-child'
 import type { PipelineWork, PipelineWorkResult } from './pipeline-work'
 import { helperSpecOf, type FromSpawner, type HelperChildSpec, type ToSpawner } from './spawner-protocol'
 
@@ -164,18 +164,7 @@ export class SpawnerHelpers {
 
   /** A child's outcome from a helper, on this process's clock. */
   private onOurClock(helper: Helper, outcome: ChildOutcome): ChildOutcome {
-    const shift = (ms: number): number => ms + helper.clockShiftMs
-    const shiftOptional = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : shift(ms))
-    return {
-      ...outcome,
-      startedAtMs: shift(outcome.startedAtMs),
-      spawnReturnedAtMs: shift(outcome.spawnReturnedAtMs),
-      runningAtMs: shiftOptional(outcome.runningAtMs),
-      exitedAtMs: shift(outcome.exitedAtMs),
-      closedAtMs: shift(outcome.closedAtMs),
-      terminationRequestedAtMs: shiftOptional(outcome.terminationRequestedAtMs),
-      helperPid: helper.process.pid,
-    }
+    return { ...shiftedOutcome(outcome, helper.clockShiftMs), helperPid: helper.process.pid }
   }
 
   /**

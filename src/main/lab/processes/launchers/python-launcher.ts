@@ -7,7 +7,7 @@ import type { PythonInfo } from '../../../../shared/model/machine'
 import { fromMonotonicMs, monotonicOffsetMs } from '../../measure/clock'
 import { pythonLaunchOf, pythonMissingError } from '../../python/run-script'
 import { killProcessTree } from '../process-tree'
-import { startErrorOf, unstartedOutcome, type ChildOutcome, type ChildSpec } from '../run-child'
+import { shiftedOutcome, startErrorOf, unstartedOutcome, type ChildOutcome, type ChildSpec } from '../run-child'
 
 /** What launcher.py reports for a child, its times on the machine's monotonic clock. */
 interface PythonOutcome extends Omit<ChildOutcome, 'startError' | 'helperPid' | 'spawnCalledAtMs'> {
@@ -154,18 +154,13 @@ export class PythonLauncher {
     this.pending.delete(id)
     pending.forget()
     const { startErrno, startErrorMessage, ...outcome } = reported
-    const shift = (ms: number): number => fromMonotonicMs(ms, this.clockOffsetMs)
-    const shiftOptional = (ms: number | null | undefined): number | undefined => (ms === null || ms === undefined ? undefined : shift(ms))
+    // launcher.py's times are on the machine's monotonic clock
+    const ours = shiftedOutcome(outcome, fromMonotonicMs(0, this.clockOffsetMs))
     pending.resolve({
-      ...outcome,
+      ...ours,
       pid: outcome.pid ?? undefined,
       startedAtMs: pending.requestedAtMs,
-      spawnCalledAtMs: shift(outcome.startedAtMs),
-      spawnReturnedAtMs: shift(outcome.spawnReturnedAtMs),
-      runningAtMs: shiftOptional(outcome.runningAtMs),
-      exitedAtMs: shift(outcome.exitedAtMs),
-      closedAtMs: shift(outcome.closedAtMs),
-      terminationRequestedAtMs: shiftOptional(outcome.terminationRequestedAtMs),
+      spawnCalledAtMs: ours.startedAtMs,
       signal: (outcome.signal as NodeJS.Signals | null) ?? null,
       startError: startErrno ? startErrorOf(outcome.argv[0]!, ERRNO_CODES[startErrno], startErrorMessage ?? startErrno, pending.cwd) : undefined,
     })
