@@ -9,7 +9,7 @@ import { WAKE_COUNTER_KEY, type DoneMessage, type FailedMessage, type ReadyMessa
  *
  * While no task is running, the thread watches the pool's wake counter for 50 µs, then sleeps in
  * Atomics.wait on it, and reads the next task with receiveMessageOnPort (as piscina does): a
- * quicker wake-up than the event loop's. The short watch halved the no-op round trip (#7). The catch: timers or callbacks a task leaves running after it has answered do
+ * quicker wake-up than the event loop's. The short watch halved the no-op round trip. The catch: timers or callbacks a task leaves running after it has answered do
  * not run until the next task arrives, so handlers must finish their work before they return.
  */
 const SPIN_BEFORE_SLEEP_MS = 0.05

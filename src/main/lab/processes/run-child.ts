@@ -190,7 +190,7 @@ export function runChild(spec: ChildSpec): Promise<ChildOutcome> {
 /**
  * Like runChild, but hands the caller the streams it asked for (to pipe children together).
  * Built on node:child_process itself rather than a wrapper: starting children is what the lab
- * measures, and every millisecond of JavaScript around the spawn shows up in its numbers (#7).
+ * measures, and every millisecond of JavaScript around the spawn shows up in its numbers.
  */
 export function startChild(spec: ChildSpec): RunningChild {
   const args = spec.args ?? []
