@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { Worker } from 'node:worker_threads'
 import { LabError, cancelledError } from '../../../shared/errors'
 import { COUNTER_CELL, RELEASED, START_CELL, newCounterCells } from './counter-cells'
@@ -120,7 +121,18 @@ export class RaceWorkerPool {
       throw new LabError('not-available', `The race worker was not found at ${options.workerFile}. Build the app first (npx electron-vite build).`)
     }
     if (options.signal.aborted) throw cancelledError()
-    const pool = new RaceWorkerPool(Array.from({ length: options.count }, (_, i) => new RaceWorker(new Worker(options.workerFile), i)))
+    // one thread per turn of the event loop, as the compute pool does: `new Worker` holds this thread for
+    // a few ms (more in a big process), and a burst of them would stall everything else the app does
+    const workers: RaceWorker[] = []
+    for (let i = 0; i < options.count && !options.signal.aborted; i++) {
+      if (i > 0) await nextTurn()
+      workers.push(new RaceWorker(new Worker(options.workerFile), i))
+    }
+    const pool = new RaceWorkerPool(workers)
+    if (options.signal.aborted) {
+      await pool.terminate()
+      throw cancelledError()
+    }
     const guard = abortable(options.signal, () => void pool.terminate())
     try {
       await Promise.race([Promise.all(pool.workers.map((w) => w.next('loaded'))), guard.aborted])
