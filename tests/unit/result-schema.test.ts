@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { LabError } from '../../src/shared/errors'
 import { exporters } from '../../src/shared/export/registry'
 import { parseRunResult } from '../../src/shared/model/result-schema'
-import { fixtureResult } from './fixtures/run-result'
+import { asCaptureRun, asPipelineRun, fixtureResult } from './fixtures/run-result'
 
 /** The fixture as JSON with one change made to the parsed copy. */
-function craftedJson(change: (result: Record<string, unknown>) => void): string {
-  const result = JSON.parse(JSON.stringify(fixtureResult())) as Record<string, unknown>
+function craftedJson(change: (result: Record<string, unknown>) => void, base = fixtureResult()): string {
+  const result = JSON.parse(JSON.stringify(base)) as Record<string, unknown>
   change(result)
   return JSON.stringify(result)
 }
@@ -31,8 +31,9 @@ describe('a crafted result is refused with a sentence naming the field', () => {
     expect(message).toContain('children must be a whole number from 1 to 1000')
   })
 
-  it('a parameter the experiment does not have', () => {
-    expect(refusal(craftedJson((r) => ((r.params as Record<string, unknown>).colour = 'red')))).toContain('unknown parameter "colour"')
+  it('a parameter the experiment no longer has, unless its value is plain', () => {
+    expect(refusal(craftedJson((r) => ((r.params as Record<string, unknown>).startFrom = { toString: 'x' })))).toContain('params.startFrom is not a parameter of fanout')
+    expect(parseRunResult(craftedJson((r) => ((r.params as Record<string, unknown>).startFrom = 'helpers')), 'older.json').params.startFrom).toBe('helpers')
   })
 
   it('an experiment the lab does not know', () => {
@@ -53,15 +54,24 @@ describe('a crafted result is refused with a sentence naming the field', () => {
     expect(refusal(craftedJson((r) => (r.startedAt = '3000-01-01T00:00:00.000Z')))).toContain('startedAt: must be a time from the year 2000 to 2200')
   })
 
+  it('a capture result whose stdout is an object', () => {
+    const message = refusal(craftedJson((r) => ((r.data as Record<string, unknown>).stdout = { toString: 'x' }), asCaptureRun(fixtureResult())))
+    expect(message).toContain('data.stdout.text: Invalid input: expected string, received undefined')
+  })
+
+  it('fan-out data whose limits are not a list', () => {
+    expect(refusal(craftedJson((r) => ((r.data as Record<string, unknown>).limits = {})))).toContain('data.limits: Invalid input: expected array')
+  })
+
   it('a machine whose Python version is an object', () => {
     expect(refusal(craftedJson((r) => (((r.machine as Record<string, Record<string, unknown>>).python!).version = { toString: 'x' })))).toContain('machine.python.version')
   })
 })
 
 describe('results this lab writes still parse and export', () => {
-  it('the fixture, and the fixture without resources', () => {
+  it('the fixture, without resources, and with the data of a capture and a pipeline run', () => {
     const { resources: _resources, ...withoutResources } = fixtureResult()
-    for (const result of [fixtureResult(), withoutResources]) {
+    for (const result of [fixtureResult(), withoutResources, asCaptureRun(fixtureResult()), asPipelineRun(fixtureResult())]) {
       const parsed = parseRunResult(JSON.stringify(result), 'fixture.json')
       for (const exporter of exporters) expect(() => exporter.export(parsed)).not.toThrow()
     }

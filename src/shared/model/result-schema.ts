@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { LabError } from '../errors'
 import { experimentIds, experimentParamSchemas, findExperiment, type ExperimentId } from '../experiments/catalog'
 import { formatIssues } from '../validation'
+import { resultDataSchemas } from './result-data-schema'
 import { RESULT_SCHEMA_VERSION, type RunResult } from './result'
 
 /** The largest result file the lab reads (an import, a file on the command line). */
@@ -122,15 +123,30 @@ function addIssuesUnder(field: string, issues: readonly z.core.$ZodIssue[], cont
 
 const knownExperimentIds = new Set<string>(experimentIds)
 
-/** What a result holds for its own experiment: the parameters it ran with. */
+/**
+ * A parameter the experiment no longer has (a result saved by an older lab): kept and shown as
+ * it was, so it must be a plain value that every report can print.
+ */
+const plainValue = z.union([shortText, z.number(), z.boolean(), z.null()])
+const retiredParamValue = z.union([plainValue, list(plainValue, 1000)])
+
+/** What a result holds for its own experiment: the parameters it ran with and its findings. */
 const experimentResultSchema = runResultSchema.superRefine((result, context) => {
   if (!knownExperimentIds.has(result.experimentId) || !findExperiment(result.experimentId)) {
     context.addIssue({ code: 'custom', path: ['experimentId'], message: `experimentId must name an experiment this lab knows (${experimentIds.join(', ')})`, input: result.experimentId })
     return
   }
   const id = result.experimentId as ExperimentId
-  const params = experimentParamSchemas[id].safeParse(result.params)
+  const specs = findExperiment(id)!.params
+  const current: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(result.params)) {
+    if (Object.hasOwn(specs, name)) current[name] = value
+    else if (!retiredParamValue.safeParse(value).success) context.addIssue({ code: 'custom', path: ['params', name], message: `params.${name} is not a parameter of ${id}, and a retired parameter must be text, a number, true or false, or a list of them`, input: value })
+  }
+  const params = experimentParamSchemas[id].safeParse(current)
   if (!params.success) addIssuesUnder('params', params.error.issues, context)
+  const data = resultDataSchemas[id].safeParse(result.data)
+  if (!data.success) addIssuesUnder('data', data.error.issues, context)
 })
 
 /**
