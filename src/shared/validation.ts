@@ -26,7 +26,8 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown
     const where = path && !issue.message.startsWith(path.split('.').pop() ?? '') ? `${path}: ` : ''
     return `${where}${issue.message}${got}.`
   })
-  const more = issues.length > 5 ? ` (${issues.length - 5} more problems)` : ''
+  const hidden = issues.length - 5
+  const more = hidden > 0 ? ` ${hidden === 1 ? 'One more problem is not shown.' : `${hidden} more problems are not shown.`}` : ''
   // one value can break two rules with the same sentence (too large, and not a safe whole number)
   return `Invalid ${subject}: ${[...new Set(sentences)].join(' ')}${more}`
 }
