@@ -36,6 +36,11 @@ describe('a crafted result is refused with a sentence naming the field', () => {
     expect(parseRunResult(craftedJson((r) => ((r.params as Record<string, unknown>).startFrom = 'helpers')), 'older.json').params.startFrom).toBe('helpers')
   })
 
+  it('parameters that break a rule across parameters', () => {
+    const message = refusal(craftedJson((r) => Object.assign(r.params as Record<string, unknown>, { pipelines: 200, bytes: 8 * 1024 * 1024 }), asPipelineRun(fixtureResult())))
+    expect(message).toMatch(/params: pipelines × bytes must stay within 256\.0 MiB .* Use fewer pipelines or fewer bytes\.$/)
+  })
+
   it('an experiment the lab does not know', () => {
     expect(refusal(craftedJson((r) => (r.experimentId = 'teleport')))).toMatch(/experimentId must name an experiment this lab knows \(capture, fanout, .*\); got "teleport"\./)
   })

@@ -118,7 +118,11 @@ const runResultSchema = z.looseObject({
 
 /** Moves the issues of a part (params, data) under its field, so the sentence names it. */
 function addIssuesUnder(field: string, issues: readonly z.core.$ZodIssue[], context: z.core.$RefinementCtx): void {
-  for (const issue of issues) context.addIssue({ ...issue, path: [field, ...issue.path] } as z.core.$ZodRawIssue)
+  for (const issue of issues) {
+    // a check across the part's fields already says what it got
+    const moved = issue.code === 'custom' && issue.path.length === 0 ? { ...issue, params: { ...issue.params, saysWhatItGot: true } } : issue
+    context.addIssue({ ...moved, path: [field, ...issue.path] } as z.core.$ZodRawIssue)
+  }
 }
 
 const knownExperimentIds = new Set<string>(experimentIds)
