@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { CSV_COLUMNS } from '../../src/shared/export/csv'
 import { parseRunResult } from '../../src/shared/model/result-schema'
-import { fixtureCandidate, fixtureResult } from './fixtures/run-result'
+import { asPipelineRun, fixtureCandidate, fixtureResult } from './fixtures/run-result'
 
 /** The command line as built for this checkout (CONCURRENCY_LAB_OUT when building apart). */
 const CLI = resolve(process.env.CONCURRENCY_LAB_OUT ?? 'out', 'main', 'cli.js')
@@ -123,7 +123,7 @@ describe('concurrency-lab compare', () => {
 
   it('refuses runs of different experiments and unreadable files with exit code 2', async () => {
     const other = join(work, 'other.json')
-    writeFileSync(other, JSON.stringify({ ...fixtureCandidate(), experimentId: 'pipeline' }))
+    writeFileSync(other, JSON.stringify(asPipelineRun(fixtureCandidate())))
     const mixed = await cli('compare', a, other)
     expect(mixed.code).toBe(2)
     expect(mixed.stderr).toBe('Error: These runs come from different experiments (fanout, pipeline); only runs of the same experiment can be compared.\n')

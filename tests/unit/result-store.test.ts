@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { dispatch } from '../../src/main/lab/dispatch'
 import { createLab } from '../../src/main/lab/lab'
 import { ResultStore } from '../../src/main/lab/store/result-store'
-import { fixtureCandidate, fixtureResult } from './fixtures/run-result'
+import { asPipelineRun, fixtureCandidate, fixtureResult } from './fixtures/run-result'
 import { testPaths } from './helpers/lab'
 
 const dirs: string[] = []
@@ -65,7 +65,7 @@ describe('result store', () => {
   it('filters by experiment', async () => {
     const store = new ResultStore(newDir())
     await store.save(fixtureResult())
-    await store.save({ ...fixtureCandidate(), experimentId: 'pipeline' })
+    await store.save(asPipelineRun(fixtureCandidate()))
     expect((await store.list('pipeline')).results.map((r) => r.runId)).toEqual(['fixture-run-0002'])
   })
 

@@ -1,0 +1,328 @@
+import { z } from 'zod'
+import type { ExperimentId } from '../experiments/catalog'
+import { LAUNCHERS } from '../experiments/launchers'
+import { PIPELINE_MODES } from '../experiments/pipeline'
+import { RACE_MODES } from '../experiments/race'
+import { FACTORIZE_STRATEGIES } from '../experiments/threads'
+
+/*
+ * What each experiment keeps in a result's `data`, as far as the views and reports read it.
+ * Objects are loose (a field this lab does not read passes through), texts and lists bounded,
+ * numbers finite. A measured figure may be null: JSON writes NaN (nothing measured) as null.
+ */
+
+const measured = z.number().nullable()
+const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
+const text = z.string().max(100_000)
+const shortText = z.string().max(1000)
+const list = <T extends z.ZodType>(item: T, max = 100_000) => z.array(item).max(max)
+const exitCode = z.number().int().nullable()
+const signal = shortText.nullable()
+const programSource = z.enum(['system', 'builtin'])
+const runtime = z.enum(['node', 'python'])
+const launcher = z.enum(LAUNCHERS)
+
+const spawnAccount = z.looseObject({
+  children: count,
+  wallMs: measured,
+  spawningMs: measured,
+  perChildMs: measured,
+  startStaggerMs: measured,
+  share: measured,
+  sentence: text,
+})
+const commandFacts = {
+  command: text,
+  argv: list(text, 10_000),
+  shell: z.boolean(),
+  programSource,
+  notes: list(text, 1000),
+}
+const streamReport = z.looseObject({ text: z.string().max(16 * 1024 * 1024), bytes: count, truncated: z.boolean() })
+const childEnd = z.looseObject({
+  kind: z.enum(['exited', 'killed', 'timed-out', 'cancelled', 'not-started']),
+  exitCode,
+  signal,
+  pythonStatus: exitCode,
+  sentence: text,
+})
+
+const capture = z.looseObject({
+  ...commandFacts,
+  pid: count.optional(),
+  end: childEnd,
+  stdout: streamReport,
+  stderr: streamReport,
+  maxOutputBytes: count,
+  phases: z.looseObject({
+    spawnRequestedMs: z.number(),
+    spawnReturnedMs: measured,
+    runningMs: measured.optional(),
+    exitedMs: measured,
+    streamsClosedMs: measured,
+    terminationRequestedMs: measured.optional(),
+  }),
+  waiting: z.looseObject({
+    waitedMs: measured,
+    heartbeatIntervalMs: measured,
+    heartbeats: count,
+    maxHeartbeatLagMs: measured,
+    timerResolutionMs: measured.optional(),
+    lagBeyondTimerMs: measured.optional(),
+    appCpuMs: measured,
+    appCpuShare: measured,
+    sentence: text,
+  }),
+  spawn: spawnAccount,
+  runs: list(z.looseObject({ run: count, pid: count.optional(), totalMs: measured, spawnMs: measured, exitCode, signal })),
+})
+
+const launcherRow = z.looseObject({
+  launcher,
+  label: shortText,
+  parallelWallMs: measured,
+  startCostMs: measured,
+  spawnCallMs: measured,
+  vsFastest: measured,
+  vsPython: measured.optional(),
+})
+const fanout = z.looseObject({
+  argv: list(text, 10_000),
+  programSource,
+  // absent in results saved before the launcher could be chosen
+  launcher: launcher.optional(),
+  launcherLabel: shortText.optional(),
+  helperCount: count,
+  launchers: list(launcherRow, 100).optional(),
+  launcherIdealMs: measured.optional(),
+  launcherSentence: text.optional(),
+  launcherWhy: text.optional(),
+  spawnMsMedian: measured,
+  parallelSpawnShare: measured,
+  failedChildren: count,
+  limits: list(z.looseObject({ limit: count, seriesId: shortText, medianMs: measured, speedup: measured, ideal: measured })),
+  longestChildMs: measured,
+  sumOfChildrenMs: measured,
+  parallelWallMs: measured,
+  boundSentence: text,
+  startSentence: text.optional(),
+  spawnParallel: spawnAccount,
+  spawnSerial: spawnAccount,
+})
+
+const pipelineCounts = z.looseObject({ total: count, verified: count, emptyInput: count, mismatch: count, failed: count })
+const pipeline = z.looseObject({
+  mode: z.enum(PIPELINE_MODES),
+  modeSentence: text,
+  fixSentence: text,
+  verificationSentence: text,
+  encryptArgv: list(text, 10_000),
+  passwordVariable: shortText,
+  hashArgv: list(text, 10_000),
+  hashProgramSource: programSource,
+  hashAlgorithm: z.enum(['md5', 'sha256']),
+  emptyInputHash: shortText,
+  pipelines: count,
+  bytesPerPipeline: count,
+  encryptedBytesPerPipeline: count,
+  counts: pipelineCounts,
+  countsByVariant: z.looseObject({ serial: pipelineCounts, parallel: pipelineCounts }),
+  rows: list(
+    z.looseObject({
+      variant: z.enum(['serial', 'parallel']),
+      trial: count,
+      pipeline: count,
+      hashed: shortText.nullable(),
+      expected: shortText,
+      status: z.enum(['verified', 'empty-input', 'mismatch', 'failed']),
+      parentReadBytes: count,
+      teeHash: shortText.optional(),
+      encryptEnd: text,
+      hashEnd: text,
+    }),
+  ),
+  rowsTotal: count,
+  encryptStderr: z.looseObject({ sample: text, pipelinesWithStderr: count, sentence: text }),
+  spawnParallel: spawnAccount,
+  spawnSerial: spawnAccount,
+})
+
+const timeout = z.looseObject({
+  argv: list(text, 10_000),
+  programSource,
+  ignoresSigterm: z.boolean(),
+  timeoutMs: measured,
+  graceMs: measured,
+  runs: list(
+    z.looseObject({
+      run: count,
+      pid: count.optional(),
+      elapsedMs: measured,
+      overshootMs: measured,
+      sigtermAtMs: measured.optional(),
+      sigkillAtMs: measured.optional(),
+      signal,
+      exitCode,
+      pythonStatus: exitCode,
+      forcedKill: z.boolean(),
+      reap: z.enum(['reaped', 'zombie', 'alive', 'unknown']),
+      groupGone: z.boolean().nullable(),
+      sentence: text,
+    }),
+  ),
+  medianElapsedMs: measured,
+  medianOvershootMs: measured,
+  signal,
+  pythonStatus: exitCode,
+  sentence: text,
+  zombies: z.looseObject({ method: z.enum(['/proc', 'kill(pid, 0)']), count, sentence: text }),
+  stop: z.looseObject({ method: z.enum(['sigterm-then-sigkill', 'taskkill']), childCanIgnore: z.boolean(), sentence: text }).optional(),
+  spawn: spawnAccount,
+})
+
+const command = z.looseObject({
+  ...commandFacts,
+  measuredRuns: count,
+  warmupRuns: count,
+  budgetMs: measured,
+  statisticsLines: list(text, 1000),
+  exitCodes: z.record(z.string().max(64), count),
+  outputBytesMedian: measured,
+  // absent in results saved before the launcher could be chosen
+  launcher: launcher.optional(),
+  launcherLabel: shortText.optional(),
+  spawnSingle: z.looseObject({ spawnMsMedian: measured, wallMsMedian: measured, share: measured, sentence: text }),
+  sweep: list(z.looseObject({ copies: count, seriesId: shortText, medianMs: measured, speedup: measured, ideal: measured, efficiency: measured, throughputPerSecond: measured })),
+  spawnSweep: spawnAccount.optional(),
+  logicalCores: count,
+})
+
+const eventLoopDelay = z.looseObject({ maxMs: measured, p99Ms: measured, meanMs: measured, resolutionMs: measured, timerResolutionMs: measured.optional() })
+const pythonRuntime = {
+  ran: z.boolean(),
+  reason: text.optional(),
+  version: shortText.optional(),
+  implementation: shortText.optional(),
+  executable: text.optional(),
+  gilEnabled: z.boolean().optional(),
+  freeThreadedBuild: z.boolean().optional(),
+  interpreterStartupMs: measured.optional(),
+}
+const workersAndMs = list(z.looseObject({ workers: count, ms: measured }), 1000)
+
+const factorize = z.looseObject({
+  numbers: list(z.number(), 10_000),
+  scale: measured,
+  scaleChosen: z.enum(['auto', 'given']),
+  tasks: count,
+  numbersPerTask: measured,
+  poolTasks: count,
+  trialDivisions: measured,
+  logicalCores: count,
+  workerCounts: list(count, 1000),
+  strategies: list(z.enum(FACTORIZE_STRATEGIES), 100),
+  runtimes: list(runtime, 10),
+  includeStartup: z.boolean(),
+  results: z.looseObject({
+    identical: z.boolean(),
+    comparedRuns: count,
+    referenceChecked: count,
+    divisors: list(z.looseObject({ number: z.number(), divisors: list(z.number()) }), 10_000),
+  }),
+  split: z.looseObject({ largestTaskShare: measured, bounds: list(z.looseObject({ workers: count, longestTaskBound: measured, inOrderBound: measured }), 1000) }),
+  scaling: list(
+    z.looseObject({
+      runtime,
+      strategy: z.enum(FACTORIZE_STRATEGIES),
+      label: shortText,
+      points: list(
+        z.looseObject({ workers: count, speedup: measured, speedupCi95: z.tuple([measured, measured]), efficiency: measured, karpFlatt: measured, seriesId: shortText }),
+        1000,
+      ),
+      amdahl: z.looseObject({}).nullable(),
+    }),
+    100,
+  ),
+  startup: z.looseObject({
+    pool: z.looseObject({ workers: count, allReadyMs: measured, readyMs: list(measured, 10_000) }).optional(),
+    freshPoolMedianMs: workersAndMs.optional(),
+    processMedianMs: workersAndMs.optional(),
+    python: list(z.looseObject({ strategy: shortText, workers: count, ms: measured }), 1000).optional(),
+  }),
+  eventLoopDelay,
+  python: z.looseObject({ ...pythonRuntime, scale: measured.optional(), tasks: count.optional() }),
+  findings: list(text, 1000),
+})
+
+const blockingIo = z.looseObject({
+  calls: count,
+  ms: measured,
+  serialIdealMs: measured,
+  runtimes: list(runtime, 10),
+  outcomes: list(z.looseObject({ runtime, strategy: shortText, seriesId: shortText, medianMs: measured, speedup: measured, overlap: measured }), 1000),
+  poolStartup: z.looseObject({ workers: count, allReadyMs: measured }).optional(),
+  eventLoopDelay,
+  python: z.looseObject(pythonRuntime),
+  findings: list(text, 1000),
+})
+
+const raceVariant = z.looseObject({
+  id: shortText,
+  runtime,
+  mode: z.enum(RACE_MODES),
+  label: shortText,
+  code: text,
+  mustBeExact: z.boolean(),
+  expectedPerTrial: count,
+  trials: list(
+    z.looseObject({ trial: count, expected: count, found: z.number(), lost: z.number(), lostShare: measured, durationMs: measured, incrementsPerSecond: measured, overlapShare: measured }),
+    10_000,
+  ),
+  exactTrials: count,
+  lossyTrials: count,
+  lossyShare: measured,
+  lostShare: z.looseObject({ median: measured, mean: measured, min: measured, max: measured }),
+  lostMin: measured,
+  lostMax: measured,
+  foundValues: list(z.number(), 10_000),
+  histogram: list(z.looseObject({ fromShare: measured, toShare: measured, count }), 1000),
+  durationMsMedian: measured,
+  incrementsPerSecondMedian: measured,
+  overlapShareMedian: measured,
+  exactViolation: z.boolean(),
+})
+const race = z.looseObject({
+  workers: count,
+  increments: count,
+  trials: count,
+  warmupRounds: count,
+  expectedPerTrial: count,
+  logicalCores: count,
+  modes: list(z.enum(RACE_MODES), 10),
+  variants: list(raceVariant, 100),
+  histogramBinEdges: list(z.number(), 1000),
+  slowdowns: z.looseObject({ mutexVsAtomic: measured.optional(), atomicVsUnsynchronised: measured.optional(), pythonLockedVsUnlocked: measured.optional() }),
+  exactViolation: z.boolean(),
+  python: z.looseObject({
+    status: z.enum(['ran', 'missing', 'not-requested', 'no-matching-mode']),
+    version: shortText.optional(),
+    executable: text.optional(),
+    gilEnabled: z.boolean().optional(),
+    switchIntervalMs: measured.optional(),
+    interpreterStartupMs: measured.optional(),
+  }),
+  explanations: list(text, 1000),
+  estimatedMs: measured,
+})
+
+/** The schema of `data` for each experiment. */
+export const resultDataSchemas: Record<ExperimentId, z.ZodType> = {
+  capture,
+  fanout,
+  pipeline,
+  timeout,
+  command,
+  factorize,
+  'blocking-io': blockingIo,
+  race,
+}
