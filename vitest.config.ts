@@ -1,6 +1,9 @@
+import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
+  // the result page's components are mounted in one test (result-views.test.ts)
+  plugins: [vue()],
   test: {
     include: ['tests/unit/**/*.test.ts'],
     environment: 'node',

@@ -3,6 +3,7 @@ import { LabError } from '../../src/shared/errors'
 import { comparisonExporters, exporters } from '../../src/shared/export/registry'
 import { parseRunResult } from '../../src/shared/model/result-schema'
 import { asCaptureRun, asPipelineRun, fixtureResult } from './fixtures/run-result'
+import { hostileCases, type Path } from './helpers/hostile-results'
 
 /*
  * A property of every result the lab reads: it is refused with a sentence that names a field it
@@ -12,75 +13,6 @@ import { asCaptureRun, asPipelineRun, fixtureResult } from './fixtures/run-resul
 
 const CASES = 600
 const SEED = 20261129
-
-/** A small seeded generator (a linear congruential one), so a failing case can be reproduced. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0
-    return state / 2 ** 32
-  }
-}
-
-function nested(depth: number): unknown {
-  let value: unknown = 1
-  for (let level = 0; level < depth; level++) value = level % 2 ? [value] : { a: value }
-  return value
-}
-
-const REMOVE = Symbol('remove the field')
-const hostileValues: readonly unknown[] = [
-  {},
-  { toString: 'x' },
-  { valueOf: 'x', toString: 'x' },
-  [],
-  [{}],
-  ['a', { toString: 'x' }],
-  1e300,
-  -1e300,
-  -1,
-  0,
-  1.5,
-  -0.5,
-  null, // NaN and Infinity as JSON writes them
-  '',
-  'x'.repeat(200_001),
-  '<script>alert(1)</script>',
-  '2026-13-45T99:99:99Z',
-  '3000-01-01T00:00:00.000Z',
-  true,
-  nested(200),
-  REMOVE,
-]
-
-type Path = (string | number)[]
-
-/** Every path in a JSON value, objects and arrays included. */
-function pathsOf(value: unknown, prefix: Path = [], into: Path[] = []): Path[] {
-  if (typeof value !== 'object' || value === null) return into
-  for (const [key, child] of Object.entries(value)) {
-    const path = [...prefix, Array.isArray(value) ? Number(key) : key]
-    into.push(path)
-    pathsOf(child, path, into)
-  }
-  return into
-}
-
-function replaceAt(root: Record<string, unknown>, path: Path, value: unknown): void {
-  let parent = root as Record<string | number, unknown>
-  for (const key of path.slice(0, -1)) {
-    const next = parent[key]
-    if (typeof next !== 'object' || next === null) return // an earlier change took this branch away
-    parent = next as Record<string | number, unknown>
-  }
-  const last = path.at(-1)!
-  if (value === REMOVE) {
-    if (Array.isArray(parent)) parent.splice(last as number, 1)
-    else delete parent[last]
-  } else {
-    parent[last] = structuredClone(value)
-  }
-}
 
 /** The words a refusal may use for a field at this path: its names, and the top field's own sentence. */
 function namesFor(path: Path): string[] {
@@ -93,17 +25,8 @@ const bases = [fixtureResult(), asCaptureRun(fixtureResult()), asPipelineRun(fix
 
 describe('a result with hostile fields is refused naming one, or exports in every format', () => {
   it(`${CASES} seeded cases`, () => {
-    const next = seededRandom(SEED)
-    const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!
     let refused = 0
-    for (let index = 0; index < CASES; index++) {
-      const base = pick(bases)
-      const result = JSON.parse(JSON.stringify(base)) as Record<string, unknown>
-      const paths = pathsOf(result)
-      const changes = Array.from({ length: 1 + Math.floor(next() * 3) }, () => ({ path: pick(paths), value: pick(hostileValues) }))
-      for (const { path, value } of changes) replaceAt(result, path, value)
-      const json = JSON.stringify(result)
-      const where = `case ${index} (seed ${SEED}): ${changes.map((c) => `${c.path.join('.')} = ${c.value === REMOVE ? 'removed' : JSON.stringify(c.value)?.slice(0, 40)}`).join('; ')}`
+    for (const { json, changes, where } of hostileCases(bases, CASES, SEED)) {
       let parsed
       try {
         parsed = parseRunResult(json, 'crafted.json')

@@ -1,0 +1,66 @@
+// @vitest-environment happy-dom
+import { mount } from '@vue/test-utils'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Component } from 'vue'
+import { LabError } from '../../src/shared/errors'
+import { parseRunResult } from '../../src/shared/model/result-schema'
+import type { RunResult } from '../../src/shared/model/result'
+import { asCaptureRun, asPipelineRun, fixtureResult } from './fixtures/run-result'
+import { hostileCases } from './helpers/hostile-results'
+
+/*
+ * The other half of the property the result schema keeps: a result that passes it is shown by
+ * the app's result page (the generic tables and charts, and each experiment's own view) without
+ * an error. The page is mounted in a DOM without canvases: chart.js then draws nothing, quietly.
+ */
+
+let ResultView: Component
+beforeAll(async () => {
+  // the page talks to the engine through window.lab; nothing here needs an answer
+  const unavailable = async () => ({ ok: false, error: { name: 'LabError', code: 'not-available', message: 'No engine in this test.' } })
+  ;(window as unknown as { lab: unknown }).lab = new Proxy({ host: 'browser', on: () => () => {} }, { get: (target, name) => (name in target ? target[name as keyof typeof target] : unavailable) })
+  ResultView = (await import('../../src/renderer/src/components/ResultView.vue')).default
+})
+
+/** Mounts the result page and returns every error rendering it raised. */
+function renderErrors(result: RunResult): unknown[] {
+  const errors: unknown[] = []
+  try {
+    const wrapper = mount(ResultView, { props: { result }, global: { config: { errorHandler: (error) => void errors.push(error), warnHandler: () => {} } } })
+    wrapper.unmount()
+  } catch (error) {
+    errors.push(error) // thrown while setting a component up, before Vue's handler sees it
+  }
+  return errors
+}
+
+const bases = [fixtureResult(), asCaptureRun(fixtureResult()), asPipelineRun(fixtureResult())]
+
+describe('the result page shows every result the schema lets through', () => {
+  it('shows the fixtures of fan-out, capture and pipeline', () => {
+    for (const base of bases) expect(renderErrors(parseRunResult(JSON.stringify(base), 'fixture.json')), base.experimentId).toEqual([])
+  })
+
+  it('does fail on what the schema refuses (fan-out limits that are not a list), so the check above can fail', () => {
+    const fanout = fixtureResult() as RunResult<Record<string, unknown>>
+    const crafted = { ...fanout, data: { ...fanout.data, limits: {} } }
+    expect(() => parseRunResult(JSON.stringify(crafted), 'crafted.json')).toThrow(/limits/)
+    expect(renderErrors(crafted as RunResult).length).toBeGreaterThan(0)
+  })
+
+  it('800 seeded crafted results: each is refused by the schema, or shown without an error', () => {
+    let shown = 0
+    for (const crafted of hostileCases(bases, 800, 20261130)) {
+      let result: RunResult
+      try {
+        result = parseRunResult(crafted.json, 'crafted.json')
+      } catch (error) {
+        expect(error, crafted.where).toBeInstanceOf(LabError)
+        continue
+      }
+      shown++
+      expect(renderErrors(result).map(String), crafted.where).toEqual([])
+    }
+    expect(shown).toBeGreaterThan(40) // both sides of the property are exercised
+  })
+})
