@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { LabError } from '../../src/shared/errors'
 import { comparisonExporters, exporters } from '../../src/shared/export/registry'
 import { parseRunResult } from '../../src/shared/model/result-schema'
-import { asCaptureRun, asPipelineRun, fixtureResult } from './fixtures/run-result'
+import { everyExperimentFixture } from './fixtures/run-result'
 import { hostileCases, type Path } from './helpers/hostile-results'
 
 /*
@@ -21,7 +21,7 @@ function namesFor(path: Path): string[] {
   return names
 }
 
-const bases = [fixtureResult(), asCaptureRun(fixtureResult()), asPipelineRun(fixtureResult())]
+const bases = everyExperimentFixture()
 
 describe('a result with hostile fields is refused naming one, or exports in every format', () => {
   it(`${CASES} seeded cases`, () => {
