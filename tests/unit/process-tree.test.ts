@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { childEnvironment, envValue, exitHookPlans, hasGracefulStop, stopSteps, treeKillPlan } from '../../src/main/lab/processes/process-tree'
+import { childEnvironment, childrenLeadProcessGroups, envValue, exitHookPlans, hasGracefulStop, stopSteps, treeKillPlan } from '../../src/main/lab/processes/process-tree'
 import { helperSpecOf } from '../../src/main/lab/processes/spawner-protocol'
 
 const windowsEnv = { SystemRoot: 'C:\\Windows', Path: 'C:\\Windows\\system32' }
@@ -33,6 +33,8 @@ describe('treeKillPlan (what ends a child and its descendants, per system)', () 
   it('stops with SIGTERM then SIGKILL on POSIX, and with the tree kill at once on Windows', () => {
     expect(hasGracefulStop('linux')).toBe(true)
     expect(hasGracefulStop('win32')).toBe(false)
+    expect(childrenLeadProcessGroups('darwin')).toBe(true)
+    expect(childrenLeadProcessGroups('win32')).toBe(false)
     const [term, kill] = stopSteps('linux', 10, 500)
     expect(term).toEqual({ afterMs: 0, plan: { kind: 'signal', target: 10, signal: 'SIGTERM' }, meansIgnored: false })
     expect(kill).toEqual({ afterMs: 500, plan: { kind: 'signal', target: 10, signal: 'SIGKILL' }, meansIgnored: true })

@@ -32,6 +32,9 @@ export interface TreeKillRequest {
 /** Whether stopping a child can start with a request it may handle (SIGTERM) before it is forced. */
 export const hasGracefulStop = (platform: NodeJS.Platform): boolean => platform !== 'win32'
 
+/** Whether a child is started detached, leading a process group of its own that its descendants join (POSIX). */
+export const childrenLeadProcessGroups = (platform: NodeJS.Platform): boolean => platform !== 'win32'
+
 /** An environment variable, read as the system reads it: names are case-insensitive on Windows. */
 export function envValue(env: NodeJS.ProcessEnv, name: string, platform: NodeJS.Platform): string | undefined {
   if (platform !== 'win32') return env[name]
@@ -70,7 +73,7 @@ export interface StopStep {
  * the grace period (taskkill missing, say), TerminateProcess on the child itself.
  */
 export function stopSteps(platform: NodeJS.Platform, pid: number, graceMs: number, env: NodeJS.ProcessEnv = {}): [StopStep, StopStep] {
-  if (platform === 'win32') {
+  if (!hasGracefulStop(platform)) {
     return [
       { afterMs: 0, plan: treeKillPlan({ platform, pid, signal: 'SIGKILL', env }), meansIgnored: false },
       { afterMs: graceMs, plan: { kind: 'signal', target: pid, signal: 'SIGKILL' }, meansIgnored: false },

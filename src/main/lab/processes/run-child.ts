@@ -5,7 +5,7 @@ import { setPriority } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import type { Readable, Writable } from 'node:stream'
 import type { LabErrorData } from '../../../shared/errors'
-import { carryOutTreeKill, childEnvironment, exitHookPlans, stopSteps, treeKillPlan, type TreeKillPlan } from './process-tree'
+import { carryOutTreeKill, childEnvironment, childrenLeadProcessGroups, exitHookPlans, stopSteps, treeKillPlan, type TreeKillPlan } from './process-tree'
 
 export { killProcessTree } from './process-tree'
 
@@ -103,7 +103,7 @@ export interface RunningChild {
 export const DEFAULT_KILL_GRACE_MS = 2000
 export const DEFAULT_MAX_CAPTURE_BYTES = 64 * 1024
 /** Each child leads its own process group where groups exist, so that its descendants can be ended with it. */
-const detachChildren = process.platform !== 'win32'
+const detachChildren = childrenLeadProcessGroups(process.platform)
 
 export function capture(stream: NodeJS.ReadableStream | null, limit: number): CapturedStream {
   const result: CapturedStream = { text: '', bytes: 0, truncated: false }

@@ -1,9 +1,8 @@
 import { execa } from 'execa'
 import { performance } from 'node:perf_hooks'
-import { carryOutTreeKill, treeKillPlan } from '../process-tree'
+import { carryOutTreeKill, childrenLeadProcessGroups, treeKillPlan } from '../process-tree'
 import { DEFAULT_KILL_GRACE_MS, DEFAULT_MAX_CAPTURE_BYTES, startErrorOf, type CapturedStream, type ChildOutcome, type ChildSpec } from '../run-child'
 
-const useProcessGroups = process.platform !== 'win32'
 
 function captured(output: unknown, limit: number): CapturedStream {
   const text = typeof output === 'string' ? output : ''
@@ -30,7 +29,7 @@ export async function runWithExeca(spec: ChildSpec): Promise<ChildOutcome> {
     forceKillAfterDelay: spec.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
     reject: false,
     stripFinalNewline: false,
-    detached: useProcessGroups,
+    detached: childrenLeadProcessGroups(process.platform),
     windowsHide: true,
   })
   const spawnReturnedAtMs = performance.now()
@@ -40,8 +39,8 @@ export async function runWithExeca(spec: ChildSpec): Promise<ChildOutcome> {
   subprocess.once('spawn', () => (runningAtMs = performance.now()))
   subprocess.once('exit', () => {
     exitedAtMs = performance.now()
-    // whatever the child left in its group (its own children)
-    if (useProcessGroups && subprocess.pid !== undefined) carryOutTreeKill(treeKillPlan({ platform: process.platform, pid: subprocess.pid, signal: 'SIGKILL', rootExited: true }))
+    // whatever the child left in its group (its own children); where there are no groups the plan is to do nothing
+    if (subprocess.pid !== undefined) carryOutTreeKill(treeKillPlan({ platform: process.platform, pid: subprocess.pid, signal: 'SIGKILL', rootExited: true }))
   })
   const onStop = (): void => void (terminationRequestedAtMs ??= performance.now())
   spec.signal?.addEventListener('abort', onStop, { once: true })
