@@ -1,10 +1,10 @@
 /**
  * Fan-out: N × sleep 0.1 started at once, wall time until all have ended, for N = 10, 50 and 200:
  * through the engine as the fanout experiment runs it (mapLimited, children started by the lab's
- * spawner helpers), once with the helpers starting children with the vfork addon (the lab's
- * default on Linux where it is built) and once with Node's own spawn, against Python's subprocess
- * doing the same (the baseline, where python3 exists) and a bare child_process.spawn. All
- * interleaved round by round; then, per launcher, what one child's start costs.
+ * launcher: on Linux where the addon is built, vfork from this process), then through spawner
+ * helpers starting children with the vfork addon and with Node's own spawn, against Python's
+ * subprocess doing the same (the baseline, where python3 exists) and a bare child_process.spawn.
+ * All interleaved round by round; then, per launcher, what one child's start costs.
  * At the first size only, as before: the lab from its own process, execa, and the same from a
  * parent holding 300 MB (the Electron main process is big), with this process's event-loop delay.
  *
@@ -49,24 +49,28 @@ async function main() {
   const helperCount = option('helpers', undefined)
   const sleepFile = requireProgram('sleep')
   const nativeSpawnAddon = labNativeSpawnAddon(nativeAddonModule)
+  // the lab's launcher as createLab makes it, and the two ways its helpers can start children
+  const labStarter = await startSpawnerHelpers(helperModule.SpawnerHelpers, { count: helperCount, nativeSpawnAddon, vforkHere: true })
   const nativeHelpers = await startSpawnerHelpers(helperModule.SpawnerHelpers, { count: helperCount, nativeSpawnAddon })
   const nodeHelpers = await startSpawnerHelpers(helperModule.SpawnerHelpers, { count: helperCount })
+  const labChoice = labStarter.launchers()[0]
   const nativeChoice = nativeHelpers.launchers()[0]
-  const spawners = makeSpawners(engine.runChild, nativeHelpers)
+  const spawners = makeSpawners(engine.runChild, labStarter)
   const python = await startPythonFanout()
   // a parent as big as an Electron main process, and a small one, each with its own spawner helpers
   const parents = [await startHelper(0), await startHelper(ballastMb)]
   const helpersLabel = `${nativeHelpers.count} helper${nativeHelpers.count === 1 ? '' : 's'}`
   const names = {
     python: python ? `Python ${python.version} subprocess` : undefined,
+    lab: labChoice?.fromLabProcess ? 'lab, vfork from its own process' : `lab, ${helpersLabel} (no vfork here)`,
     native: `lab, ${helpersLabel}, ${nativeChoice?.launcher === 'vfork' ? 'vfork addon' : 'addon unavailable (Node spawn)'}`,
     node: `lab, ${helpersLabel}, Node spawn`,
     bare: 'bare child_process.spawn',
-    inProcess: 'lab, from its own process',
+    inProcess: "runChild (Node's spawn) in its own process",
     execa: 'execa',
   }
   console.log(`Fan-out: N × ${sleepFile} ${seconds} at once, N = ${sizes.join(', ')}; wall ms, ${rounds} rounds after one warm-up per size, interleaved.`)
-  console.log(`Native helpers: ${nativeChoice?.reason ?? 'no launcher reported'}${python ? '' : ' python3 was not found: Python is skipped, and bare spawn is the baseline.'}`)
+  console.log(`The lab: ${labChoice?.reason ?? 'no launcher reported'} Native helpers: ${nativeChoice?.reason ?? 'no launcher reported'}${python ? '' : ' python3 was not found: Python is skipped, and bare spawn is the baseline.'}`)
 
   /** Per size and variant, per trial: each child's start cost (ms held in the start call). */
   const startCosts = new Map()
@@ -110,6 +114,7 @@ async function main() {
               return wallMs
             } }]
           : []),
+        { name: names.lab, run: watched(names.lab, labFanout(size, names.lab, (spec) => labStarter.run(spec))) },
         { name: names.native, run: watched(names.native, labFanout(size, names.native, (spec) => nativeHelpers.run(spec))) },
         { name: names.node, run: watched(names.node, labFanout(size, names.node, (spec) => nodeHelpers.run(spec))) },
         { name: names.bare, run: watched(names.bare, async () => {
@@ -124,29 +129,32 @@ async function main() {
         variants.push(
           { name: names.inProcess, run: watched(names.inProcess, labFanout(size, names.inProcess, (spec) => engine.runChild(spec))) },
           { name: names.execa, run: watched(names.execa, () => fanoutWallMs(spawners.execa, sleepFile, size, seconds)) },
-          inParent(parents[0], 'lab', 'lab in-process'),
-          inParent(parents[1], 'lab', 'lab in-process'),
-          inParent(parents[1], 'helpers', 'lab via spawner helpers'),
+          inParent(parents[0], 'lab', "runChild (Node's spawn)"),
+          inParent(parents[1], 'lab', "runChild (Node's spawn)"),
+          inParent(parents[1], 'helpers', "the lab's launcher"),
         )
       }
       const measured = await interleave(variants, { rounds, warmup: 1 })
       printMeasured(`${size} × sleep ${seconds} in parallel: wall time`, measured, { unit: 'wall' })
       const byName = (name) => measured.find((m) => m.name === name)
-      const lab = byName(names.native)
+      const lab = byName(names.lab)
+      const nativeLab = byName(names.native)
       const nodeLab = byName(names.node)
       const paired = (a, b) => a.values.map((v, i) => v / b.values[i])
       const spread = (ratios) => `${median(ratios).toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`
       printTable(`${size} children: paired ratios`, ['ratio', 'median (range)'], [
-        [`${names.native} ÷ ${names.node}`, spread(paired(lab, nodeLab))],
-        [`${names.native} ÷ ${names.bare}`, spread(paired(lab, byName(names.bare)))],
+        [`${names.lab} ÷ ${names.native}`, spread(paired(lab, nativeLab))],
+        [`${names.lab} ÷ ${names.node}`, spread(paired(lab, nodeLab))],
+        [`${names.lab} ÷ ${names.bare}`, spread(paired(lab, byName(names.bare)))],
       ])
       const floorMs = seconds * 1000
-      printTable(`${size} children: what starting one child costs, per launcher`, ['launcher', 'held in the start call, median per child', 'wall beyond the sleep ÷ children'], variants.slice(0, 4).map(({ name }) => {
+      printTable(`${size} children: what starting one child costs, per launcher`, ['launcher', 'held in the start call, median per child', 'wall beyond the sleep ÷ children'], variants.slice(0, python ? 5 : 4).map(({ name }) => {
         const held = measuredStarts(size, name)
         return [name, held.length ? formatMs(median(held)) : '—', formatMs((byName(name).summary.median - floorMs) / size)]
       }))
-      summaryRows.push([String(size), python ? formatSpread(measured[0].summary) : '—', formatSpread(lab.summary), python ? formatRatioSpread(lab.ratio) : '—', python ? formatRatioSpread(nodeLab.ratio) : '—', python ? formatRatioSpread(byName(names.bare).ratio) : '—'])
-      const others = `(Node-spawn helpers ${formatMs(nodeLab.summary.median)}, bare spawn ${formatMs(byName(names.bare).summary.median)})`
+      const vsPython = (m) => (python ? formatRatioSpread(m.ratio) : '—')
+      summaryRows.push([String(size), python ? formatSpread(measured[0].summary) : '—', formatSpread(lab.summary), vsPython(lab), vsPython(nativeLab), vsPython(nodeLab), vsPython(byName(names.bare))])
+      const others = `(vfork helpers ${formatMs(nativeLab.summary.median)}, Node-spawn helpers ${formatMs(nodeLab.summary.median)}, bare spawn ${formatMs(byName(names.bare).summary.median)})`
       verdict({
         bench: BENCH,
         what: `fan-out ${size} × sleep ${seconds}, parallel wall`,
@@ -156,7 +164,7 @@ async function main() {
         target: '≤ 1.0× Python',
         met: python ? lab.ratio.median <= 1.0 : undefined,
         note: python
-          ? sizeIndex === 0 ? `${nativeChoice?.reason ?? ''} CPython starts children with vfork; libuv forks on Linux, copying the page tables of the whole (Node-sized) helper.` : undefined
+          ? sizeIndex === 0 ? `${labChoice?.reason ?? ''} CPython starts children with vfork; libuv forks on Linux, copying the page tables of the whole calling process.` : undefined
           : 'python3 was not found, so the baseline could not be measured.',
       })
       if (extras) {
@@ -172,11 +180,11 @@ async function main() {
         printTable(`${size} children from a big parent: paired ratios`, ['ratio', 'median (range)'], [
           [`${bigInProcess.name} ÷ ${smallInProcess.name}`, spread(paired(bigInProcess, smallInProcess))],
           [`${bigHelpers.name} ÷ ${smallInProcess.name}`, spread(paired(bigHelpers, smallInProcess))],
-          [`${names.native} ÷ ${names.inProcess}`, spread(paired(lab, byName(names.inProcess)))],
+          [`${names.lab} ÷ ${names.inProcess}`, spread(paired(lab, byName(names.inProcess)))],
         ])
         verdict({
           bench: BENCH,
-          what: `fan-out ${size} from a ${bigHelpers.name.match(/(\d+) MB/)[1]} MB parent: in-process vs spawner helpers`,
+          what: `fan-out ${size} from a ${bigHelpers.name.match(/(\d+) MB/)[1]} MB parent: Node's spawn vs the lab's launcher`,
           baseline: formatSpread(bigInProcess.summary),
           lab: formatSpread(bigHelpers.summary),
           ratio: spread(paired(bigHelpers, bigInProcess)),
@@ -185,9 +193,9 @@ async function main() {
         })
       }
     }
-    printTable(`Fan-out of N × sleep ${seconds}, medians: the lab (${names.native}) against Python, per size`, ['N', 'Python', 'lab', 'lab ÷ Python', 'Node-spawn helpers ÷ Python', 'bare spawn ÷ Python'], summaryRows)
+    printTable(`Fan-out of N × sleep ${seconds}, medians: the lab (${names.lab}) against Python, per size`, ['N', 'Python', 'lab', 'lab ÷ Python', 'vfork helpers ÷ Python', 'Node-spawn helpers ÷ Python', 'bare spawn ÷ Python'], summaryRows)
   } finally {
-    await Promise.all([python?.stop(), nativeHelpers.close(), nodeHelpers.close(), ...parents.map((h) => h.stop())])
+    await Promise.all([python?.stop(), labStarter.close(), nativeHelpers.close(), nodeHelpers.close(), ...parents.map((h) => h.stop())])
   }
 }
 

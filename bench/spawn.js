@@ -22,9 +22,9 @@ async function main() {
   const children = option('children', 200)
   const ballastMb = option('ballast-mb', 300)
   const trueFile = requireProgram('true')
-  const spawnerHelpers = await startSpawnerHelpers(helperModule.SpawnerHelpers, { nativeSpawnAddon: labNativeSpawnAddon(nativeAddonModule) })
+  const spawnerHelpers = await startSpawnerHelpers(helperModule.SpawnerHelpers, { nativeSpawnAddon: labNativeSpawnAddon(nativeAddonModule), vforkHere: true })
   const spawners = makeSpawners(engine.runChild, spawnerHelpers)
-  const names = { raw: 'child_process.spawn', execa: 'execa', lab: 'lab (runChild)', helpers: `lab, ${spawnerHelpers.count} spawner helpers (${spawnerHelpers.launchers()[0]?.launcher ?? 'node'})` }
+  const names = { raw: 'child_process.spawn', execa: 'execa', lab: 'lab (runChild)', helpers: spawnerHelpers.launchers()[0]?.fromLabProcess ? "lab's launcher (vfork from its own process)" : `lab, ${spawnerHelpers.count} spawner helpers (${spawnerHelpers.launchers()[0]?.launcher ?? 'node'})` }
   console.log(`Spawn cost per child: ${children} × ${trueFile}, ${rounds} measured rounds after one warm-up, interleaved (${Object.keys(names).join(', ')}; then reversed).`)
 
   for (const limit of [1, 10]) {

@@ -18,6 +18,7 @@ export const engineEntries = {
   'run-child': 'src/main/lab/processes/run-child.ts',
   'spawner-helpers': 'src/main/lab/processes/spawner-helpers.ts',
   'native-addon': 'src/main/lab/processes/native-addon.ts',
+  'native-child': 'src/main/lab/processes/native-child.ts',
   limit: 'src/main/lab/processes/limit.ts',
   'worker-pool': 'src/main/lab/pool/worker-pool.ts',
   'run-all': 'src/main/lab/pool/run-all.ts',

@@ -21,8 +21,8 @@ for (let mb = 0; mb < ballastMb; mb++) {
 const { runChild } = await import(pathToFileURL(join(engineDir, 'run-child.js')).href)
 const { SpawnerHelpers } = await import(pathToFileURL(join(engineDir, 'spawner-helpers.js')).href)
 const nativeAddonModule = await import(pathToFileURL(join(engineDir, 'native-addon.js')).href)
-// the helpers as the lab starts them: with the vfork addon where it is built
-const spawners = makeSpawners(runChild, await startSpawnerHelpers(SpawnerHelpers, { nativeSpawnAddon: labNativeSpawnAddon(nativeAddonModule) }))
+// as the lab starts children: with the vfork addon from this process where it is built, else through the helpers
+const spawners = makeSpawners(runChild, await startSpawnerHelpers(SpawnerHelpers, { nativeSpawnAddon: labNativeSpawnAddon(nativeAddonModule), vforkHere: true }))
 
 process.on('message', async (request) => {
   try {

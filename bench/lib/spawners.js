@@ -15,10 +15,11 @@ import { rawSpawn, runLimited } from './programs.js'
 /**
  * The lab's spawner helpers, started from the app's build (<out>/main/workers/spawner.js) and ready.
  * nativeSpawnAddon: the vfork addon they start children with (as the lab passes it), or
- * undefined for Node's own spawn.
+ * undefined for Node's own spawn; vforkHere: single children start with it from this process, as
+ * the lab (createLab) starts them.
  */
-export async function startSpawnerHelpers(SpawnerHelpers, { count, nativeSpawnAddon } = {}) {
-  const helpers = new SpawnerHelpers({ script: join(labPaths.workersDir, 'spawner.js'), count, nativeSpawnAddon })
+export async function startSpawnerHelpers(SpawnerHelpers, { count, nativeSpawnAddon, vforkHere = false } = {}) {
+  const helpers = new SpawnerHelpers({ script: join(labPaths.workersDir, 'spawner.js'), count, nativeSpawnAddon, vforkHere })
   await helpers.ready()
   return helpers
 }

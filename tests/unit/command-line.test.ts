@@ -7,7 +7,7 @@ import { shellSyntaxIn, splitCommandLine } from '../../src/shared/experiments/co
 import { coerceParam, paramsSchema, textParam } from '../../src/shared/experiments/params'
 import { parseOrThrow } from '../../src/shared/validation'
 import { startupDominatedWarning } from '../../src/shared/stats/advice'
-import { mapLimited, powersOfTwoUpTo } from '../../src/main/lab/processes/limit'
+import { mapLimited, powersOfTwoUpTo, START_TURN_BUDGET_MS } from '../../src/main/lab/processes/limit'
 import { resolveCommand } from '../../src/main/lab/processes/resolve-command'
 
 describe('splitCommandLine (argv without a shell)', () => {
@@ -118,6 +118,40 @@ describe('mapLimited', () => {
       return i
     }, controller.signal)
     expect(results.length).toBeLessThan(10)
+  })
+
+  /** Runs mapLimited with tasks that hold the thread `holdMs` each as they start; per task, the turn of the event loop it started in. */
+  async function turnsOfStarts(count: number, holdMs: number): Promise<number[]> {
+    let turn = 0
+    let ticking = true
+    const tick = (): void => {
+      turn++
+      if (ticking) setImmediate(tick)
+    }
+    setImmediate(tick)
+    const turns: number[] = []
+    try {
+      await mapLimited(count, count, async () => {
+        turns.push(turn)
+        const until = performance.now() + holdMs
+        while (performance.now() < until) {
+          // holds the thread, as a spawn call does
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1))
+      })
+    } finally {
+      ticking = false
+    }
+    return turns
+  }
+  const startsPerTurn = (turns: number[]): number[] => [...turns.reduce((m, t) => m.set(t, (m.get(t) ?? 0) + 1), new Map<number, number>()).values()]
+
+  it('starts several cheap tasks in one turn of the event loop, and gives the turn up once starts have held the thread for the budget', async () => {
+    const cheap = startsPerTurn(await turnsOfStarts(40, 0.2))
+    expect(Math.max(...cheap)).toBeGreaterThan(1)
+    expect(Math.max(...cheap)).toBeLessThanOrEqual(Math.ceil(START_TURN_BUDGET_MS / 0.2) + 1)
+    // a start that holds the thread longer than the budget (a fork) gets a turn of its own
+    expect(startsPerTurn(await turnsOfStarts(8, START_TURN_BUDGET_MS + 1))).toEqual(Array(8).fill(1))
   })
 
   it('sweeps powers of two up to and including n', () => {

@@ -4,6 +4,7 @@ import type { FanoutData } from '../../src/shared/experiments/fanout'
 import type { RunResult } from '../../src/shared/model/result'
 import { descendantsOf, labChildren } from './helpers/processes'
 import { nextEvent } from './helpers/lab'
+import { nativeAddon } from './helpers/launchers'
 import { runResult, useLabs } from './helpers/run-experiment'
 
 const newLab = useLabs()
@@ -63,14 +64,23 @@ describe('fan-out experiment', () => {
     expect(result.data.spawnParallel.sentence).toMatch(/of the .* wall time/)
   })
 
-  it('starts the children from the lab\'s spawner helpers, or from the app itself when asked (launcher)', async () => {
+  it('starts the children with the lab\'s own launcher (vfork from the app where the addon loads, else the spawner helpers), or with child_process.spawn when asked (launcher)', async () => {
     const params = { children: 4, seconds: 0.1, runs: 1, warmup: 0, sweep: false }
-    const viaHelpers = newLab()
-    const fromHelpers = await runResult<FanoutData>(viaHelpers, 'fanout', params)
-    expect(fromHelpers.data.launcher).toBe('helpers')
-    expect(fromHelpers.data.helperCount).toBe(viaHelpers.spawners.count)
-    expect(viaHelpers.spawners.pids()).toHaveLength(viaHelpers.spawners.count)
-    expect(fromHelpers.data.spawnParallel.sentence).toMatch(/spawner helper process(es)? started the 4 children, so the app's own thread never waited on a fork/)
+    const viaLab = newLab()
+    const fromLab = await runResult<FanoutData>(viaLab, 'fanout', params)
+    expect(fromLab.data.launcher).toBe('helpers')
+    if (nativeAddon.addon) {
+      // vfork copies nothing: no helper is started for it, and the app's thread made the calls
+      expect(fromLab.data.launcherLabel).toBe("vfork from the app (the lab's addon)")
+      expect(fromLab.data.helperCount).toBe(0)
+      expect(viaLab.spawners.pids()).toEqual([])
+      expect(fromLab.data.spawnParallel.sentence).toMatch(/^Starting the 4 children kept the app busy for/)
+      expect(fromLab.data.startSentence).toMatch(/the app starts them one after another, with vfork/)
+    } else {
+      expect(fromLab.data.helperCount).toBe(viaLab.spawners.count)
+      expect(viaLab.spawners.pids()).toHaveLength(viaLab.spawners.count)
+      expect(fromLab.data.spawnParallel.sentence).toMatch(/spawner helper process(es)? started the 4 children, so the app's own thread never waited on a fork/)
+    }
     const itself = newLab()
     const fromApp = await runResult<FanoutData>(itself, 'fanout', { ...params, launcher: 'app' })
     expect(fromApp.data.launcher).toBe('app')

@@ -193,3 +193,59 @@ describe.each(helperLaunchers)('spawner helpers starting children with $launcher
     await expect(broken.run(nodeCommand('0'))).rejects.toThrow(/no-such-spawner\.js\) exited before it was ready \(code 1\)/)
   })
 })
+
+describe.skipIf(!nativeAddon.addon)('single children started with vfork from the lab\'s own process (vforkHere)', () => {
+  const opened: SpawnerHelpers[] = []
+  const starters = (nativeSpawnAddon: string | undefined = nativeAddonPath): SpawnerHelpers => {
+    const made = new SpawnerHelpers({ script, count: 1, nativeSpawnAddon, vforkHere: true })
+    opened.push(made)
+    return made
+  }
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((made) => made.close()))
+  })
+
+  it('starts the child from this process, says so, and starts no helper for it', async () => {
+    const spawners = starters()
+    expect(spawners.launchers()).toEqual([expect.objectContaining({ launcher: 'vfork', fromLabProcess: true, reason: expect.stringMatching(/own process/) })])
+    const outcome = await spawners.run({ file: 'sh', args: ['-c', 'echo $PPID'] })
+    expect(outcome.launcher).toBe('vfork')
+    expect(outcome.helperPid).toBeUndefined()
+    expect(Number(outcome.stdout.text)).toBe(process.pid)
+    expect(spawners.pids()).toEqual([])
+  })
+
+  it('counts the children it runs as the lab\'s, and ends them when closed', async () => {
+    const spawners = starters()
+    const running = spawners.run({ file: 'sleep', args: ['30'] })
+    expect(await waitUntil(() => spawners.childPids().length === 1)).toBe(true)
+    const [pid] = spawners.childPids()
+    expect(descendantsOf()).toContain(pid)
+    await spawners.close()
+    const outcome = await running
+    expect(outcome.signal).toBe('SIGKILL')
+    expect(processAlive(pid!)).toBe(false)
+    expect(spawners.childPids()).toEqual([])
+    await expect(spawners.run({ file: 'true' })).rejects.toThrow(/closed with the lab/)
+  })
+
+  it('cancels a child through its signal', async () => {
+    const spawners = starters()
+    const controller = new AbortController()
+    const running = spawners.run({ ...builtinStubbornSleep(30), signal: controller.signal, killGraceMs: 200 })
+    await sleep(300)
+    controller.abort()
+    const outcome = await running
+    expect(outcome.cancelled).toBe(true)
+    expect(outcome.forcedKill).toBe(true)
+  })
+
+  it('falls back to the helpers where the addon does not load', async () => {
+    const spawners = starters(join(testPaths.resourcesDir, 'native', 'no-such-addon.node'))
+    const outcome = await spawners.run({ file: 'true' })
+    expect(outcome.exitCode).toBe(0)
+    expect(outcome.launcher).toBe('node')
+    expect(outcome.helperPid).toBe(spawners.pids()[0])
+    expect(spawners.launchers()).toEqual([expect.objectContaining({ launcher: 'node', reason: expect.stringMatching(/not built/) })])
+  })
+})

@@ -79,8 +79,8 @@ export function createLab(options: LabOptions): Lab {
     const info = await machine.info
     return { ...info, loadAverage: loadavg() as [number, number, number] }
   }
-  // started on first use, kept for the session: children are started from these small processes
-  const spawners = new SpawnerHelpers({ script: join(options.paths.workersDir, 'spawner.js'), nativeSpawnAddon: nativeSpawnAddonPath(options.paths.resourcesDir) })
+  // started on first use, kept for the session: children start from these small processes, or (vfork) from this one
+  const spawners = new SpawnerHelpers({ script: join(options.paths.workersDir, 'spawner.js'), nativeSpawnAddon: nativeSpawnAddonPath(options.paths.resourcesDir), vforkHere: true })
   const runs = new RunManager({ events, store, paths: options.paths, spawners, machineInfo })
   // a helper that fails to start now is tried again, and its failure reported, by the run that needs it
   if (options.startSpawnersNow) pathReady.then(() => spawners.ready()).catch(() => {})

@@ -3,7 +3,8 @@ import { enumParam } from './params'
 /**
  * How a child is started, which is a lesson in itself: Node forks its whole process for every child
  * (the bigger the process, the longer), CPython uses vfork, and a library adds its own work around the call.
- * - helpers: the lab's spawner helper processes (small, one per core), so the app never forks itself;
+ * - helpers: the lab's own launcher: on Linux, vfork from the app's process with the lab's addon; elsewhere,
+ *   or without the addon, small spawner helper processes (one per core), so the app never forks itself;
  * - app: child_process.spawn in the process that hosts the lab;
  * - execa: execa(file, args) in that process, with execa's defaults;
  * - python: the lessons' own subprocess.Popen, in one long-lived python3 that reports each child's times.
@@ -21,7 +22,7 @@ export const LAUNCHER_LABELS: Record<LauncherId, string> = {
 export const launcherParam = () =>
   enumParam({
     label: 'Launcher',
-    help: "How children are started. helpers: small spawner processes, one per core (up to 4), so the app never forks itself; app: child_process.spawn in the app's own process, which blocks it and costs more the more memory it holds; execa: the execa library in the app, with its defaults; python: the lessons' subprocess.Popen, in one python3 (where Python 3 is installed).",
+    help: "How children are started. helpers: the lab's own launcher: on Linux, vfork from the app's process (the lab's addon), which copies nothing; elsewhere, or without the addon, small spawner processes, one per core (up to 4), so the app never forks itself; app: child_process.spawn in the app's own process, which blocks it and costs more the more memory it holds; execa: the execa library in the app, with its defaults; python: the lessons' subprocess.Popen, in one python3 (where Python 3 is installed).",
     options: LAUNCHERS,
     default: 'helpers',
   })
@@ -46,7 +47,7 @@ export interface LauncherRow {
 export function launcherWhy(platform: string): string {
   const around = 'execa adds its own JavaScript around each call (option handling, a copy of the environment, stream wrappers, promises)'
   if (platform === 'linux') {
-    return `On Linux, Node (libuv) starts a child with fork(), which copies the page tables of the whole calling process and holds its thread until the child has exec'd, so the bigger the process, the longer each start; CPython's subprocess uses vfork(), which copies nothing. The spawner helpers are small Node processes: their forks are cheaper, and the app's own thread never waits on one. ${around[0]!.toUpperCase()}${around.slice(1)}.`
+    return `On Linux, Node (libuv) starts a child with fork(), which copies the page tables of the whole calling process and holds its thread until the child has exec'd, so the bigger the process, the longer each start; CPython's subprocess uses vfork(), which copies nothing. The lab's own launcher uses vfork too (its addon, from the app's process); without the addon it starts children from small spawner helper processes, whose forks are cheaper, so the app's own thread never waits on one. ${around[0]!.toUpperCase()}${around.slice(1)}.`
   }
   if (platform === 'darwin') {
     return `On macOS, Node (libuv) and CPython both start children with posix_spawn, which copies nothing, so what differs is the work around the call and where it runs: the spawner helpers keep it off the app's thread, and ${around}.`

@@ -163,7 +163,7 @@ async function measureFanout(params: FanoutParams, context: ExperimentContext, c
       programSource: source,
       launcher: launcher.id,
       launcherLabel: launcher.label,
-      helperCount: launcher.id === 'helpers' ? context.spawners.count : 0,
+      helperCount: launcher.helperCount,
       ...comparison,
       spawnMsMedian: spawnMs.length > 0 ? median(spawnMs) : 0,
       parallelSpawnShare: parallelSeries.summary.median > 0 ? Math.min(1, lastRunning / lastParallel.spans.reduce((m, s) => Math.max(m, s.endMs), 0)) : 0,
@@ -173,7 +173,7 @@ async function measureFanout(params: FanoutParams, context: ExperimentContext, c
       sumOfChildrenMs,
       parallelWallMs,
       boundSentence,
-      startSentence: startSentence(params, launcher, spawnMs.length > 0 ? median(spawnMs) : 0, context.spawners.count),
+      startSentence: startSentence(params, launcher, spawnMs.length > 0 ? median(spawnMs) : 0),
       spawnParallel: spawnAccount(lastParallel.outcomes, lastParallel.wallMs, startedBy(launcher)),
       spawnSerial: spawnAccount(lastSerial.outcomes, lastSerial.wallMs, startedBy(launcher)),
     },
@@ -181,13 +181,16 @@ async function measureFanout(params: FanoutParams, context: ExperimentContext, c
 }
 
 /** Why parallel is above the longest child, for the launcher that ran: starting children takes turns. */
-function startSentence(params: FanoutParams, launcher: Launcher, spawnCallMs: number, helperCount: number): string {
+function startSentence(params: FanoutParams, launcher: Launcher, spawnCallMs: number): string {
+  const helpers = launcher.helperCount
   const turns =
-    launcher.id === 'helpers'
-      ? `${helperCount} spawner helper${helperCount === 1 ? '' : 's'} start${helperCount === 1 ? 's' : ''} them, each its share one after another`
+    helpers > 0
+      ? `${helpers} spawner helper${helpers === 1 ? '' : 's'} start${helpers === 1 ? 's' : ''} them, each its share one after another`
       : launcher.id === 'python'
         ? 'Python starts them one after another'
-        : 'the app starts them one after another'
+        : launcher.id === 'helpers'
+          ? 'the app starts them one after another, with vfork'
+          : 'the app starts them one after another'
   return `A sleeping child uses no CPU, so the operating system runs all ${params.children} at once, whatever the number of cores. What keeps parallel above the longest child is starting them: each start call took about ${formatDurationMs(spawnCallMs)} here, and ${turns}. The light part of each bar in the timelines is that starting; the stagger of start times shows it.`
 }
 

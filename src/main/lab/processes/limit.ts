@@ -1,18 +1,32 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 
 /**
+ * How long starts may hold the thread before they let the event loop turn: a spawn call holds it
+ * (fork: 6–10 ms here, so one per turn; vfork: about 1 ms, so a few), and a longer stretch would
+ * stall everything else the app does. Yielding after every cheap start cost the fan-out a turn of
+ * the loop per child.
+ */
+export const START_TURN_BUDGET_MS = 4
+
+/**
  * Runs task(0) … task(count − 1) with at most `limit` running at once, each new one starting as
  * soon as one ends. Once `signal` aborts no new task starts; the results are in index order.
- * Each start after the first waits for the next turn of the event loop: spawning a child blocks
- * the thread for milliseconds, and ten in one turn would stall everything else the app does.
+ * Starts queue behind one another, and once they have held the thread for START_TURN_BUDGET_MS
+ * the next waits for the next turn of the event loop.
  */
 export async function mapLimited<T>(count: number, limit: number, task: (index: number) => Promise<T>, signal?: AbortSignal): Promise<T[]> {
   const results: T[] = []
   const done: boolean[] = []
   let next = 0
-  // Starts queue behind one another, one per turn: lanes waiting together would all wake in the same turn.
+  // since this moment no turn was given up: a stale moment only makes the next start yield sooner
+  let yieldedAtMs = performance.now()
   let startGate: Promise<void> = Promise.resolve()
-  const myTurn = (): Promise<void> => (startGate = startGate.then(() => nextTurn()))
+  const myTurn = (): Promise<void> =>
+    (startGate = startGate.then(async () => {
+      if (performance.now() - yieldedAtMs < START_TURN_BUDGET_MS) return
+      await nextTurn()
+      yieldedAtMs = performance.now()
+    }))
   const lane = async (): Promise<void> => {
     while (next < count && !signal?.aborted) {
       const index = next++

@@ -52,6 +52,8 @@ export type NativeSpawnResult =
 export interface LauncherChoice {
   launcher: ChildLauncher
   reason: string
+  /** The children start from the lab's own process, not from a spawner helper. */
+  fromLabProcess?: boolean
 }
 
 /** System facts the choice depends on; the engine passes the real ones, tests another system's. */

@@ -4,7 +4,8 @@ import { availableParallelism } from 'node:os'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { LabError } from '../../../shared/errors'
 import { monotonicOffsetMs } from '../measure/clock'
-import type { LauncherChoice } from './native-addon'
+import { loadNativeSpawnAddon, type LauncherChoice } from './native-addon'
+import { NativeLauncher } from './native-child'
 import { carryOutTreeKill, killProcessTree, treeKillPlan } from './process-tree'
 import { shiftedOutcome, unstartedOutcome, type ChildOutcome, type ChildSpec } from './run-child'
 import type { PipelineWork, PipelineWorkResult } from './pipeline-work'
@@ -50,6 +51,27 @@ export interface SpawnerHelpersOptions {
    * when it is built and loads; otherwise, and without this, with Node's own spawn.
    */
   nativeSpawnAddon?: string
+  /**
+   * Start single children with the vfork addon from this process itself, where it loads: vfork
+   * copies nothing, so the size of this process does not matter, and the hop to a helper (two
+   * messages and a Node process's work per child) is saved. Pipelines still run in the helpers.
+   */
+  vforkHere?: boolean
+}
+
+/** Starting children from the lab's own process with vfork: the launcher, and the sentence that says so. */
+interface StartingHere {
+  launcher: NativeLauncher
+  choice: LauncherChoice
+}
+
+const VFORK_HERE_REASON =
+  "Children start with vfork from the lab's own process (the lab's addon), as CPython starts them: nothing is copied, however big the process, and no helper process stands in between."
+
+function startingHere(options: SpawnerHelpersOptions): StartingHere | undefined {
+  if (!options.vforkHere) return undefined
+  const { addon } = loadNativeSpawnAddon(options.nativeSpawnAddon)
+  return addon ? { launcher: NativeLauncher.for(addon), choice: { launcher: 'vfork', reason: VFORK_HERE_REASON, fromLabProcess: true } } : undefined
 }
 
 /**
@@ -68,7 +90,8 @@ function killHelper(child: ChildProcess): void {
  * Small helper processes that start the lab's children, so that the process hosting the lab
  * (the big Electron main process, or the CLI) never forks for them: its event loop stays free
  * and each spawn costs what it costs in a small process, several at once on several cores.
- * Children whose streams the caller needs (pipelines) are started in-process by startChild.
+ * Where the vfork addon loads (Linux) and `vforkHere` is set, single children start from this
+ * process instead, without a fork to avoid; pipelines still run whole in a helper.
  */
 export class SpawnerHelpers {
   readonly count: number
@@ -77,9 +100,11 @@ export class SpawnerHelpers {
   private nextHelper = 0
   private closed = false
   private starting: Promise<void> | undefined
+  private readonly here: StartingHere | undefined
 
   constructor(private readonly options: SpawnerHelpersOptions) {
     this.count = Math.max(1, Math.min(options.count ?? availableParallelism(), MAX_SPAWNER_HELPERS))
+    this.here = startingHere(options)
   }
 
   /** Starts the helpers that are not running; resolves when all are ready to start children. */
@@ -105,6 +130,10 @@ export class SpawnerHelpers {
   async run(spec: ChildSpec): Promise<ChildOutcome> {
     const { signal, stdin, stdout } = spec
     if ((stdin !== undefined && stdin !== 'ignore') || stdout === 'caller') throw new Error('A spawner helper cannot hand over streams; use startChild for that.')
+    if (this.here) {
+      if (this.closed) throw new LabError('internal', 'The spawner helpers were closed with the lab.')
+      return this.here.launcher.start({ ...helperSpecOf(spec), signal }).outcome
+    }
     const requestedAtMs = performance.now()
     const argv = [spec.file, ...(spec.args ?? [])]
     const childSpec: HelperChildSpec = helperSpecOf(spec)
@@ -173,6 +202,8 @@ export class SpawnerHelpers {
    */
   async close({ force = false } = {}): Promise<void> {
     this.closed = true
+    // as a helper going away ends its children, so do the ones started here
+    this.here?.launcher.running().forEach((pid) => killProcessTree(pid))
     const helpers = this.helpers.splice(0)
     await Promise.all(
       helpers.map(async (helper) => {
@@ -187,14 +218,16 @@ export class SpawnerHelpers {
     )
   }
 
-  /** How each ready helper starts children, and why. */
+  /** How single children are started (from here, or by each ready helper), and why. */
   launchers(): LauncherChoice[] {
+    if (this.here) return [this.here.choice]
     return this.helpers.filter((helper) => !helper.exited && helper.launcher).map((helper) => helper.launcher!)
   }
 
   /** Pids of the children the helpers have said they started and that have not ended yet. */
   childPids(): number[] {
-    return this.helpers.flatMap((helper) => [...helper.pending.values()].flatMap((pending) => pending.pids))
+    const fromHelpers = this.helpers.flatMap((helper) => [...helper.pending.values()].flatMap((pending) => pending.pids))
+    return [...(this.here?.launcher.running() ?? []), ...fromHelpers]
   }
 
   /** Pids of the running helpers (their own children are the lab's children). */

@@ -1,6 +1,7 @@
 import { LAUNCHER_LABELS, type LauncherId } from '../../../../shared/experiments/launchers'
 import type { MachineInfo } from '../../../../shared/model/machine'
 import type { LabPaths } from '../../paths'
+import type { LauncherChoice } from '../native-addon'
 import { runChild, type ChildOutcome, type ChildSpec } from '../run-child'
 import type { SpawnerHelpers } from '../spawner-helpers'
 import { runWithExeca } from './execa-launcher'
@@ -10,6 +11,8 @@ import { PythonLauncher } from './python-launcher'
 export interface Launcher {
   id: LauncherId
   label: string
+  /** How many spawner helper processes start its children (0: it starts them itself). */
+  helperCount: number
   run(spec: ChildSpec): Promise<ChildOutcome>
   close(): Promise<void>
 }
@@ -18,6 +21,14 @@ export interface LauncherContext {
   spawners: SpawnerHelpers
   machine: MachineInfo
   paths: LabPaths
+}
+
+/** The lab's own launcher, named by how it starts children here: vfork from its own process, or through the helpers. */
+export function labLauncherLabel(choice: LauncherChoice | undefined): string {
+  if (choice?.fromLabProcess) return 'vfork from the app (the lab\'s addon)'
+  if (choice?.launcher === 'vfork') return `${LAUNCHER_LABELS.helpers} (vfork)`
+  if (choice?.launcher === 'node') return `${LAUNCHER_LABELS.helpers} (Node's spawn)`
+  return LAUNCHER_LABELS.helpers
 }
 
 /** The launchers this machine has: Python's only where Python 3 was found. */
@@ -29,18 +40,19 @@ export async function openLauncher(id: LauncherId, context: LauncherContext): Pr
   const close = async (): Promise<void> => {}
   switch (id) {
     case 'helpers': {
-      await context.spawners.ready()
-      // how the helpers themselves start children: the vfork addon where it loads, else Node's spawn
-      const how = context.spawners.launchers()[0]?.launcher
-      return { id, label: how === 'vfork' ? `${label} (vfork)` : how === 'node' ? `${label} (Node's spawn)` : label, run: (spec) => context.spawners.run(spec), close }
+      const here = context.spawners.launchers()[0]
+      // children started here need no helper; without vfork here, the helpers must be up first
+      if (!here?.fromLabProcess) await context.spawners.ready()
+      const choice = context.spawners.launchers()[0]
+      return { id, label: labLauncherLabel(choice), helperCount: choice?.fromLabProcess ? 0 : context.spawners.count, run: (spec) => context.spawners.run(spec), close }
     }
     case 'app':
-      return { id, label, run: runChild, close }
+      return { id, label, helperCount: 0, run: runChild, close }
     case 'execa':
-      return { id, label, run: runWithExeca, close }
+      return { id, label, helperCount: 0, run: runWithExeca, close }
     case 'python': {
       const python = await PythonLauncher.start(context.machine.python, context.paths.resourcesDir)
-      return { id, label: `subprocess.Popen in Python ${python.version}`, run: (spec) => python.run(spec), close: () => python.close() }
+      return { id, label: `subprocess.Popen in Python ${python.version}`, helperCount: 0, run: (spec) => python.run(spec), close: () => python.close() }
     }
   }
 }
