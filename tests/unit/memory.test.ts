@@ -39,6 +39,8 @@ describe.runIf(process.platform === 'linux')('peak memory of a run', () => {
   it('the run manager records memory and measurement warnings with every result', async () => {
     const lab = testLab()
     labs.push(lab)
+    // the helpers run while the run does, as in the desktop app, which starts them at launch
+    await lab.spawners.ready()
     let runId = ''
     const finished = nextEvent(lab, 'runFinished', () => runId)
     runId = lab.runs.start('fanout', { children: 2, seconds: 0.3, runs: 1, warmup: 0, sweep: false }).runId
@@ -46,7 +48,7 @@ describe.runIf(process.platform === 'linux')('peak memory of a run', () => {
     expect(result.resources?.children.seen).toBeGreaterThanOrEqual(2)
     expect(result.resources?.children.largest[0]?.peakRssBytes).toBeGreaterThan(0)
     expect(result.resources?.enginePeakRssBytes).toBeGreaterThan(0)
-    // the run's children were started by spawner helpers that the run started too: the children count, the helpers do not
+    // the lab's spawner helpers are its processes, not the run's children: the children count, the helpers do not
     const helpers = lab.spawners.pids()
     expect(helpers.length).toBeGreaterThan(0)
     expect(result.resources?.children.largest.map((c) => c.pid).filter((pid) => helpers.includes(pid))).toEqual([])
