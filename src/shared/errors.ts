@@ -47,10 +47,6 @@ export function toErrorData(error: unknown): LabErrorData {
   return { name: 'Error', message: String(error), code: 'internal' }
 }
 
-export function isLabErrorData(value: unknown): value is LabErrorData {
-  return typeof value === 'object' && value !== null && typeof (value as LabErrorData).message === 'string'
-}
-
 /** The outcome of a request as it travels: errors are values, never thrown across a boundary. */
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: LabErrorData }
 

@@ -1,4 +1,5 @@
 import { posix } from 'node:path'
+import { msToSeconds } from '../../shared/units'
 import { runChild, type ChildOutcome, type ChildSpec } from './processes/run-child'
 
 /**
@@ -87,7 +88,7 @@ export async function repairDesktopPath(options: {
     loginShell = loginShellPath
       ? `read from ${spec.file}`
       : outcome.timedOut
-        ? `${spec.file} took longer than ${LOGIN_SHELL_TIMEOUT_MS / 1000} s to start, so the usual tool folders were added instead`
+        ? `${spec.file} took longer than ${msToSeconds(LOGIN_SHELL_TIMEOUT_MS)} s to start, so the usual tool folders were added instead`
         : `${spec.file} printed no PATH (${outcome.startError?.message ?? `exit ${outcome.exitCode}`}), so the usual tool folders were added instead`
   }
   const after = repairedPath({ platform: options.platform, env: options.env, homeDir: options.homeDir, loginShellPath })

@@ -1,4 +1,4 @@
-import { formatCount, MS_PER_SECOND } from '../units'
+import { formatCount, formatRoughDurationMs, MS_PER_SECOND, nsToMs } from '../units'
 import { enumParam, intParam, listParam, type EnumParam, type ParamValues } from './params'
 
 /** How the workers increment the shared counter. */
@@ -76,25 +76,16 @@ export function estimateRaceMs(params: RaceParams): RaceEstimate {
   let roundMs = 0
   let fixedMs = 0
   if (params.runtime !== 'python') {
-    for (const mode of modes) roundMs += (total * ESTIMATE_NS_PER_INCREMENT.node[mode]) / 1e6 + ESTIMATE_TRIAL_OVERHEAD_MS + params.workers * ESTIMATE_WORKER_TRIAL_MS
+    for (const mode of modes) roundMs += nsToMs(total * ESTIMATE_NS_PER_INCREMENT.node[mode]) + ESTIMATE_TRIAL_OVERHEAD_MS + params.workers * ESTIMATE_WORKER_TRIAL_MS
     fixedMs += params.workers * ESTIMATE_WORKER_START_MS
   }
   const pythonVariants = params.runtime === 'node' ? [] : pythonVariantsFor(modes)
-  for (const variant of pythonVariants) roundMs += (total * ESTIMATE_NS_PER_INCREMENT.python[variant]) / 1e6 + params.workers * ESTIMATE_THREAD_START_MS
+  for (const variant of pythonVariants) roundMs += nsToMs(total * ESTIMATE_NS_PER_INCREMENT.python[variant]) + params.workers * ESTIMATE_THREAD_START_MS
   if (pythonVariants.length > 0) fixedMs += ESTIMATE_PYTHON_START_MS
   return { roundMs, totalMs: fixedMs + rounds * roundMs }
 }
 
 const count = formatCount
-
-/** "40 s", "12 min", "3.2 h", "5 days": an estimate, not a measurement. */
-export function formatRoughDurationMs(ms: number): string {
-  const seconds = ms / MS_PER_SECOND
-  if (seconds < 60) return `${Math.max(1, Math.round(seconds))} s`
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min`
-  if (seconds < 2 * 86_400) return `${(seconds / 3600).toFixed(1)} h`
-  return `${Math.round(seconds / 86_400)} days`
-}
 
 /**
  * What the parameter ranges alone cannot check, as a sentence without its final period

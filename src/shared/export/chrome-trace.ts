@@ -1,4 +1,5 @@
 import type { RunResult } from '../model/result'
+import { msToUs, usToMs } from '../units'
 import type { Exporter } from './exporter'
 
 /** One event of the Chrome trace event format (the JSON that chrome://tracing and Perfetto open). */
@@ -19,9 +20,8 @@ export interface ChromeTrace {
   otherData: Record<string, string | number>
 }
 
-const MICROSECONDS_PER_MS = 1000
 /** µs with ns precision, so the file does not carry float noise. */
-const micros = (ms: number): number => Math.round(ms * MICROSECONDS_PER_MS * 1000) / 1000
+const micros = (ms: number): number => Math.round(msToUs(ms) * 1000) / 1000
 
 /**
  * Every timeline as a process (pid 1, 2, …) and every lane as a thread (tid = lane + 1), each
@@ -41,7 +41,7 @@ export function toChromeTrace(result: RunResult): ChromeTrace {
       const running = typeof span.runningMs === 'number' && Number.isFinite(span.runningMs) ? span.runningMs : undefined
       const args: Record<string, unknown> = { outcome: span.outcome }
       if (span.detail !== undefined) args.detail = span.detail
-      if (running !== undefined) args.runningAfterMs = micros(running - span.startMs) / MICROSECONDS_PER_MS
+      if (running !== undefined) args.runningAfterMs = usToMs(micros(running - span.startMs))
       traceEvents.push({ name: span.label, cat: span.outcome, ph: 'X', ts: micros(span.startMs), dur: micros(Math.max(0, span.endMs - span.startMs)), pid, tid: span.lane + 1, args })
       if (running !== undefined && running > span.startMs) {
         traceEvents.push({ name: 'starting', cat: 'spawn', ph: 'X', ts: micros(span.startMs), dur: micros(Math.min(running, span.endMs) - span.startMs), pid, tid: span.lane + 1 })

@@ -1,14 +1,13 @@
 import type { RunResult } from '../model/result'
 import { compareRuns, describeMachine, formatP, type RunsComparison, type SeriesChange } from '../stats/compare'
-import { formatDurationMs } from '../units'
+import { formatDurationMs, formatPercent, formatSignedPercent } from '../units'
 import { escapeHtml, escapeMarkdown } from './escape'
 import type { ComparisonExporter, ComparisonExportOptions } from './exporter'
 import { experimentTitle, fixed, paramsText } from './format'
 import { chartFigures, htmlDocument, htmlTable, section } from './html-page'
 
-const percent = (share: number): string => (Number.isFinite(share) ? `${share >= 0 ? '+' : '−'}${Math.abs(share * 100).toFixed(1)}%` : '—')
 const pText = (change: SeriesChange): string => (change.test ? formatP(change.test.p).replace(/^p (= )?/, '') : '—')
-const criteria = (c: RunsComparison): string => `A change counts when Welch's t-test gives p < ${c.alpha} and the means differ by at least ${(c.noiseThreshold * 100).toFixed(0)}% (the noise threshold).`
+const criteria = (c: RunsComparison): string => `A change counts when Welch's t-test gives p < ${c.alpha} and the means differ by at least ${formatPercent(c.noiseThreshold, 0)} (the noise threshold).`
 
 /** The verdicts as plain lines, for a terminal. */
 export function comparisonText(comparison: RunsComparison): string {
@@ -39,7 +38,7 @@ export function exportComparisonMarkdown(results: readonly RunResult[], options:
     lines.push(
       '| Series | Baseline mean [ms] | Mean [ms] | Change | Verdict | p |',
       '|:---|---:|---:|---:|:---|---:|',
-      ...candidate.changes.map((c) => `| ${escapeMarkdown(c.label)} | ${fixed(c.baseline.meanMs)} ± ${fixed(c.baseline.sdMs)} | ${fixed(c.candidate.meanMs)} ± ${fixed(c.candidate.sdMs)} | ${percent(c.relativeChange)} | ${escapeMarkdown(c.verdict)} | ${escapeMarkdown(pText(c))} |`),
+      ...candidate.changes.map((c) => `| ${escapeMarkdown(c.label)} | ${fixed(c.baseline.meanMs)} ± ${fixed(c.baseline.sdMs)} | ${fixed(c.candidate.meanMs)} ± ${fixed(c.candidate.sdMs)} | ${formatSignedPercent(c.relativeChange)} | ${escapeMarkdown(c.verdict)} | ${escapeMarkdown(pText(c))} |`),
     )
     if (candidate.unmatched.length > 0) lines.push('', `Not in both runs, so not compared: ${escapeMarkdown(candidate.unmatched.join(', '))}.`)
   }
@@ -61,7 +60,7 @@ export function exportComparisonHtml(results: readonly RunResult[], options: Com
         c.label,
         `${formatDurationMs(c.baseline.meanMs)} ± ${formatDurationMs(c.baseline.sdMs)} (n = ${c.baseline.n})`,
         `${formatDurationMs(c.candidate.meanMs)} ± ${formatDurationMs(c.candidate.sdMs)} (n = ${c.candidate.n})`,
-        percent(c.relativeChange),
+        formatSignedPercent(c.relativeChange),
         { html: `<span class="${c.significant ? `significant-${c.direction}` : ''}">${escapeHtml(c.verdict)}</span><br><span class="muted">${escapeHtml(c.explanation)}</span>` },
         pText(c),
       ]),

@@ -1,5 +1,6 @@
 import type { RunResult } from '../model/result'
 import type { CompareOptions } from '../stats/compare'
+import { fileNameStamp } from '../units'
 
 /** A chart drawn by the renderer, handed to a report as a PNG (base64, without the data: prefix). */
 export interface ChartImage {
@@ -45,6 +46,5 @@ export function exportFileName(result: Pick<RunResult, 'experimentId' | 'started
 
 /** The start of every file exported from one run, its charts and its data: "concurrency-lab-fanout-2026-11-27T10-15-00". */
 export function exportBaseName(result: Pick<RunResult, 'experimentId' | 'startedAt'>): string {
-  const stamp = result.startedAt.replace(/\.\d+Z$/, '').replace(/[^0-9A-Za-z-]/g, '-')
-  return `concurrency-lab-${result.experimentId}-${stamp}`.replace(/[^0-9A-Za-z._-]/g, '-')
+  return `concurrency-lab-${result.experimentId}-${fileNameStamp(result.startedAt)}`.replace(/[^0-9A-Za-z._-]/g, '-')
 }

@@ -1,5 +1,5 @@
 import type { RunResult, Series } from '../model/result'
-import { formatDurationMs } from '../units'
+import { formatDurationMs, formatPercent } from '../units'
 import { escapeHtml } from './escape'
 import type { ExportOptions, Exporter } from './exporter'
 import { experimentTitle, fixed, timesText, machineFacts, memoryText, relativeToFastest } from './format'
@@ -39,7 +39,7 @@ function speedupTable(result: RunResult): string {
       `${fixed(c.summary.mean, 2)} ± ${fixed(c.summary.sd, 2)}`,
       `${fixed(c.summary.ci95[0], 2)} – ${fixed(c.summary.ci95[1], 2)}`,
       timesText(c.ideal, 0),
-      c.parallelism > 0 ? `${fixed(((c.summary.median ?? Number.NaN) / c.parallelism) * 100, 0)}%` : '—',
+      c.parallelism > 0 ? formatPercent((c.summary.median ?? Number.NaN) / c.parallelism, 0) : '—',
       String(c.ratios.length),
     ]),
   )

@@ -1,4 +1,5 @@
 import type { RunResult } from '../model/result'
+import { formatSeconds } from '../units'
 import { escapeMarkdown, markdownCode } from './escape'
 import type { Exporter } from './exporter'
 import { experimentTitle, fixed, timesText, machineFacts, memoryText, paramsText, relativeToFastest } from './format'
@@ -49,7 +50,7 @@ export function exportMarkdown(result: RunResult): string {
     ...(result.warnings.length > 0 ? ['## Warnings', '', ...result.warnings.map((w) => `- ${escapeMarkdown(w.message)}`), ''] : []),
     '## Run',
     '',
-    `- Experiment: ${escapeMarkdown(result.experimentId)}; run ${escapeMarkdown(result.runId)}, started ${result.startedAt}, ${fixed(result.durationMs / 1000, 1)} s in all`,
+    `- Experiment: ${escapeMarkdown(result.experimentId)}; run ${escapeMarkdown(result.runId)}, started ${result.startedAt}, ${formatSeconds(result.durationMs, 1)} in all`,
     `- Parameters: ${paramsText(result.params).map(markdownCode).join(', ') || 'none'}`,
     ...machineFacts(result).map(([name, value]) => `- ${name}: ${escapeMarkdown(value)}`),
     ...(memory ? [`- Peak memory: ${escapeMarkdown(memory)}`] : []),

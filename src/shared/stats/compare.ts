@@ -3,7 +3,7 @@ import { mean, sampleVariance } from 'simple-statistics'
 import { LabError } from '../errors'
 import type { MachineInfo } from '../model/machine'
 import type { RunResult } from '../model/result'
-import { formatDurationMs } from '../units'
+import { formatDurationMs, formatPercent, formatSignedPercent } from '../units'
 
 /** A change of the mean smaller than this share is noise, however small p is. */
 export const DEFAULT_NOISE_THRESHOLD = 0.05
@@ -113,7 +113,6 @@ function sideStats(values: readonly number[]): SideStats {
 
 const formatFactor = (value: number): string => value.toFixed(value >= 10 ? 1 : 2)
 export const formatP = (p: number): string => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`)
-const formatPercent = (share: number): string => `${share >= 0 ? '+' : '−'}${Math.abs(share * 100).toFixed(1)}%`
 
 /** Candidate against baseline for one series: Welch's test, then the noise threshold, then the words. */
 export function compareSamples(seriesId: string, label: string, baselineMs: readonly number[], candidateMs: readonly number[], options: CompareOptions = {}): SeriesChange {
@@ -128,13 +127,13 @@ export function compareSamples(seriesId: string, label: string, baselineMs: read
   const factorSe = factor * Math.hypot(relativeSe(baseline), relativeSe(candidate))
   const test = baseline.n >= 2 && candidate.n >= 2 ? welchTTest(baselineMs, candidateMs) : null
 
-  const means = `mean ${formatDurationMs(baseline.meanMs)} → ${formatDurationMs(candidate.meanMs)} (${formatPercent(relativeChange)})`
+  const means = `mean ${formatDurationMs(baseline.meanMs)} → ${formatDurationMs(candidate.meanMs)} (${formatSignedPercent(relativeChange)})`
   const testText = test ? `Welch's t = ${test.t.toFixed(2)}, df = ${test.df.toFixed(1)}, ${formatP(test.p)}` : `no test: a t-test needs at least 2 runs on each side (${baseline.n} and ${candidate.n})`
   const beyondNoise = Math.abs(relativeChange) >= noiseThreshold
   const significant = test !== null && test.p < alpha && beyondNoise
   let reason = ''
   if (test && test.p >= alpha) reason = `; the difference could be chance (${formatP(test.p)} ≥ ${alpha})`
-  else if (test && !beyondNoise) reason = `; the change is within the ${(noiseThreshold * 100).toFixed(0)}% noise threshold`
+  else if (test && !beyondNoise) reason = `; the change is within the ${formatPercent(noiseThreshold, 0)} noise threshold`
   const direction: ChangeDirection = significant ? (faster ? 'faster' : 'slower') : 'unchanged'
   const verdict = significant ? `${direction} by ${formatFactor(factor)}× ± ${formatFactor(factorSe)} (significant)` : 'no significant change'
   return { seriesId, label, baseline, candidate, factor, factorSe, relativeChange, test, significant, direction, verdict, explanation: `${means}; ${testText}${reason}.` }

@@ -1,6 +1,6 @@
 import { median } from 'simple-statistics'
 import type { RunWarning, Series } from '../model/result'
-import { formatDurationMs } from '../units'
+import { formatDurationMs, formatPercent } from '../units'
 import { modifiedZScores, OUTLIER_Z_THRESHOLD } from './summary'
 
 /** Above this σ ÷ mean (after setting outliers aside) a series varies too much to compare closely. */
@@ -58,7 +58,7 @@ function highSpread(series: Series): RunWarning | undefined {
   if (!(mu > 0) || sd / mu <= HIGH_SPREAD_CV) return undefined
   return {
     code: 'high-spread',
-    message: `The times of ${series.label} vary a lot from run to run: σ is ${((sd / mu) * 100).toFixed(0)}% of the mean (${formatDurationMs(mu)} ± ${formatDurationMs(sd)}). Small differences cannot be trusted; close other programs and use more runs, or compare medians.`,
+    message: `The times of ${series.label} vary a lot from run to run: σ is ${formatPercent(sd / mu, 0)} of the mean (${formatDurationMs(mu)} ± ${formatDurationMs(sd)}). Small differences cannot be trusted; close other programs and use more runs, or compare medians.`,
   }
 }
 

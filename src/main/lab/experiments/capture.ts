@@ -4,7 +4,7 @@ import { judgeHeartbeat, type CaptureData, type CaptureParams, type CaptureRunRo
 import type { RunWarning, Sample, Series } from '../../../shared/model/result'
 import { summarize } from '../../../shared/stats/summary'
 import { timerResolutionMs } from '../../../shared/timer-resolution'
-import { formatBytes, formatDurationMs, secondsToMs } from '../../../shared/units'
+import { formatBytes, formatDurationMs, formatPercent, secondsToMs, usToMs } from '../../../shared/units'
 import { startHeartbeat } from '../measure/heartbeat'
 import { childEnd, spanOf, spawnAccount, spawnCostMs } from '../processes/report'
 import { commandFacts, resolveCommand, type ResolvedCommand } from '../processes/resolve-command'
@@ -35,7 +35,7 @@ async function captureOnce(command: ResolvedCommand, params: CaptureParams, sign
     const outcome = await spawners.run({ file, args, env, windowsVerbatimArguments, signal, timeoutMs: secondsToMs(params.timeoutSeconds), killGraceMs: KILL_GRACE_MS, maxCaptureBytes: params.maxOutputKiB * 1024 })
     const cpu = process.cpuUsage(cpuBefore)
     const window = heartbeat.window(outcome.spawnReturnedAtMs, outcome.closedAtMs)
-    return { outcome, startedAtEpochMs, appCpuMs: (cpu.user + cpu.system) / 1000, heartbeats: window.ticks, maxHeartbeatLagMs: window.maxLagMs }
+    return { outcome, startedAtEpochMs, appCpuMs: usToMs(cpu.user + cpu.system), heartbeats: window.ticks, maxHeartbeatLagMs: window.maxLagMs }
   } finally {
     heartbeat.stop()
   }
@@ -59,7 +59,7 @@ function waitingOf(run: CapturedRun, resolutionMs: number): CaptureWaiting {
       : waitedMs < SHORT_WAIT_MS
         ? `The child was done ${formatDurationMs(waitedMs)} after it started: too soon to watch the app wait (handling its output and exit took ${formatDurationMs(run.appCpuMs)} of CPU). Run something longer, such as sleep 1, to see the heartbeat keep ticking while the app waits.`
         : `While it waited ${formatDurationMs(waitedMs)} for the child, the app's event loop stayed free: ${heartbeat.sentence} ` +
-          `and the whole app used ${formatDurationMs(run.appCpuMs)} of CPU (${(appCpuShare * 100).toFixed(1)}% of the wait). It did not poll: the operating system told it when the child exited.`,
+          `and the whole app used ${formatDurationMs(run.appCpuMs)} of CPU (${formatPercent(appCpuShare, 1)} of the wait). It did not poll: the operating system told it when the child exited.`,
   }
 }
 

@@ -4,7 +4,7 @@ import type { CommandData, CommandParams, CommandSweepRow } from '../../../share
 import type { Comparison, RunWarning, Series, Timeline } from '../../../shared/model/result'
 import { startupDominatedWarning } from '../../../shared/stats/advice'
 import { summarize } from '../../../shared/stats/summary'
-import { formatDurationMs, formatRatio, secondsToMs } from '../../../shared/units'
+import { countPerSecond, formatDurationMs, formatPercent, formatRatio, secondsToMs } from '../../../shared/units'
 import { measureInterleaved, type Trial, type Variant } from '../measure/interleave'
 import { openLauncher, type Launcher } from '../processes/launchers/launchers'
 import { mapLimited, powersOfTwoUpTo } from '../processes/limit'
@@ -122,7 +122,7 @@ async function measureCommand(params: CommandParams, context: ExperimentContext,
   const sweep: CommandSweepRow[] = sweepSeries.map((series, i) => {
     const copies = copiesList[i]!
     const speedup = comparisons[i]!.summary.median
-    return { copies, seriesId: series.id, medianMs: series.summary.median, speedup, ideal: copies, efficiency: speedup / copies, throughputPerSecond: (copies * 1000) / series.summary.median }
+    return { copies, seriesId: series.id, medianMs: series.summary.median, speedup, ideal: copies, efficiency: speedup / copies, throughputPerSecond: countPerSecond(copies, series.summary.median) }
   })
 
   // outliers, a slow first run, spread and too few runs are advised for every series by the run manager
@@ -171,7 +171,7 @@ async function measureCommand(params: CommandParams, context: ExperimentContext,
         spawnMsMedian,
         wallMsMedian,
         share,
-        sentence: `Starting the child took ${formatDurationMs(spawnMsMedian)} inside the start call (${launcher.label}) of each run's ${formatDurationMs(wallMsMedian)} from spawn request to exit (median): ${(share * 100).toFixed(0)}% of it is spawning. The times above count from the moment the child runs to its exit, so the app's spawning is not charged to the command.`,
+        sentence: `Starting the child took ${formatDurationMs(spawnMsMedian)} inside the start call (${launcher.label}) of each run's ${formatDurationMs(wallMsMedian)} from spawn request to exit (median): ${formatPercent(share, 0)} of it is spawning. The times above count from the moment the child runs to its exit, so the app's spawning is not charged to the command.`,
       },
       sweep,
       ...(largest ? { spawnSweep: spawnAccount(largest.outcomes, largest.wallMs, launcher.id === 'python' ? launcher.label : undefined) } : {}),

@@ -4,7 +4,7 @@ import type { FanoutData, FanoutLimitRow, FanoutParams } from '../../../shared/e
 import { launcherWhy, type LauncherRow } from '../../../shared/experiments/launchers'
 import { pairedRatios } from '../../../shared/stats/summary'
 import type { Comparison, RunWarning, Timeline, TimelineSpan } from '../../../shared/model/result'
-import { formatDurationMs, formatRatio } from '../../../shared/units'
+import { formatDurationMs, formatPercent, formatRatio, secondsToMs } from '../../../shared/units'
 import { measureInterleaved, type Measured, type Trial, type Variant } from '../measure/interleave'
 import { findProgram } from '../processes/find-program'
 import { mapLimited, powersOfTwoUpTo } from '../processes/limit'
@@ -127,12 +127,12 @@ async function measureFanout(params: FanoutParams, context: ExperimentContext, c
   const longestChildMs = median(parallelMeasured.details.map((d) => Math.max(...d.outcomes.map(ownLifeMs))))
   const sumOfChildrenMs = median(parallelMeasured.details.map((d) => d.outcomes.reduce((sum, o) => sum + ownLifeMs(o), 0)))
   const parallelWallMs = parallelSeries.summary.median
-  const boundSentence = `Parallel wall time ${formatDurationMs(parallelWallMs)} is ${formatRatio(parallelWallMs / longestChildMs)} the longest child (${formatDurationMs(longestChildMs)}) and ${((parallelWallMs / sumOfChildrenMs) * 100).toFixed(0)}% of the sum of all ${params.children} children's times (${formatDurationMs(sumOfChildrenMs)}): ${params.seconds > 0 ? 'sleeping children wait side by side, so the wall time is bounded by the longest child, not the sum' : 'with nothing to wait for, what remains is the cost of starting children'}.`
+  const boundSentence = `Parallel wall time ${formatDurationMs(parallelWallMs)} is ${formatRatio(parallelWallMs / longestChildMs)} the longest child (${formatDurationMs(longestChildMs)}) and ${formatPercent(parallelWallMs / sumOfChildrenMs, 0)} of the sum of all ${params.children} children's times (${formatDurationMs(sumOfChildrenMs)}): ${params.seconds > 0 ? 'sleeping children wait side by side, so the wall time is bounded by the longest child, not the sum' : 'with nothing to wait for, what remains is the cost of starting children'}.`
 
   if (failures.length > 0) {
     warnings.push({ code: 'child-failed', message: `${failures.length} children did not exit cleanly (first: ${failures[0]}). Their times are still counted.` })
   }
-  const expectedSerialMs = params.children * params.seconds * 1000
+  const expectedSerialMs = secondsToMs(params.children * params.seconds)
   if (params.seconds > 0 && serialSeries.summary.median > expectedSerialMs * 1.5 + 50) {
     warnings.push({ code: 'slow-spawn', message: `Serial runs took ${formatDurationMs(serialSeries.summary.median)}, well over the ${formatDurationMs(expectedSerialMs)} the sleeps account for: starting a child is expensive on this machine right now (is it busy?).` })
   }

@@ -1,3 +1,5 @@
+import { nsToMs } from '../../../shared/units'
+
 /**
  * The machine's monotonic clock, which every process on it reads alike: Node's process.hrtime and
  * Python's time.perf_counter() both read CLOCK_MONOTONIC on Linux, mach_absolute_time on macOS and
@@ -7,7 +9,7 @@
  */
 
 /** The monotonic clock now, in ms (what a child reports as "…AtMonotonicMs"). */
-export const monotonicNowMs = (): number => Number(process.hrtime.bigint()) / 1e6
+export const monotonicNowMs = (): number => nsToMs(process.hrtime.bigint())
 
 /**
  * This process's performance.now() plus the result is the machine's monotonic clock, in ms. Each

@@ -2,7 +2,7 @@ import { constants } from 'node:os'
 import { median } from 'simple-statistics'
 import type { TimelineSpan } from '../../../shared/model/result'
 import type { ChildEnd, SpawnAccount } from '../../../shared/experiments/processes'
-import { formatDurationMs } from '../../../shared/units'
+import { formatDurationMs, formatPercent } from '../../../shared/units'
 import type { ChildOutcome } from './run-child'
 
 /**
@@ -50,7 +50,7 @@ function startedByTheApp(children: number, wallMs: number, spawningMs: number, p
   const stagger = children > 1 ? `; the last child was asked for ${formatDurationMs(startStaggerMs)} after the first` : ''
   return {
     share,
-    sentence: `Starting ${children === 1 ? 'the child' : `the ${children} children`} kept the app busy for ${formatDurationMs(spawningMs)}${children > 1 ? ` (median ${formatDurationMs(perChildMs)} each, one after another)` : ''}: ${(share * 100).toFixed(0)}% of the ${formatDurationMs(wallMs)} wall time${stagger}.`,
+    sentence: `Starting ${children === 1 ? 'the child' : `the ${children} children`} kept the app busy for ${formatDurationMs(spawningMs)}${children > 1 ? ` (median ${formatDurationMs(perChildMs)} each, one after another)` : ''}: ${formatPercent(share, 0)} of the ${formatDurationMs(wallMs)} wall time${stagger}.`,
   }
 }
 
@@ -63,7 +63,7 @@ function startedElsewhere(outcomes: readonly ChildOutcome[], wallMs: number, who
   const share = wallMs > 0 ? Math.min(1, startingMs / wallMs) : 0
   return {
     share,
-    sentence: `${who} started ${children === 1 ? 'the child' : `the ${children} children`}, so the app's own thread never waited on a fork: ${formatDurationMs(askToRunning)} ${children === 1 ? '' : 'median '}from asking to running (${formatDurationMs(perChildMs)} inside the spawn call)${children > 1 ? `; the last child was running ${formatDurationMs(lastRunning)} after the first was asked for` : ''}. Starting took ${formatDurationMs(startingMs)} of the ${formatDurationMs(wallMs)} wall time (${(share * 100).toFixed(0)}%).`,
+    sentence: `${who} started ${children === 1 ? 'the child' : `the ${children} children`}, so the app's own thread never waited on a fork: ${formatDurationMs(askToRunning)} ${children === 1 ? '' : 'median '}from asking to running (${formatDurationMs(perChildMs)} inside the spawn call)${children > 1 ? `; the last child was running ${formatDurationMs(lastRunning)} after the first was asked for` : ''}. Starting took ${formatDurationMs(startingMs)} of the ${formatDurationMs(wallMs)} wall time (${formatPercent(share, 0)}).`,
   }
 }
 

@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events'
 import { availableParallelism } from 'node:os'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { LabError } from '../../../shared/errors'
+import { msToSeconds } from '../../../shared/units'
 import { monotonicOffsetMs } from '../measure/clock'
 import { loadNativeSpawnAddon, type LauncherChoice } from './native-addon'
 import { NativeLauncher } from './native-child'
@@ -272,7 +273,7 @@ export class SpawnerHelpers {
     helper.ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         killHelper(child)
-        reject(new LabError('internal', `A spawner helper process did not start within ${READY_TIMEOUT_MS / 1000} s.`))
+        reject(new LabError('internal', `A spawner helper process did not start within ${msToSeconds(READY_TIMEOUT_MS)} s.`))
       }, READY_TIMEOUT_MS)
       const receive = (message: FromSpawner): void => {
         if (message.type === 'batch') message.messages.forEach(receive)

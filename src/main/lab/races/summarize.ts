@@ -9,7 +9,7 @@ import {
   type RaceVariantData,
   type RaceVariantId,
 } from '../../../shared/experiments/race'
-import { formatCount, formatDurationMs, formatRatio } from '../../../shared/units'
+import { countPerSecond, formatCount, formatDurationMs, formatRate, formatRatio, formatShare } from '../../../shared/units'
 
 /** What each series is: how it is labelled, what one increment does, and whether it must be exact. */
 export const RACE_VARIANTS: Record<RaceVariantId, { runtime: 'node' | 'python'; mode: RaceMode; label: string; code: string; mustBeExact: boolean }> = {
@@ -47,7 +47,7 @@ export function trialRecord(trial: number, expected: number, found: number, dura
     lost,
     lostShare: expected > 0 ? lost / expected : 0,
     durationMs,
-    incrementsPerSecond: durationMs > 0 ? expected / (durationMs / 1000) : 0,
+    incrementsPerSecond: durationMs > 0 ? countPerSecond(expected, durationMs) : 0,
     overlapShare: overlapShare(spans, durationMs),
   }
 }
@@ -81,20 +81,6 @@ export function variantData(id: RaceVariantId, trials: RaceTrialRecord[]): RaceV
 export function withSharedHistogram(variants: RaceVariantData[]): { variants: RaceVariantData[]; edges: number[] } {
   const edges = histogramEdges(Math.max(0, ...variants.flatMap((v) => v.trials.map((t) => t.lostShare))))
   return { edges, variants: variants.map((v) => ({ ...v, histogram: histogramOf(v.trials.map((t) => t.lostShare), edges) })) }
-}
-
-export function formatShare(share: number): string {
-  const percent = share * 100
-  if (percent === 0) return '0%'
-  if (percent < 0.1) return '<0.1%'
-  return `${percent < 10 ? percent.toFixed(1) : percent.toFixed(0)}%`
-}
-
-export function formatRate(perSecond: number): string {
-  if (perSecond >= 1e9) return `${(perSecond / 1e9).toFixed(2)} G/s`
-  if (perSecond >= 1e6) return `${(perSecond / 1e6).toFixed(1)} M/s`
-  if (perSecond >= 1e3) return `${(perSecond / 1e3).toFixed(1)} k/s`
-  return `${perSecond.toFixed(0)}/s`
 }
 
 const count = formatCount

@@ -3,6 +3,7 @@
  * sharing delete access: antivirus scanners and the search indexer open every new file briefly.
  * Such a write is tried again a few times, with short growing pauses, before it is reported.
  */
+import { formatSeconds } from '../../../shared/units'
 
 export interface HeldOpenRetry {
   platform: NodeJS.Platform
@@ -43,7 +44,7 @@ export class FileHeldOpenError extends Error {
     readonly waitedMs: number,
   ) {
     const code = codeOf(cause) ?? 'EBUSY'
-    const tries = `${code}, still after ${attempts} tries over ${(waitedMs / 1000).toFixed(1)} s`
+    const tries = `${code}, still after ${attempts} tries over ${formatSeconds(waitedMs, 1)}`
     super(
       code === 'EACCES'
         ? `${file} could not be written: either it is not writable, or another program (often an antivirus or a search indexer) kept it open (${tries}).`

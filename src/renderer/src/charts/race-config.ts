@@ -1,8 +1,9 @@
 import type { ChartConfiguration } from 'chart.js'
 import type { RaceData } from '../../../shared/experiments/race'
+import { formatPercent } from '../../../shared/units'
 import { seriesColor } from './palette'
 
-const percent = (share: number): string => `${(share * 100).toFixed(share > 0 && share < 0.01 ? 1 : 0)}%`
+const percent = (share: number): string => formatPercent(share, share > 0 && share < 0.01 ? 1 : 0)
 
 export function binLabels(edges: readonly number[]): string[] {
   return edges.map((to, k) => (k === 0 ? 'exact' : `${percent(edges[k - 1]!)}–${percent(to)} lost`))

@@ -1,6 +1,7 @@
 import type { ChartConfiguration, ChartDataset } from 'chart.js'
 import type { ScalingCurve, SplitBound } from '../../../shared/experiments/threads'
 import { amdahlSpeedup } from '../../../shared/stats/scaling'
+import { formatPercent } from '../../../shared/units'
 import { palette, seriesColor } from './palette'
 
 type Point = { x: number; y: number }
@@ -22,7 +23,7 @@ export function scalingSpeedupConfig(curves: readonly ScalingCurve[], bounds: re
     if (curve.amdahl) {
       const f = curve.amdahl.serialFraction
       const xs = Array.from({ length: 40 }, (_, k) => 1 + ((maxWorkers - 1) * k) / 39)
-      datasets.push({ label: `Amdahl fit, ${curve.label} (serial ${(f * 100).toFixed(1)}%)`, data: xs.map((x) => ({ x, y: amdahlSpeedup(f, x) })), borderColor: seriesColor(i), borderDash: [2, 3], borderWidth: 1.5, pointRadius: 0, showLine: true, hidden: !isMainLesson(curve) })
+      datasets.push({ label: `Amdahl fit, ${curve.label} (serial ${formatPercent(f, 1)})`, data: xs.map((x) => ({ x, y: amdahlSpeedup(f, x) })), borderColor: seriesColor(i), borderDash: [2, 3], borderWidth: 1.5, pointRadius: 0, showLine: true, hidden: !isMainLesson(curve) })
     }
   })
   datasets.push({ label: 'ideal (S = p)', data: [{ x: 1, y: 1 }, { x: maxWorkers, y: maxWorkers }], borderColor: palette.ideal, borderDash: [6, 4], pointRadius: 0, showLine: true })

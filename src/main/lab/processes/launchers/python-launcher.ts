@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks'
 import { createInterface, type Interface } from 'node:readline'
 import { LabError } from '../../../../shared/errors'
 import type { PythonInfo } from '../../../../shared/model/machine'
+import { msToSeconds } from '../../../../shared/units'
 import { fromMonotonicMs, monotonicOffsetMs } from '../../measure/clock'
 import { pythonLaunchOf, pythonMissingError } from '../../python/run-script'
 import { killProcessTree } from '../process-tree'
@@ -72,7 +73,7 @@ export class PythonLauncher {
     const ready = await new Promise<{ version: string }>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL')
-        reject(new LabError('internal', `Python's launcher (${launch.file}) did not start within ${READY_TIMEOUT_MS / 1000} s.`))
+        reject(new LabError('internal', `Python's launcher (${launch.file}) did not start within ${msToSeconds(READY_TIMEOUT_MS)} s.`))
       }, READY_TIMEOUT_MS)
       lines.once('line', (line) => {
         clearTimeout(timer)
