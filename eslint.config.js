@@ -8,6 +8,8 @@ const noElectron = { group: ['electron', 'electron/*'], message: 'The engine, sh
 const noNode = { group: nodeBuiltins, message: 'This layer runs in a browser: no Node built-ins.' }
 const noMainOrCli = { group: ['**/main/**', '**/cli/**', '**/preload/**', '../main', '../cli'], message: 'Only src/shared may be imported from here.' }
 const noRenderer = { group: ['**/renderer/**'], message: 'Nothing imports the renderer.' }
+const noShell = { group: ['**/shell', '**/shell/**'], message: 'The engine and the CLI never import the desktop shell (src/main/shell, the Electron layer).' }
+const shellImportsOnly = { group: ['**/cli', '**/cli/**', '**/preload', '**/preload/**'], message: 'The desktop shell may import electron, src/shared and src/main/lab only.' }
 
 export default tseslint.config(
   { ignores: ['out/**', 'out-*/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
@@ -35,7 +37,11 @@ export default tseslint.config(
   },
   {
     files: ['src/main/lab/**', 'src/cli/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [noElectron, noRenderer] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [noElectron, noRenderer, noShell] }] },
+  },
+  {
+    files: ['src/main/shell/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noRenderer, shellImportsOnly] }] },
   },
   {
     files: ['src/preload/**'],

@@ -6,7 +6,10 @@ import { LabError } from '../../src/shared/errors'
 import { parseRunResult } from '../../src/shared/model/result-schema'
 import type { RunResult } from '../../src/shared/model/result'
 import { everyExperimentFixture, fixtureResult } from './fixtures/run-result'
+import { inMemoryBridge } from './helpers/bridge'
 import { hostileCases } from './helpers/hostile-results'
+// the page's declaration of window.lab
+import type {} from '../../src/renderer/src/env'
 
 /*
  * The other half of the property the result schema keeps: a result that passes it is shown by
@@ -17,8 +20,7 @@ import { hostileCases } from './helpers/hostile-results'
 let ResultView: Component
 beforeAll(async () => {
   // the page talks to the engine through window.lab; nothing here needs an answer
-  const unavailable = async () => ({ ok: false, error: { name: 'LabError', code: 'not-available', message: 'No engine in this test.' } })
-  ;(window as unknown as { lab: unknown }).lab = new Proxy({ host: 'browser', on: () => () => {} }, { get: (target, name) => (name in target ? target[name as keyof typeof target] : unavailable) })
+  window.lab = inMemoryBridge().bridge
   ResultView = (await import('../../src/renderer/src/components/ResultView.vue')).default
 })
 

@@ -110,9 +110,15 @@ export type LabHandlers = { [K in RequestName]: (args: ParsedArgs<K>) => Promise
 
 export type EventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void
 
+/** A request's arguments as the page passes them: optional where the request takes none. */
+export type RequestCallArgs<K extends RequestName> = undefined extends RequestArgs<K> ? [args?: RequestArgs<K>] : [args: RequestArgs<K>]
+
+/** One request as the page calls it: an envelope back, never a thrown error. */
+export type RequestMethod<K extends RequestName> = (...args: RequestCallArgs<K>) => Promise<Envelope<RequestResult<K>>>
+
 /** What a host (preload or HTTP shim) gives the renderer: envelopes, never thrown errors. */
 export type LabBridge = {
-  [K in RequestName]: (...args: undefined extends RequestArgs<K> ? [args?: RequestArgs<K>] : [args: RequestArgs<K>]) => Promise<Envelope<RequestResult<K>>>
+  [K in RequestName]: RequestMethod<K>
 } & {
   on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void
   readonly host: 'electron' | 'browser'

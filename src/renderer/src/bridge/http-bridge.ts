@@ -1,4 +1,5 @@
-import { eventNames, requestNames, type EventName, type LabBridge } from '../../../shared/contract/contract'
+import type { EventName, EventPayload, LabBridge, RequestArgs, RequestName, RequestResult } from '../../../shared/contract/contract'
+import { createBridge } from '../../../shared/contract/create-bridge'
 import type { Envelope } from '../../../shared/errors'
 
 /**
@@ -8,29 +9,23 @@ import type { Envelope } from '../../../shared/errors'
 const SUBSCRIBE_WAIT_MS = 3000
 
 export function createHttpBridge(baseUrl: URL = new URL('.', window.location.href)): LabBridge {
-  const listeners = new Map<EventName, Set<(payload: unknown) => void>>()
   let source: EventSource | undefined
   let subscribed: Promise<void> = Promise.resolve()
 
-  const connect = (): void => {
-    if (source) return
-    source = new EventSource(new URL('events', baseUrl))
+  const connect = (): EventSource => {
+    if (source) return source
+    const opened = new EventSource(new URL('events', baseUrl))
+    source = opened
     // the host sends a run's events only to streams already open: requests wait for it (briefly)
-    const opened = source
     subscribed = new Promise<void>((resolve) => {
       opened.addEventListener('open', () => resolve(), { once: true })
       opened.addEventListener('error', () => resolve(), { once: true })
       setTimeout(resolve, SUBSCRIBE_WAIT_MS)
     })
-    for (const name of eventNames) {
-      source.addEventListener(name, (message) => {
-        const payload = JSON.parse((message as MessageEvent<string>).data) as unknown
-        for (const listener of listeners.get(name) ?? []) listener(payload)
-      })
-    }
+    return opened
   }
 
-  const request = async (name: string, args: unknown): Promise<Envelope<unknown>> => {
+  const request = async <K extends RequestName>(name: K, args: RequestArgs<K> | undefined): Promise<Envelope<RequestResult<K>>> => {
     await subscribed
     try {
       const response = await fetch(new URL(`api/${name}`, baseUrl), {
@@ -38,22 +33,19 @@ export function createHttpBridge(baseUrl: URL = new URL('.', window.location.hre
         headers: { 'Content-Type': 'application/json' },
         body: args === undefined ? '' : JSON.stringify(args),
       })
-      return (await response.json()) as Envelope<unknown>
+      const envelope: Envelope<RequestResult<K>> = await response.json()
+      return envelope
     } catch (error) {
       return { ok: false, error: { name: 'LabError', code: 'not-available', message: `The lab's host did not answer (${(error as Error).message}). Is concurrency-lab serve still running?` } }
     }
   }
 
-  const requests = Object.fromEntries(requestNames.map((name) => [name, (args?: unknown) => request(name, args)]))
-  return {
-    ...requests,
-    host: 'browser',
-    on(name: EventName, listener: (payload: unknown) => void) {
-      connect()
-      const set = listeners.get(name) ?? new Set()
-      set.add(listener)
-      listeners.set(name, set)
-      return () => set.delete(listener)
-    },
-  } as unknown as LabBridge
+  const subscribe = <E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): (() => void) => {
+    const events = connect()
+    const deliver = (message: MessageEvent<string>): void => listener(JSON.parse(message.data))
+    events.addEventListener(name, deliver)
+    return () => events.removeEventListener(name, deliver)
+  }
+
+  return createBridge({ host: 'browser', request, subscribe })
 }

@@ -1,4 +1,4 @@
-import type { EventName, EventPayload, LabBridge, RequestArgs, RequestName, RequestResult } from '../../../shared/contract/contract'
+import type { EventName, EventPayload, LabBridge, RequestCallArgs, RequestMethod, RequestName, RequestResult } from '../../../shared/contract/contract'
 import type { LabErrorData } from '../../../shared/errors'
 import { createHttpBridge } from './http-bridge'
 
@@ -13,9 +13,11 @@ export class LabRequestError extends Error {
 const bridge: LabBridge = window.lab ?? createHttpBridge()
 
 /** Sends a request through whichever host serves the page; resolves with the value or throws LabRequestError. */
-export async function request<K extends RequestName>(name: K, ...args: undefined extends RequestArgs<K> ? [args?: RequestArgs<K>] : [args: RequestArgs<K>]): Promise<RequestResult<K>> {
-  const send = bridge[name] as (args?: unknown) => Promise<{ ok: true; value: RequestResult<K> } | { ok: false; error: LabErrorData }>
-  const envelope = await send(args[0])
+export async function request<K extends RequestName>(name: K, ...args: RequestCallArgs<K>): Promise<RequestResult<K>> {
+  // seen as a table typed over K, so that TypeScript pairs this name with its method
+  const methods: { [P in K]: RequestMethod<P> } = bridge
+  const send = methods[name]
+  const envelope = await send(...args)
   if (!envelope.ok) throw new LabRequestError(envelope.error)
   return envelope.value
 }
