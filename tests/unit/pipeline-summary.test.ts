@@ -15,11 +15,12 @@ import { forbiddenCalls, medianOf, readRecording, valuesOf, type PipelineRecordi
  *
  * The expected figures are computed here from the recording (each hash parsed from what the hash
  * stage printed and compared with the reference, the medians, the paired speedup), so they hold for
- * any recording. Edge cases edit a copy of it. Nothing here may start a process: the functions that
+ * any recording. Edge cases edit a copy of it. Nothing here may start a process or a thread: the functions that
  * would are replaced by ones that throw, and none may have been called.
  */
 
 vi.mock('node:child_process', async (importOriginal) => (await import('./helpers/recorded-trials')).forbidding(await importOriginal<object>(), ['spawn', 'spawnSync', 'fork', 'exec', 'execSync', 'execFile', 'execFileSync']))
+vi.mock('node:worker_threads', async (importOriginal) => (await import('./helpers/recorded-trials')).forbidding(await importOriginal<object>(), ['Worker']))
 
 afterAll(() => {
   expect(forbiddenCalls()).toEqual([])
