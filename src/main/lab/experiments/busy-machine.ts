@@ -1,13 +1,12 @@
-import { loadavg } from 'node:os'
 import type { RunWarning } from '../../../shared/model/result'
 
 /**
  * Warns when other programs kept the cores busy during a CPU-bound run: the OS shares a core
  * per thread, not per program, so a variant with more threads also wins more of the other
- * programs' turns, and speedups can even look better than ideal.
+ * programs' turns, and speedups can even look better than ideal. `load` is the highest 1-minute
+ * load average seen over the run (at its start and at its end).
  */
-export function busyMachineWarning(loadAtStart: number, cores: number): RunWarning | undefined {
-  const load = Math.max(loadAtStart, loadavg()[0] ?? 0)
+export function busyMachineWarning(load: number, cores: number): RunWarning | undefined {
   if (load <= cores * 0.75) return undefined
   return {
     code: 'busy-machine',

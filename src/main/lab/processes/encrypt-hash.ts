@@ -67,7 +67,7 @@ export interface EncryptSettings {
   password: string
 }
 
-export function encryptArgs(settings: EncryptSettings, salt: string): string[] {
+export function encryptArgs(settings: Pick<EncryptSettings, 'cipher' | 'pbkdf2'>, salt: string): string[] {
   return ['enc', `-${settings.cipher}`, ...(settings.pbkdf2 ? ['-pbkdf2'] : []), '-pass', `env:${PASSWORD_VARIABLE}`, '-S', salt]
 }
 

@@ -1,0 +1,230 @@
+import { median } from 'simple-statistics'
+import { LabError } from '../../../shared/errors'
+import type { EventLoopDelay, FactorizeData, FactorizeParams, FactorizeStrategy, Runtime } from '../../../shared/experiments/threads'
+import { checkAgainstReference, firstDifference, trialDivisionsOf } from '../../../shared/factorize'
+import type { MachineInfo } from '../../../shared/model/machine'
+import type { RunWarning, Series, Timeline } from '../../../shared/model/result'
+import { inOrderScheduleBound, longestTaskBound } from '../../../shared/stats/scaling'
+import { formatDurationMs } from '../../../shared/units'
+import type { Measured } from '../measure/interleave'
+import type { PoolStartup } from '../pool/worker-pool'
+import { busyMachineWarning } from './busy-machine'
+import { compare, toSeries, type ExperimentOutput } from './experiment'
+import { factorizeFindings, factorizeHeadline, scalingCurves, type MeasuredVariant } from './factorize-findings'
+import type { FactorizeTrialDetail } from './factorize-variants'
+import { compactSpans } from './spans'
+import { pythonRuntimeInfo, seriesOfPython, spansOfPython, type PythonScriptOutput, type PythonVariant, type RuntimePlan } from './threads-python'
+
+/**
+ * The factorize result computed from recorded trials alone: series, speedups, scaling curves,
+ * bounds and sentences. No clock, no threads, no processes: what it needs comes in as arguments.
+ */
+
+export const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0)
+export const repeatList = (numbers: readonly number[], times: number): number[] => Array.from({ length: numbers.length * times }, (_, i) => numbers[i % numbers.length]!)
+export const inGroupsOf = <T>(items: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size))
+
+/** One Node strategy at one worker count, and its measured trials. */
+export type NodeVariantTrials = Measured<FactorizeTrialDetail> & { strategy: FactorizeStrategy; workers: number }
+
+export interface NodeTrials {
+  /** Serial first, then every strategy at every worker count, in the order measured. */
+  variants: NodeVariantTrials[]
+  poolStartup: PoolStartup
+  scale: number
+  scaleChosen: 'auto' | 'given'
+  numbersPerTask: number
+  /** The divisors of each number of the list, found once before measuring. */
+  referenceOfList: number[][]
+  /** Trials whose divisors were checked against the reference while measuring. */
+  comparedRuns: number
+}
+
+export interface FactorizeScriptOutput extends PythonScriptOutput {
+  scale: number
+  tasks: number
+  divisors: { number: number; divisors: number[] }[]
+}
+
+export interface PythonTrials {
+  output: FactorizeScriptOutput
+  interpreterStartupMs: number
+  warnings: RunWarning[]
+}
+
+/** What the measurement ran and recorded, nothing computed from it. */
+export interface FactorizeTrials {
+  plan: RuntimePlan
+  strategies: FactorizeStrategy[]
+  workerCounts: number[]
+  node?: NodeTrials
+  python?: PythonTrials
+  eventLoopDelay: EventLoopDelay
+  /** The 1-minute load average when measuring ended (the machine's facts hold the one at the start). */
+  loadAverageAtEnd: number
+}
+
+/** The machine as the run began. */
+export type FactorizeMachine = Pick<MachineInfo, 'logicalCores' | 'loadAverage'>
+
+const pythonLabel = (v: PythonVariant): string =>
+  v.strategy === 'serial' ? 'Python serial' : `Python: ${v.workers} ${v.strategy === 'threads' ? (v.workers === 1 ? 'thread' : 'threads') : v.workers === 1 ? 'process' : 'processes'}`
+
+function nodeVariants(node: NodeTrials): MeasuredVariant[] {
+  const series = node.variants.map(toSeries)
+  const serialSeries = series[0]!
+  return node.variants.map((v, i): MeasuredVariant => ({
+    runtime: 'node',
+    strategy: v.strategy,
+    workers: v.workers,
+    series: series[i]!,
+    comparison: v.strategy === 'serial' ? undefined : compare(serialSeries, series[i]!, v.workers, v.workers),
+  }))
+}
+
+function nodeTimelines(node: NodeTrials): Timeline[] {
+  return node.variants.map((variant) => ({
+    id: variant.id,
+    title: variant.label,
+    spans: compactSpans(variant.details.at(-1)?.spans ?? []),
+  }))
+}
+
+function pythonVariants({ output }: PythonTrials): MeasuredVariant[] {
+  const series = output.variants.map((v) => seriesOfPython(v, pythonLabel(v)))
+  const serial = series.find((s) => s.id === 'python-serial')
+  if (!serial) throw new LabError('internal', 'The Python script measured no serial baseline.')
+  return output.variants.map((v, i): MeasuredVariant => ({
+    runtime: 'python',
+    strategy: v.strategy as FactorizeStrategy,
+    workers: v.workers,
+    series: series[i]!,
+    comparison: v.strategy === 'serial' ? undefined : compare(serial, series[i]!, v.workers, v.workers),
+  }))
+}
+
+function pythonTimelines({ output }: PythonTrials, variants: readonly MeasuredVariant[]): Timeline[] {
+  return output.variants.map((v, i) => ({
+    id: variants[i]!.series.id,
+    title: `${variants[i]!.series.label}: one task per number`,
+    spans: compactSpans(spansOfPython(v, (span) => (v.strategy === 'processes' ? `process ${span.pid}` : v.strategy === 'threads' ? `thread ${span.lane + 1}` : 'main thread'))),
+  }))
+}
+
+/** Python must agree with Node (or, alone, with the reference); returns how many numbers the reference checked. */
+function checkDivisors(params: FactorizeParams, node: NodeTrials | undefined, python: PythonTrials | undefined): number {
+  let referenceChecked = node ? checkAgainstReference(params.numbers, node.referenceOfList) : 0
+  if (python) {
+    const pythonLists = python.output.divisors.map((d) => d.divisors)
+    if (node) {
+      const at = firstDifference(node.referenceOfList, pythonLists)
+      if (at >= 0) throw new LabError('internal', `Python found the divisors of ${params.numbers[at]} to be ${pythonLists[at]?.join(', ')}, Node found ${node.referenceOfList[at]?.join(', ')}: the runtimes must agree, so this run is void.`)
+    } else {
+      referenceChecked = checkAgainstReference(params.numbers, pythonLists)
+    }
+  }
+  return referenceChecked
+}
+
+/** The result of a factorize run from its recorded trials; throws when the runtimes found different divisors. */
+export function summarizeFactorize(params: FactorizeParams, machine: FactorizeMachine, trials: FactorizeTrials): ExperimentOutput<FactorizeData> {
+  const { plan, strategies, workerCounts, node, python, eventLoopDelay } = trials
+  const cores = machine.logicalCores
+  const referenceChecked = checkDivisors(params, node, python)
+  const nodeMeasured = node ? nodeVariants(node) : []
+  const pythonMeasured = python ? pythonVariants(python) : []
+  const variants = [...nodeMeasured, ...pythonMeasured]
+  const scaling = scalingCurves(variants, cores)
+  const scale = node?.scale ?? python?.output.scale ?? 1
+  const tasks = params.numbers.length * scale
+  const perTask = node?.numbersPerTask ?? 1
+  const taskWork = inGroupsOf(repeatList(params.numbers, scale), perTask).map((group) => sum(group.map(trialDivisionsOf)))
+  const totalWork = sum(taskWork)
+  const split: FactorizeData['split'] = {
+    largestTaskShare: Math.max(...taskWork) / totalWork,
+    bounds: workerCounts.map((p) => ({ workers: p, longestTaskBound: longestTaskBound(taskWork, p), inOrderBound: inOrderScheduleBound(taskWork, p) })),
+  }
+  const medianDetail = (strategy: FactorizeStrategy, workers: number): number | undefined => {
+    const variant = node?.variants.find((v) => v.strategy === strategy && v.workers === workers)
+    const values = variant ? variant.details.flatMap((d) => (d.startupMs === undefined ? [] : [d.startupMs])) : []
+    return values.length > 0 ? median(values) : undefined
+  }
+  const perCount = (strategy: FactorizeStrategy): { workers: number; ms: number }[] =>
+    workerCounts.flatMap((workers) => {
+      const ms = medianDetail(strategy, workers)
+      return ms === undefined ? [] : [{ workers, ms }]
+    })
+  const startup: FactorizeData['startup'] = {
+    pool: node ? { workers: node.poolStartup.workers, allReadyMs: node.poolStartup.allReadyMs, readyMs: node.poolStartup.readyMs } : undefined,
+    freshPoolMedianMs: params.includeStartup && strategies.includes('threads') ? perCount('threads') : undefined,
+    processMedianMs: strategies.includes('processes') ? perCount('processes') : undefined,
+    python: python?.output.startup,
+  }
+  const pythonInfo: FactorizeData['python'] = python
+    ? { ...pythonRuntimeInfo(python.output.python, python.interpreterStartupMs), scale: python.output.scale, tasks: python.output.tasks }
+    : { ran: false, reason: plan.pythonSkipped }
+  const serialOf = (runtime: Runtime): Series | undefined => variants.find((v) => v.runtime === runtime && v.strategy === 'serial')?.series
+  const serialMedianMs = { node: serialOf('node')?.summary.median, python: serialOf('python')?.summary.median }
+  const comparedRuns = (node?.comparedRuns ?? 0) + pythonMeasured.reduce((n, v) => n + v.series.samples.length, 0)
+
+  const warnings: RunWarning[] = [...plan.warnings]
+  if (serialMedianMs.node !== undefined && serialMedianMs.node < 200) {
+    warnings.push({ code: 'short-run', message: `Serial work took only ${formatDurationMs(serialMedianMs.node)}; below about 200 ms, start-up costs and noise weigh heavily on the speedups. Raise the scale (or leave it at 0, automatic).` })
+  }
+  if (python) warnings.push(...python.warnings)
+  const busy = busyMachineWarning(Math.max(machine.loadAverage[0], trials.loadAverageAtEnd), cores)
+  if (busy) warnings.push(busy)
+  if (eventLoopDelay.maxMs > 50) {
+    warnings.push({ code: 'event-loop-delay', message: `The app's main event loop ran up to ${formatDurationMs(eventLoopDelay.maxMs)} late during the run; the app may have felt sluggish. The work itself runs in threads and processes, so this comes from starting them, or from a busy machine.` })
+  }
+
+  const findingsInput = {
+    cores,
+    tasks,
+    numbersPerTask: perTask,
+    poolTasks: taskWork.length,
+    scale,
+    curves: scaling,
+    serialMedianMs,
+    split,
+    startup,
+    includeStartup: params.includeStartup,
+    eventLoop: eventLoopDelay,
+    python: pythonInfo,
+    results: { comparedRuns, referenceChecked },
+  }
+  const referenceLists = node?.referenceOfList ?? python?.output.divisors.map((d) => d.divisors) ?? []
+  return {
+    series: variants.map((v) => v.series),
+    comparisons: variants.flatMap((v) => (v.comparison ? [v.comparison] : [])),
+    timelines: [...(node ? nodeTimelines(node) : []), ...(python ? pythonTimelines(python, pythonMeasured) : [])],
+    warnings,
+    headline: factorizeHeadline(findingsInput),
+    data: {
+      numbers: params.numbers,
+      scale,
+      scaleChosen: node?.scaleChosen ?? (params.scale === 0 ? 'auto' : 'given'),
+      tasks,
+      numbersPerTask: perTask,
+      poolTasks: taskWork.length,
+      trialDivisions: totalWork,
+      logicalCores: cores,
+      workerCounts,
+      strategies,
+      runtimes: plan.runtimes,
+      includeStartup: params.includeStartup,
+      results: {
+        identical: true,
+        comparedRuns,
+        referenceChecked,
+        divisors: params.numbers.map((n, i) => ({ number: n, divisors: referenceLists[i] ?? [] })),
+      },
+      split,
+      scaling,
+      startup,
+      eventLoopDelay,
+      python: pythonInfo,
+      findings: factorizeFindings(findingsInput),
+    },
+  }
+}
