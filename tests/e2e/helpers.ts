@@ -1,6 +1,22 @@
+import { spawnSync } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
 import { expect, type Download, type Page } from '@playwright/test'
 import { PNG } from 'pngjs'
+import { pythonCandidates } from '../../src/main/lab/python/discover'
+
+/**
+ * The version of the Python 3 the lab would use on this machine ("3.11.7"), asked apart from the
+ * lab: the first of the lab's own candidate commands whose `--version` names a Python 3; undefined
+ * where none does.
+ */
+export function localPython3Version(): string | undefined {
+  for (const launch of pythonCandidates({ platform: process.platform, env: process.env })) {
+    const answer = spawnSync(launch.file, [...launch.args, '--version'], { encoding: 'utf8', timeout: 10_000 })
+    const version = `${answer.stdout ?? ''}${answer.stderr ?? ''}`.match(/^Python (3\.\S+)/m)?.[1]
+    if (answer.status === 0 && version) return version
+  }
+  return undefined
+}
 
 /** Command lines (argv) of every living process on this machine, from /proc. */
 export function processCommandLines(): string[][] {

@@ -28,12 +28,17 @@ describe.runIf(process.platform === 'linux')('peak memory of a run', () => {
   })
 
   it('does not count processes that were running before the watch began', async () => {
-    const before = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 400)'], { stdio: 'ignore' })
+    // both run for many sampling intervals of the same watch: only the one started during it counts
+    const before = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 700)'], { stdio: 'ignore' })
     await new Promise((resolve) => setTimeout(resolve, 50))
     const watch = await watchResources(25)
-    await once(before, 'exit')
+    const during = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 400)'], { stdio: 'ignore' })
+    await Promise.all([once(before, 'exit'), once(during, 'exit')])
     const resources = await watch.stop()
-    expect(resources.children.largest.map((c) => c.pid)).not.toContain(before.pid)
+    const counted = resources.children.largest.map((c) => c.pid)
+    expect(counted).toContain(during.pid)
+    expect(counted).not.toContain(before.pid)
+    expect(resources.children.seen).toBe(1)
   })
 
   it('the run manager records memory and measurement warnings with every result', async () => {
