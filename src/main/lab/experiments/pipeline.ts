@@ -26,6 +26,7 @@ import {
 import { childEnd, spanOf, spawnAccount } from '../processes/report'
 import type { ChildOutcome } from '../processes/run-child'
 import { compare, toSeries, type ExperimentRunner } from './experiment'
+import { pipelineHashName, pipelineSpeedupSentence } from './explain/pipeline'
 
 const ROWS_KEPT = 1000
 
@@ -146,7 +147,8 @@ export const pipelineRunner: ExperimentRunner<PipelineParams, PipelineData> = {
     const encryptFailures = allRuns.filter((r) => r.encrypt.exitCode !== 0).length
     const lastParallel = parallelMeasured.details.at(-1)!
     const lastSerial = serialMeasured.details.at(-1)!
-    const hashName = tools.hashSource === 'builtin' ? `built-in ${tools.algorithm}` : tools.hash.file.split(/[\\/]/).pop()!
+    const spawnParallel = spawnAccount(lastParallel.runs.flatMap((r) => [r.encrypt, r.hash]), lastParallel.wallMs)
+    const hashName = pipelineHashName(tools.hashSource, tools.algorithm, tools.hash.file)
 
     const warnings: RunWarning[] = []
     if (counts.verified < counts.total) {
@@ -194,8 +196,10 @@ export const pipelineRunner: ExperimentRunner<PipelineParams, PipelineData> = {
               ? 'openssl wrote nothing to stderr.'
               : `openssl wrote to stderr in ${withStderr.length} of ${allRuns.length} pipelines${stderrSample ? ` ("${stderrSample.split('\n')[0]}")` : ''}; ${encryptFailures === 0 ? 'it still exited with code 0, so this is a warning, not a failure' : `${encryptFailures} of them failed`}.${params.pbkdf2 ? '' : ' OpenSSL 3 warns about the old key derivation the lesson uses; switch on pbkdf2 to use the modern one.'}`,
         },
-        spawnParallel: spawnAccount(lastParallel.runs.flatMap((r) => [r.encrypt, r.hash]), lastParallel.wallMs),
+        spawnParallel,
         spawnSerial: spawnAccount(lastSerial.runs.flatMap((r) => [r.encrypt, r.hash]), lastSerial.wallMs),
+        hashName,
+        speedupSentence: pipelineSpeedupSentence({ speedup: speedup.summary.median, pipelines: params.pipelines, spawnShare: spawnParallel.share, logicalCores: context.machine.logicalCores }),
       },
     }
   },
