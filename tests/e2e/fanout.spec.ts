@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test'
+import type { FanoutData } from '../../src/shared/experiments/fanout'
 import type { RunResult } from '../../src/shared/model/result'
 import { downloadBytes, expectDrawnPng, localPython3Version, openExperiment, processCommandLines, runAndWaitForResult, setParam } from './helpers'
 
@@ -24,7 +25,7 @@ test.describe('Processes → Fan-out', () => {
     await expect(page.getByTestId('series-table').locator('[data-series="parallel"]')).toBeVisible()
   })
 
-  test('exports the timeline as a real PNG at 2× and the data as JSON', async ({ page }) => {
+  test('exports the timeline as a real PNG at 2× and the data as JSON, under one stamp', async ({ page }) => {
     await openExperiment(page, 'processes', 'fanout')
     await setParam(page, 'fanout', 'children', '4')
     await setParam(page, 'fanout', 'runs', '1')
@@ -48,11 +49,17 @@ test.describe('Processes → Fan-out', () => {
     expect(svg).not.toContain('<image')
 
     const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()])
-    const exported = JSON.parse((await downloadBytes(jsonDownload)).toString('utf8')) as RunResult
+    const exported = JSON.parse((await downloadBytes(jsonDownload)).toString('utf8')) as RunResult<FanoutData>
     expect(exported.experimentId).toBe('fanout')
     expect(exported.params.children).toBe(4)
     expect(exported.series.map((s) => s.id)).toEqual(expect.arrayContaining(['serial', 'parallel']))
     expect(exported.timelines[0]!.spans).toHaveLength(4)
+    // the chart's pictures and the run's data carry one stamp: the run's start
+    const stamp = `concurrency-lab-fanout-${exported.startedAt.replace(/\.\d+Z$/, '').replace(/:/g, '-')}`
+    expect([pngDownload, svgDownload, jsonDownload].map((d) => d.suggestedFilename())).toEqual([`${stamp}-timeline-parallel.png`, `${stamp}-timeline-parallel.svg`, `${stamp}.json`])
+    // what the panel shows beside the measurements is in the data too
+    expect(exported.data.limits.map((row) => row.rounds)).toEqual([4, 2, 1])
+    expect(exported.data.sweepSentence).toContain('ceil(4 ÷ N)')
   })
 
   test('compares launchers in the same rounds: a row, a start cost and a ratio for each, with the chart', async ({ page }) => {

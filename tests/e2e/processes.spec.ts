@@ -91,6 +91,8 @@ test.describe('Processes screen', () => {
     const limits = insight.getByTestId('fanout-limits-table').locator('tbody tr')
     await expect(limits).toHaveCount(5)
     expect(await limits.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-limit')))).toEqual(['1', '2', '4', '8', '10'])
+    expect(await limits.locator('[data-cell="rounds"]').allTextContents()).toEqual(['10', '5', '3', '2', '1'])
+    await expect(limits.locator('[data-cell="ideal"]').nth(2)).toHaveText('3.33×')
     await expect(insight.getByTestId('fanout-bound')).toContainText('the longest child')
     await expect(insight.getByTestId('fanout-sweep-sentence')).toContainText('With at most 4 at once, 10 children need 3 rounds')
     // the sentence says who started the children: the app itself with vfork where the addon is built, else the helpers

@@ -31,6 +31,9 @@ describe('run and capture', () => {
     expect(result.timelines[0]!.spans[0]).toMatchObject({ outcome: 'exited', startMs: 0 })
     expect(result.series).toEqual([])
     expect(result.headline).toMatch(/exited with code 0.*Hello from the child/)
+    expect(data.endFigure).toEqual({ label: 'Exit code', value: '0', note: 'success: the program reports no error' })
+    expect(data.moments!.map((m) => m.id)).toEqual(['requested', 'started', 'running', 'exited', 'closed'])
+    expect(data.moments!.at(-1)).toMatchObject({ atMs: p.streamsClosedMs, sinceMs: p.streamsClosedMs - p.exitedMs })
   })
 
   it('keeps the event loop free while it waits (heartbeats tick, little CPU used)', async () => {

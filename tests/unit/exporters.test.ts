@@ -3,13 +3,21 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { comparisonText, exportComparisonHtml, exportComparisonMarkdown } from '../../src/shared/export/comparison'
 import { CSV_COLUMNS } from '../../src/shared/export/csv'
+import { escapeHtml, escapeMarkdown } from '../../src/shared/export/escape'
 import { exportFileName, toBytes, type Exporter } from '../../src/shared/export/exporter'
+import { explanationsOf } from '../../src/shared/export/explanations'
 import { exportHtml } from '../../src/shared/export/html'
 import { exporters, findExporter } from '../../src/shared/export/registry'
 import { parseRunResult } from '../../src/shared/model/result-schema'
 import { compareRuns } from '../../src/shared/stats/compare'
 import { summarize } from '../../src/shared/stats/summary'
-import { fixtureCandidate, fixtureResult } from './fixtures/run-result'
+import { completeSavedResult } from '../../src/main/lab/store/complete-result'
+import type { CommandData } from '../../src/shared/experiments/command'
+import type { FanoutData } from '../../src/shared/experiments/fanout'
+import type { PipelineData } from '../../src/shared/experiments/pipeline'
+import type { RaceData } from '../../src/shared/experiments/race'
+import type { TimeoutData } from '../../src/shared/experiments/timeout'
+import { asRunOf, fixtureCandidate, fixtureResult } from './fixtures/run-result'
 
 const GOLDEN_DIR = join(import.meta.dirname, 'golden')
 const updating = process.env.UPDATE_GOLDEN === '1'
@@ -66,7 +74,56 @@ describe('exporter registry', () => {
     }
     expect(findExporter('csv')?.label).toBe('Samples (CSV)')
     expect(findExporter('pdf')).toBeUndefined()
-    expect(exportFileName(fixtureResult(), findExporter('trace')!)).toBe('concurrency-lab-fanout-2026-11-27T10-15-00.trace.json')
+    expect(exportFileName(fixtureResult(), findExporter('trace')!.fileExtension)).toBe('concurrency-lab-fanout-2026-11-27T10-15-00.trace.json')
+  })
+})
+
+describe('export file names', () => {
+  it("give a run's data files and its charts' pictures one stamp, the run's start", () => {
+    const run = fixtureResult()
+    const names = [...exporters.map((e) => exportFileName(run, e.fileExtension)), exportFileName(run, 'pdf'), exportFileName(run, 'png', 'speedup'), exportFileName(run, 'svg', 'timeline-parallel')]
+    expect(names.slice(-2)).toEqual(['concurrency-lab-fanout-2026-11-27T10-15-00-speedup.png', 'concurrency-lab-fanout-2026-11-27T10-15-00-timeline-parallel.svg'])
+    expect(names.every((name) => name.startsWith('concurrency-lab-fanout-2026-11-27T10-15-00'))).toBe(true)
+    expect(new Set(names).size).toBe(names.length)
+    // another run of the same experiment gets another stamp
+    expect(exportFileName(fixtureCandidate(), 'png', 'speedup')).toBe('concurrency-lab-fanout-2026-11-27T11-15-00-speedup.png')
+  })
+
+  it('are safe on every file system, whatever a chart or an experiment is called', () => {
+    const name = exportFileName({ experimentId: 'a/b', startedAt: '2026-11-27T10:15:00.123Z' }, 'png', 'timeline-<x> y:z')
+    expect(name).toBe('concurrency-lab-a-b-2026-11-27T10-15-00-timeline--x--y-z.png')
+  })
+})
+
+describe("reports carry the engine's explanations", () => {
+  it("Markdown and HTML list the experiment's sentences, escaped", () => {
+    const data = fixtureResult().data as FanoutData
+    const markdown = textOf(findExporter('markdown')!)
+    expect(markdown).toContain(`## What it shows\n\n- ${escapeMarkdown(data.boundSentence)}\n`)
+    expect(markdown).toContain(`- ${escapeMarkdown(data.sweepSentence!)}\n`)
+    const html = textOf(findExporter('html')!)
+    expect(html).toContain('<h2>What it shows</h2>')
+    expect(html).toContain(`<li>${escapeHtml(data.sweepSentence!)}</li>`)
+    expect(html).toContain(`<li>Parallel: ${escapeHtml(data.spawnParallel.sentence)}</li>`)
+  })
+
+  it("every experiment's moved sentences, as a run (or the store) computes them", () => {
+    const timeout = completeSavedResult(asRunOf('timeout', fixtureResult()))
+    expect(explanationsOf(timeout)[0]).toBe((timeout.data as TimeoutData).explanation)
+    const savedPipeline = asRunOf('pipeline', fixtureResult())
+    ;(savedPipeline.data as PipelineData).pipelines = 4
+    savedPipeline.comparisons[0] = { ...savedPipeline.comparisons[0]!, summary: { ...savedPipeline.comparisons[0]!.summary, median: 1.2 } }
+    const pipeline = completeSavedResult(savedPipeline)
+    expect(explanationsOf(pipeline)).toContain('Why parallel is only 1.20× faster than serial, not 4×: 8 children share the 2 logical cores, so at most 2 of them compute at any moment.')
+    const race = completeSavedResult(asRunOf('race', fixtureResult()))
+    expect(explanationsOf({ ...race, data: { ...(race.data as RaceData), slowdownSentence: 'The mutex costs 2.60× the time of the atomic add.' } })[0]).toBe('The mutex costs 2.60× the time of the atomic add.')
+    const command = completeSavedResult(asRunOf('command', fixtureResult()))
+    expect(explanationsOf(command)).toContain((command.data as CommandData).sweepSentence)
+    expect(exportHtml(command)).toContain(escapeHtml((command.data as CommandData).sweepSentence!))
+    const factorize = completeSavedResult(asRunOf('factorize', fixtureResult()))
+    expect(explanationsOf(factorize).at(-1)).toMatch(/^CPython 3\.11\.7, with the GIL: its threads take turns;/)
+    // a saved result read without the store shows what it holds, nothing recomputed
+    expect(explanationsOf(asRunOf('timeout', fixtureResult())).join(' ')).not.toMatch(/exited on its own/)
   })
 })
 

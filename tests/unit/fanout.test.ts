@@ -57,6 +57,13 @@ describe('fan-out experiment', () => {
     expect(result.data.sumOfChildrenMs).toBeGreaterThanOrEqual(8 * 200)
     expect(result.data.parallelWallMs).toBeLessThan(result.data.sumOfChildrenMs / 2)
     expect(result.data.boundSentence).toMatch(/bounded by the longest child, not the sum/)
+    // the rounds, efficiencies and the sweep's sentence come with the result, from its own rows
+    expect(result.data.limits.map((row) => row.rounds)).toEqual([8, 4, 2, 1])
+    for (const row of result.data.limits) expect(row.efficiency).toBeCloseTo(row.speedup / row.ideal, 12)
+    for (const c of result.comparisons) expect(c.efficiency).toBeCloseTo(c.summary.median / c.ideal, 12)
+    const ofRounds = result.data.limits.filter((row) => row.limit > 1).map((row) => Math.round(row.efficiency! * 100))
+    expect(result.data.sweepSentence).toContain('so the wall time falls with the number of rounds, ceil(8 ÷ N). Measured, the limits reached ')
+    expect(result.data.sweepSentence).toContain(`reached ${Math.min(...ofRounds)}%–${Math.max(...ofRounds)}% of what their rounds allow`)
     // how much of the wall time was spawning, with the stagger of start times
     expect(result.data.spawnParallel.children).toBe(8)
     expect(result.data.spawnParallel.startStaggerMs).toBeGreaterThan(0)

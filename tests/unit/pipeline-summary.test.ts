@@ -26,8 +26,10 @@ afterAll(() => {
   expect(forbiddenCalls()).toEqual([])
 })
 
+/** The recordings were made on a 2-core machine; the speedup sentence names the cores. */
+const recordedMachine = { logicalCores: 2 }
 const recorded = (mode: 'fixed' | 'book'): PipelineRecording => readRecording<{ fixed: PipelineRecording; book: PipelineRecording }>('pipeline-trials.json')[mode]
-const summarize = (r: PipelineRecording): ReturnType<typeof summarizePipeline> => summarizePipeline(r.params, r.trials)
+const summarize = (r: PipelineRecording): ReturnType<typeof summarizePipeline> => summarizePipeline(r.params, r.trials, recordedMachine)
 const EMPTY_MD5 = createHash('md5').digest('hex')
 const runsOf = (measured: Measured<PipelineTrial>): RecordedPipelineRun[] => measured.details.flatMap((trial) => trial.runs)
 const allRuns = (r: PipelineRecording): RecordedPipelineRun[] => [...runsOf(r.trials.serial), ...runsOf(r.trials.parallel)]
@@ -127,7 +129,7 @@ describe('summarizePipeline with recorded trials', () => {
       `openssl wrote to stderr in ${withStderr.length} of ${allRuns(r).length} pipelines ("${firstLine}"); it still exited with code 0, so this is a warning, not a failure. OpenSSL 3 warns about the old key derivation the lesson uses; switch on pbkdf2 to use the modern one.`,
     )
     expect(data.encryptArgv).toEqual([r.trials.tools.openssl, 'enc', '-des3', '-pass', 'env:CONCURRENCY_LAB_PASSWORD', '-S', '<salt>'])
-    expect(summarizePipeline({ ...r.params, pbkdf2: true }, r.trials).data.encryptArgv).toContain('-pbkdf2')
+    expect(summarizePipeline({ ...r.params, pbkdf2: true }, r.trials, recordedMachine).data.encryptArgv).toContain('-pbkdf2')
   })
 })
 
@@ -193,7 +195,7 @@ describe('summarizePipeline on edited trials', () => {
   it('no stderr at all, with pbkdf2: nothing to report', () => {
     const r = recorded('fixed')
     for (const run of allRuns(r)) run.encrypt.stderr = { text: '', bytes: 0, truncated: false }
-    const { data } = summarizePipeline({ ...r.params, pbkdf2: true }, r.trials)
+    const { data } = summarizePipeline({ ...r.params, pbkdf2: true }, r.trials, recordedMachine)
     expect(data.encryptStderr).toEqual({ sample: '', pipelinesWithStderr: 0, sentence: 'openssl wrote nothing to stderr.' })
   })
 

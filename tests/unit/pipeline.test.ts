@@ -52,6 +52,11 @@ describe('pipelines: openssl enc → md5sum', () => {
     expect(result.timelines[0]!.spans).toHaveLength(8)
     expect(data.spawnParallel.children).toBe(8)
     expect(data.verificationSentence).toMatch(/All 16 hashes were verified/)
+    expect(data.hashName).toBe('md5sum')
+    // why parallel fell short of 4×, said only where it did, from this run's speedup and machine
+    const speedup = result.comparisons[0]!.summary.median
+    if (speedup < 2) expect(data.speedupSentence).toMatch(new RegExp(`^Why parallel (was no faster than serial|is only [\\d.]+× faster than serial).*(app starting two children per pipeline|8 children share the ${result.machine.logicalCores} logical cores)`))
+    else expect(data.speedupSentence).toBe('')
   })
 
   it('keeps the password off the command line and shows openssl 3\'s warning as a warning, not a failure', async () => {
@@ -101,6 +106,7 @@ describe('pipelines: openssl enc → md5sum', () => {
   it('sha256 with the built-in hash program verifies as well', async () => {
     const { data } = await pipeline({ pipelines: 2, runs: 1, warmup: 0, hash: 'sha256', hashProgram: 'builtin', cipher: 'aes-256-cbc' })
     expect(data.hashProgramSource).toBe('builtin')
+    expect(data.hashName).toBe('built-in sha256')
     expect(data.counts.verified).toBe(4)
     expect(data.rows[0]!.hashed).toMatch(/^[0-9a-f]{64}$/)
   })

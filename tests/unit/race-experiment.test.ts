@@ -4,6 +4,7 @@ import type { Lab } from '../../src/main/lab/lab'
 import { liveRaceWorkerCount } from '../../src/main/lab/races/race-pool'
 import type { RaceData } from '../../src/shared/experiments/race'
 import type { RunResult } from '../../src/shared/model/result'
+import { formatRatio } from '../../src/shared/units'
 import { labChildren } from './helpers/processes'
 import { nextEvent } from './helpers/lab'
 import { runResult, useLabs } from './helpers/run-experiment'
@@ -67,6 +68,11 @@ describe('race experiment (Node)', () => {
     expect(result.timelines.map((t) => t.spans.length)).toEqual([5, 5, 5])
     expect(result.headline).toMatch(/^unsynchronised lost updates in \d+\/16 trials \(median [\d.<]+% lost\); atomic and mutex exact; mutex [\d.]+× slower than atomic$/)
     expect(data.explanations.join(' ')).toMatch(new RegExp(`Unsynchronised: ${unsynchronised.lossyTrials} of 16 trials lost updates`))
+    // the lowest count and what the locks cost come with the result
+    expect(unsynchronised.foundMin).toBe(500_000 - unsynchronised.lostMax)
+    expect(unsynchronised.foundMin).toBe(Math.min(...unsynchronised.trials.map((t) => t.found)))
+    expect(variant(result, 'node-atomic').foundMin).toBe(500_000)
+    expect(data.slowdownSentence).toBe(`The mutex costs ${formatRatio(data.slowdowns.mutexVsAtomic!)} the time of the atomic add.`)
   })
 
   it('when each worker runs longer than a time slice, unsynchronised loses updates in most trials, and atomic stays exact', { timeout: 60_000 }, async () => {
@@ -82,6 +88,7 @@ describe('race experiment (Node)', () => {
     const result = await runRace({ workers: 1, increments: 50_000, trials: 3, runtime: 'node', modes: ['unsynchronised'] })
     expect(variant(result, 'node-unsynchronised').foundValues).toEqual([50_000, 50_000, 50_000])
     expect(result.headline).toBe('unsynchronised exact in 3/3 trials')
+    expect(result.data.slowdownSentence).toBe('')
     expect(result.data.explanations.join(' ')).toMatch(/as it must be with one worker/)
     expect(result.data.explanations.join(' ')).not.toMatch(/lost updates/)
   })
@@ -135,6 +142,7 @@ describe('race experiment (Python originals)', () => {
     expect(data.python.status).toBe('ran')
     expect(data.python.version).toMatch(/^3\./)
     expect(data.python.interpreterStartupMs).toBeGreaterThan(0)
+    expect(data.python.sentence).toMatch(new RegExp(`^Python ${data.python.version!.replace(/\./g, '\\.')} \\((with the GIL|free-threaded)\\), switch interval ${data.python.switchIntervalMs} ms; the interpreter took .+ to start`))
     expect(data.variants.map((v) => v.id)).toEqual(['python-unlocked', 'python-unlocked-call', 'python-locked'])
     for (const v of data.variants) {
       expect(v.trials).toHaveLength(4)

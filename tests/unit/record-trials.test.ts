@@ -59,8 +59,8 @@ describe.skipIf(!process.env.RECORD_TRIALS)('recording trials for the summary te
       }
       throw new Error(`No recording of ${JSON.stringify(overrides)} was accepted in 5 attempts.`)
     }
-    const fixed = await record({ pipelines: 2, bytes: 1000 }, (trials, params) => summarizePipeline(params, trials).data.counts.verified === params.pipelines * params.runs * 2)
-    const book = await record({ pipelines: 4, runs: 2, mode: 'book' }, (trials, params) => summarizePipeline(params, trials).data.counts.emptyInput > 0)
+    const fixed = await record({ pipelines: 2, bytes: 1000 }, (trials, params) => summarizePipeline(params, trials, { logicalCores: 2 }).data.counts.verified === params.pipelines * params.runs * 2)
+    const book = await record({ pipelines: 4, runs: 2, mode: 'book' }, (trials, params) => summarizePipeline(params, trials, { logicalCores: 2 }).data.counts.emptyInput > 0)
     writeRecording('pipeline-trials.json', { fixed, book })
   }, 300_000)
 })

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { LabError } from '../../src/shared/errors'
 import { comparisonExporters, exporters } from '../../src/shared/export/registry'
 import { parseRunResult } from '../../src/shared/model/result-schema'
+import { completeSavedResult } from '../../src/main/lab/store/complete-result'
 import { everyExperimentFixture } from './fixtures/run-result'
 import { hostileCases, type Path } from './helpers/hostile-results'
 
@@ -21,7 +22,8 @@ function namesFor(path: Path): string[] {
   return names
 }
 
-const bases = everyExperimentFixture()
+// as saved (experiment-data.json: before the engine kept its derived figures), and as the store loads them
+const bases = [...everyExperimentFixture(), ...everyExperimentFixture().slice(1).map(completeSavedResult)]
 
 describe('a result with hostile fields is refused naming one, or exports in every format', () => {
   it(`${CASES} seeded cases`, () => {

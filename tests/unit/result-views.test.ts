@@ -5,6 +5,8 @@ import type { Component } from 'vue'
 import { LabError } from '../../src/shared/errors'
 import { parseRunResult } from '../../src/shared/model/result-schema'
 import type { RunResult } from '../../src/shared/model/result'
+import { completeSavedResult } from '../../src/main/lab/store/complete-result'
+import type { FanoutData } from '../../src/shared/experiments/fanout'
 import { everyExperimentFixture, fixtureResult } from './fixtures/run-result'
 import { inMemoryBridge } from './helpers/bridge'
 import { hostileCases } from './helpers/hostile-results'
@@ -36,11 +38,36 @@ function renderErrors(result: RunResult): unknown[] {
   return errors
 }
 
-const bases = everyExperimentFixture()
+// as saved (experiment-data.json: before the engine kept its derived figures), and as the store loads them
+const bases = [...everyExperimentFixture(), ...everyExperimentFixture().slice(1).map(completeSavedResult)]
 
 describe('the result page shows every result the schema lets through', () => {
   it('shows a saved result of every experiment', () => {
     for (const base of bases) expect(renderErrors(parseRunResult(JSON.stringify(base), 'fixture.json')), base.experimentId).toEqual([])
+  })
+
+  it("shows the engine's figures and sentences, and nothing recomputed where a saved result lacks them", () => {
+    const saved = structuredClone(fixtureResult()) as RunResult<FanoutData>
+    delete saved.data.sweepSentence
+    for (const row of saved.data.limits) delete row.rounds
+    const cells = (result: RunResult, cell: string): string[] => {
+      const wrapper = mount(ResultView, { props: { result } })
+      const texts = wrapper.findAll(`[data-testid="fanout-limits-table"] [data-cell="${cell}"]`).map((td) => td.text())
+      wrapper.unmount()
+      return texts
+    }
+    const sweepText = (result: RunResult): string => {
+      const wrapper = mount(ResultView, { props: { result } })
+      const text = wrapper.find('[data-testid="fanout-sweep-sentence"]').text()
+      wrapper.unmount()
+      return text
+    }
+    expect(cells(saved, 'rounds')).toEqual(['', '', ''])
+    expect(sweepText(saved)).toBe('')
+    const loaded = completeSavedResult(saved)
+    expect(cells(loaded, 'rounds')).toEqual(['10', '5', '1'])
+    expect(cells(loaded, 'efficiency')).toEqual(['100%', '96%', '62%'])
+    expect(sweepText(loaded)).toBe((fixtureResult().data as FanoutData).sweepSentence)
   })
 
   it('does fail on what the schema refuses (fan-out limits that are not a list), so the check above can fail', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { timeoutEndSentence, timeoutStopOn, type TimeoutRunRow } from '../../src/shared/experiments/timeout'
 import { childEnd } from '../../src/main/lab/processes/report'
 import { unstartedOutcome, type ChildOutcome } from '../../src/main/lab/processes/run-child'
-import { timeoutExplanation } from '../../src/renderer/src/experiments/processes-format'
+import { timeoutExplanation } from '../../src/main/lab/experiments/explain/timeout'
 
 /** A child stopped at its 100 ms timeout on Windows, as Node reports it after taskkill /T /F: exit code 1, no signal. */
 const windowsTimedOut: ChildOutcome = {

@@ -32,6 +32,10 @@ describe('timeouts', () => {
     expect(data.sentence).toMatch(/^killed by SIGTERM after 0\.\d\d s/)
     expect(data.zombies.count).toBe(0)
     expect(result.headline).toMatch(/killed by SIGTERM.*no zombie left/)
+    // when the timer fired, the median over these three children, and why they ended as they did
+    const sigtermAts = data.runs.map((r) => r.sigtermAtMs!).sort((a, b) => a - b)
+    expect(data.medianSigtermAtMs).toBe(sigtermAts[1])
+    expect(data.explanation).toMatch(/^The app's 100 ms timer fired and it sent SIGTERM at .+ \(median; .*it does not handle SIGTERM, so the operating system's default action ended it at once\. .*here -15\.$/)
     expect(result.series[0]!.samples).toHaveLength(3)
   })
 
@@ -49,6 +53,7 @@ describe('timeouts', () => {
       expect(run.reap).toBe('reaped')
       expect(run.sentence).toMatch(/ignored SIGTERM, so SIGKILL followed 300 ms later/)
     }
+    expect(data.explanation).toMatch(/The child ignored it, so after the 300 ms grace period the app sent SIGKILL/)
   })
 
   it('escalates with the built-in Node child too, once its handler is in place', async () => {

@@ -58,13 +58,33 @@ export interface CaptureRunRow {
   signal: string | null
 }
 
+/** One moment of the captured child's life, in time order, with what it means. */
+export interface CaptureMoment {
+  id: 'requested' | 'started' | 'running' | 'termination' | 'exited' | 'closed'
+  label: string
+  atMs: number
+  /** Since the moment before. */
+  sinceMs: number
+  meaning: string
+}
+
+/** How the child ended, as a figure: "Exit code" "0" "success: …", "Signal" "SIGTERM" "no exit code: …". */
+export interface EndFigure {
+  label: string
+  value: string
+  note: string
+}
+
 export interface CaptureData extends CommandFacts {
   pid?: number
   end: ChildEnd
+  endFigure?: EndFigure
   stdout: StreamReport
   stderr: StreamReport
   maxOutputBytes: number
   phases: CapturePhases
+  /** The phases in time order, each with the time since the one before and what it means. */
+  moments?: CaptureMoment[]
   waiting: CaptureWaiting
   spawn: SpawnAccount
   runs: CaptureRunRow[]

@@ -44,12 +44,16 @@ export interface CommandData extends CommandFacts {
   /** How many runs ended with each exit code (as text: "0", "1", "SIGTERM"). */
   exitCodes: Record<string, number>
   outputBytesMedian: number
-  /** How much of one run's time was the app starting the child. */
   /** How the command was started (see launchers.ts). */
   launcher: LauncherId
   launcherLabel: string
-  spawnSingle: { spawnMsMedian: number; wallMsMedian: number; share: number; sentence: string }
+  /** How much of one run's time was the app starting the child; `verdict`: what that means for the times ('' when nothing special). */
+  spawnSingle: { spawnMsMedian: number; wallMsMedian: number; share: number; sentence: string; verdict?: string }
   sweep: CommandSweepRow[]
+  /** What the parallelism sweep shows, against the logical cores. */
+  sweepSentence?: string
+  /** "10 measured runs after 1 warm-up, measuring for at least 5.00 s". */
+  measuredSentence?: string
   /** The stagger and cost of starting the most copies at once (last round). */
   spawnSweep?: SpawnAccount
   logicalCores: number

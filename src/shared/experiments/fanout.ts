@@ -55,6 +55,8 @@ export interface FanoutData {
   boundSentence: string
   /** Why parallel stays above the longest child: the children are started in turn, by whom, at what cost each. */
   startSentence?: string
+  /** What the concurrency-limit sweep shows: the rounds each limit needs, and how close it came to what they allow ('' without a sweep). */
+  sweepSentence?: string
   /** How much of the wall time was the app starting children, in the last parallel and serial trial. */
   spawnParallel: SpawnAccount
   spawnSerial: SpawnAccount
@@ -68,4 +70,8 @@ export interface FanoutLimitRow {
   speedup: number
   /** The best equal sleeps allow: N ÷ ceil(N ÷ limit), since they finish in whole rounds of `limit`. */
   ideal: number
+  /** ceil(N ÷ limit): the rounds of sleeps N children need with at most `limit` at once. */
+  rounds?: number
+  /** speedup ÷ ideal: how much of what its rounds allow this limit reached. */
+  efficiency?: number
 }

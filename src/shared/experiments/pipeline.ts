@@ -75,6 +75,8 @@ export interface PipelineData {
   hashArgv: string[]
   hashProgramSource: 'system' | 'builtin'
   hashAlgorithm: 'md5' | 'sha256'
+  /** The hash stage as a reader knows it: "md5sum", "built-in md5". */
+  hashName?: string
   /** The hash of empty input (d41d8cd9… for MD5): what the hash stage prints when the parent took every byte. */
   emptyInputHash: string
   pipelines: number
@@ -91,7 +93,12 @@ export interface PipelineData {
   encryptStderr: { sample: string; pipelinesWithStderr: number; sentence: string }
   spawnParallel: SpawnAccount
   spawnSerial: SpawnAccount
+  /** Why parallel was not near the ideal speedup, from what held it back ('' when it was near). */
+  speedupSentence?: string
 }
+
+/** The fix for the book's code is worth reading where the book's code ran, or where a hash was not verified. */
+export const showsPipelineFix = (data: Pick<PipelineData, 'mode' | 'counts'>): boolean => data.mode === 'book' || data.counts.verified < data.counts.total
 
 /** What the ranges alone cannot check: the input held in memory (pipelines × bytes). */
 export function pipelineParamsProblem(params: Pick<PipelineParams, 'pipelines' | 'bytes'>): string | undefined {

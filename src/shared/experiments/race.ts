@@ -154,6 +154,8 @@ export interface RaceVariantData {
   lostMax: number
   /** Every trial's found count, in trial order: the raw values for a histogram. */
   foundValues: number[]
+  /** The lowest final count of any trial. */
+  foundMin?: number
   /** Outcomes binned by lost share, on bins shared by every variant of the run (see RaceData.histogramBinEdges). */
   histogram: RaceHistogramBin[]
   durationMsMedian: number
@@ -173,6 +175,8 @@ export interface RacePythonInfo {
   /** From asking the OS to start Python to the script's first line: not part of any trial time. */
   interpreterStartupMs?: number
   reason?: string
+  /** Which Python ran and how: the GIL, the switch interval, its start-up (absent where it did not run). */
+  sentence?: string
 }
 
 export interface RaceData {
@@ -188,6 +192,8 @@ export interface RaceData {
   histogramBinEdges: number[]
   /** Median of the per-round ratios (paired within a round), when both were measured. */
   slowdowns: { mutexVsAtomic?: number; atomicVsUnsynchronised?: number; pythonLockedVsUnlocked?: number }
+  /** What the locks cost, from the slowdowns ('' when the mutex and the atomic add were not both run). */
+  slowdownSentence?: string
   /** True when any atomic or locked counter lost an update: the run says so loudly in its warnings. */
   exactViolation: boolean
   python: RacePythonInfo

@@ -117,6 +117,8 @@ export interface PythonRuntimeInfo {
   freeThreadedBuild?: boolean
   /** From asking for the interpreter to the script running: apart from the measured work. */
   interpreterStartupMs?: number
+  /** Which Python ran, what its GIL lets threads do, and its start-up (absent where it did not run). */
+  sentence?: string
 }
 
 /** One worker count of a scaling curve. */

@@ -62,6 +62,10 @@ export interface TimeoutData {
   stop?: TimeoutStop
   /** How much of the first child's life was the app starting it. */
   spawn: SpawnAccount
+  /** Spawn request → SIGTERM (or taskkill), median over the children that were sent it; absent when none was. */
+  medianSigtermAtMs?: number
+  /** Why the children ended the way they did, from what was measured. */
+  explanation?: string
 }
 
 /** How the app stops a child at its timeout on one system. */

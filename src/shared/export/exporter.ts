@@ -39,12 +39,17 @@ export interface ComparisonExporter {
 
 export const toBytes = (output: ExportOutput): Uint8Array => (typeof output === 'string' ? new TextEncoder().encode(output) : output)
 
-/** "fanout-2026-11-27T10-15-00.csv": safe on every file system. */
-export function exportFileName(result: Pick<RunResult, 'experimentId' | 'startedAt'>, exporter: Pick<Exporter, 'fileExtension'>, suffix = ''): string {
-  return `${exportBaseName(result)}${suffix.replace(/[^0-9A-Za-z._-]/g, '-')}.${exporter.fileExtension}`
+/**
+ * The name of every file exported from one run, its data and its charts alike, so that they carry
+ * one stamp and sort together: "concurrency-lab-fanout-2026-11-27T10-15-00.csv",
+ * "concurrency-lab-fanout-2026-11-27T10-15-00-speedup.png". `extension` has no dot and may have two
+ * parts ("trace.json"); `part` names one chart of the run. Safe on every file system.
+ */
+export function exportFileName(result: Pick<RunResult, 'experimentId' | 'startedAt'>, extension: string, part = ''): string {
+  return `${exportBaseName(result)}${part ? `-${part}` : ''}.${extension}`.replace(/[^0-9A-Za-z._-]/g, '-')
 }
 
-/** The start of every file exported from one run, its charts and its data: "concurrency-lab-fanout-2026-11-27T10-15-00". */
-export function exportBaseName(result: Pick<RunResult, 'experimentId' | 'startedAt'>): string {
+/** The start of every file exported from one run: "concurrency-lab-fanout-2026-11-27T10-15-00". */
+function exportBaseName(result: Pick<RunResult, 'experimentId' | 'startedAt'>): string {
   return `concurrency-lab-${result.experimentId}-${fileNameStamp(result.startedAt)}`.replace(/[^0-9A-Za-z._-]/g, '-')
 }

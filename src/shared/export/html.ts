@@ -2,6 +2,7 @@ import type { RunResult, Series } from '../model/result'
 import { formatDurationMs, formatPercent } from '../units'
 import { escapeHtml } from './escape'
 import type { ExportOptions, Exporter } from './exporter'
+import { explanationsOf } from './explanations'
 import { experimentTitle, fixed, timesText, machineFacts, memoryText, relativeToFastest } from './format'
 import { chartFigures, htmlDocument, htmlTable, section } from './html-page'
 
@@ -39,11 +40,11 @@ function speedupTable(result: RunResult): string {
       `${fixed(c.summary.mean, 2)} ± ${fixed(c.summary.sd, 2)}`,
       `${fixed(c.summary.ci95[0], 2)} – ${fixed(c.summary.ci95[1], 2)}`,
       timesText(c.ideal, 0),
-      c.parallelism > 0 ? formatPercent((c.summary.median ?? Number.NaN) / c.parallelism, 0) : '—',
+      typeof c.efficiency === 'number' ? formatPercent(c.efficiency, 0) : '—',
       String(c.ratios.length),
     ]),
   )
-  return `<p class="muted">Each baseline run divided by the candidate run of the same round, so a drift in the machine's speed cancels out. Efficiency is the speedup ÷ the parallelism.</p>\n${table}`
+  return `<p class="muted">Each baseline run divided by the candidate run of the same round, so a drift in the machine's speed cancels out. Efficiency is the speedup ÷ the ideal.</p>\n${table}`
 }
 
 function timelinesTable(result: RunResult): string {
@@ -82,10 +83,12 @@ function samplesDetails(series: Series): string {
 export function exportHtml(result: RunResult, options: ExportOptions = {}): string {
   const title = `${experimentTitle(result)}: ${result.name}`
   const memory = memoryText(result)
+  const explanations = explanationsOf(result)
   const params = Object.entries(result.params).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : String(value)])
   const body = [
     `<header>\n<h1>${escapeHtml(title)}</h1>\n<p class="headline">${escapeHtml(result.headline)}</p>\n<p class="muted">Run ${escapeHtml(result.runId)} · started ${escapeHtml(result.startedAt)} · ${escapeHtml(formatDurationMs(result.durationMs))} in all</p>\n</header>`,
     section('Warnings', result.warnings.length > 0 ? `<ul class="warnings">\n${result.warnings.map((w) => `<li>${escapeHtml(w.message)}</li>`).join('\n')}\n</ul>` : ''),
+    section('What it shows', explanations.length > 0 ? `<ul>\n${explanations.map((sentence) => `<li>${escapeHtml(sentence)}</li>`).join('\n')}\n</ul>` : ''),
     chartFigures(options.chartImages),
     section('Times', timesTable(result)),
     section('Speedups', speedupTable(result)),

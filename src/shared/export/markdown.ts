@@ -2,6 +2,7 @@ import type { RunResult } from '../model/result'
 import { formatSeconds } from '../units'
 import { escapeMarkdown, markdownCode } from './escape'
 import type { Exporter } from './exporter'
+import { explanationsOf } from './explanations'
 import { experimentTitle, fixed, timesText, machineFacts, memoryText, paramsText, relativeToFastest } from './format'
 
 /** hyperfine's --export-markdown table: Command | Mean [ms] | Min [ms] | Max [ms] | Relative. */
@@ -36,9 +37,10 @@ function comparisonsMarkdown(result: RunResult): string[] {
   ]
 }
 
-/** A run as Markdown: the hyperfine table, the speedups, the warnings, then what it ran on. */
+/** A run as Markdown: the hyperfine table, the speedups, the warnings, what the engine found, then what it ran on. */
 export function exportMarkdown(result: RunResult): string {
   const memory = memoryText(result)
+  const explanations = explanationsOf(result)
   const lines = [
     `# ${escapeMarkdown(experimentTitle(result))}: ${escapeMarkdown(result.name)}`,
     '',
@@ -48,6 +50,7 @@ export function exportMarkdown(result: RunResult): string {
     '',
     ...comparisonsMarkdown(result),
     ...(result.warnings.length > 0 ? ['## Warnings', '', ...result.warnings.map((w) => `- ${escapeMarkdown(w.message)}`), ''] : []),
+    ...(explanations.length > 0 ? ['## What it shows', '', ...explanations.map((sentence) => `- ${escapeMarkdown(sentence)}`), ''] : []),
     '## Run',
     '',
     `- Experiment: ${escapeMarkdown(result.experimentId)}; run ${escapeMarkdown(result.runId)}, started ${result.startedAt}, ${formatSeconds(result.durationMs, 1)} in all`,

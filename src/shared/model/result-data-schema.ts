@@ -22,6 +22,12 @@ const programSource = z.enum(['system', 'builtin'])
 const runtime = z.enum(['node', 'python'])
 const launcher = z.enum(LAUNCHERS)
 
+/*
+ * Figures and sentences the engine derives from the rest of `data` are optional: results saved
+ * before the engine kept them lack them, and the result store fills them in when it loads one.
+ */
+const derived = <T extends z.ZodType>(schema: T) => schema.optional()
+
 const spawnAccount = z.looseObject({
   children: count,
   wallMs: measured,
@@ -54,6 +60,7 @@ const capture = z.looseObject({
   stdout: streamReport,
   stderr: streamReport,
   maxOutputBytes: count,
+  endFigure: derived(z.looseObject({ label: shortText, value: shortText, note: text })),
   phases: z.looseObject({
     spawnRequestedMs: z.number(),
     spawnReturnedMs: measured,
@@ -62,6 +69,12 @@ const capture = z.looseObject({
     streamsClosedMs: measured,
     terminationRequestedMs: measured.optional(),
   }),
+  moments: derived(
+    list(
+      z.looseObject({ id: z.enum(['requested', 'started', 'running', 'termination', 'exited', 'closed']), label: shortText, atMs: measured, sinceMs: measured, meaning: text }),
+      10,
+    ),
+  ),
   waiting: z.looseObject({
     waitedMs: measured,
     heartbeatIntervalMs: measured,
@@ -100,12 +113,13 @@ const fanout = z.looseObject({
   spawnMsMedian: measured,
   parallelSpawnShare: measured,
   failedChildren: count,
-  limits: list(z.looseObject({ limit: count, seriesId: shortText, medianMs: measured, speedup: measured, ideal: measured })),
+  limits: list(z.looseObject({ limit: count, seriesId: shortText, medianMs: measured, speedup: measured, ideal: measured, rounds: derived(count), efficiency: derived(measured) })),
   longestChildMs: measured,
   sumOfChildrenMs: measured,
   parallelWallMs: measured,
   boundSentence: text,
   startSentence: text.optional(),
+  sweepSentence: derived(text),
   spawnParallel: spawnAccount,
   spawnSerial: spawnAccount,
 })
@@ -121,6 +135,7 @@ const pipeline = z.looseObject({
   hashArgv: list(text, 10_000),
   hashProgramSource: programSource,
   hashAlgorithm: z.enum(['md5', 'sha256']),
+  hashName: derived(shortText),
   emptyInputHash: shortText,
   pipelines: count,
   bytesPerPipeline: count,
@@ -145,6 +160,7 @@ const pipeline = z.looseObject({
   encryptStderr: z.looseObject({ sample: text, pipelinesWithStderr: count, sentence: text }),
   spawnParallel: spawnAccount,
   spawnSerial: spawnAccount,
+  speedupSentence: derived(text),
 })
 
 const timeout = z.looseObject({
@@ -178,6 +194,8 @@ const timeout = z.looseObject({
   zombies: z.looseObject({ method: z.enum(['/proc', 'kill(pid, 0)']), count, sentence: text }),
   stop: z.looseObject({ method: z.enum(['sigterm-then-sigkill', 'taskkill']), childCanIgnore: z.boolean(), sentence: text }).optional(),
   spawn: spawnAccount,
+  medianSigtermAtMs: derived(measured),
+  explanation: derived(text),
 })
 
 const command = z.looseObject({
@@ -191,8 +209,10 @@ const command = z.looseObject({
   // absent in results saved before the launcher could be chosen
   launcher: launcher.optional(),
   launcherLabel: shortText.optional(),
-  spawnSingle: z.looseObject({ spawnMsMedian: measured, wallMsMedian: measured, share: measured, sentence: text }),
+  spawnSingle: z.looseObject({ spawnMsMedian: measured, wallMsMedian: measured, share: measured, sentence: text, verdict: derived(text) }),
   sweep: list(z.looseObject({ copies: count, seriesId: shortText, medianMs: measured, speedup: measured, ideal: measured, efficiency: measured, throughputPerSecond: measured })),
+  sweepSentence: derived(text),
+  measuredSentence: derived(text),
   spawnSweep: spawnAccount.optional(),
   logicalCores: count,
 })
@@ -207,6 +227,7 @@ const pythonRuntime = {
   gilEnabled: z.boolean().optional(),
   freeThreadedBuild: z.boolean().optional(),
   interpreterStartupMs: measured.optional(),
+  sentence: derived(text),
 }
 const workersAndMs = list(z.looseObject({ workers: count, ms: measured }), 1000)
 
@@ -285,6 +306,7 @@ const raceVariant = z.looseObject({
   lostMin: measured,
   lostMax: measured,
   foundValues: list(z.number(), 10_000),
+  foundMin: derived(measured),
   histogram: list(z.looseObject({ fromShare: measured, toShare: measured, count }), 1000),
   durationMsMedian: measured,
   incrementsPerSecondMedian: measured,
@@ -302,6 +324,7 @@ const race = z.looseObject({
   variants: list(raceVariant, 100),
   histogramBinEdges: list(z.number(), 1000),
   slowdowns: z.looseObject({ mutexVsAtomic: measured.optional(), atomicVsUnsynchronised: measured.optional(), pythonLockedVsUnlocked: measured.optional() }),
+  slowdownSentence: derived(text),
   exactViolation: z.boolean(),
   python: z.looseObject({
     status: z.enum(['ran', 'missing', 'not-requested', 'no-matching-mode']),
@@ -310,6 +333,8 @@ const race = z.looseObject({
     gilEnabled: z.boolean().optional(),
     switchIntervalMs: measured.optional(),
     interpreterStartupMs: measured.optional(),
+    reason: text.optional(),
+    sentence: derived(text),
   }),
   explanations: list(text, 1000),
   estimatedMs: measured,

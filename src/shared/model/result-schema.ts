@@ -52,6 +52,8 @@ const comparison = z.looseObject({
   ideal: z.number(),
   ratios: list(statistic),
   summary,
+  // absent in results saved before the engine kept it; the result store fills it in on load
+  efficiency: statistic.optional(),
 })
 const span = z.looseObject({
   lane: count,

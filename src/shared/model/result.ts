@@ -32,6 +32,8 @@ export interface Comparison {
   ideal: number
   ratios: number[]
   summary: Summary
+  /** The median speedup ÷ the ideal: how much of perfect scaling was reached. */
+  efficiency?: number
 }
 
 export type SpanOutcome = 'exited' | 'failed' | 'killed' | 'cancelled'

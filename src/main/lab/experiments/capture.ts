@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import { cancelledError } from '../../../shared/errors'
-import { judgeHeartbeat, type CaptureData, type CaptureParams, type CaptureRunRow, type CaptureWaiting } from '../../../shared/experiments/capture'
+import { judgeHeartbeat, type CaptureData, type CaptureParams, type CapturePhases, type CaptureRunRow, type CaptureWaiting } from '../../../shared/experiments/capture'
 import type { RunWarning, Sample, Series } from '../../../shared/model/result'
 import { summarize } from '../../../shared/stats/summary'
 import { timerResolutionMs } from '../../../shared/timer-resolution'
@@ -11,6 +11,7 @@ import { commandFacts, resolveCommand, type ResolvedCommand } from '../processes
 import type { ChildOutcome } from '../processes/run-child'
 import type { SpawnerHelpers } from '../processes/spawner-helpers'
 import type { ExperimentRunner } from './experiment'
+import { explainCapture } from './explain/capture'
 
 const HEARTBEAT_INTERVAL_MS = 5
 const KILL_GRACE_MS = 1000
@@ -122,6 +123,14 @@ export const captureRunner: ExperimentRunner<CaptureParams, CaptureData> = {
     const started = end.kind !== 'not-started'
     const output = outcome.stdout.bytes > 0 ? `stdout ${quoteOutput(outcome.stdout.text)} (${formatBytes(outcome.stdout.bytes)})` : 'no stdout'
     const errors = outcome.stderr.bytes > 0 ? `stderr ${formatBytes(outcome.stderr.bytes)}` : 'stderr empty'
+    const phases: CapturePhases = {
+      spawnRequestedMs: 0,
+      spawnReturnedMs: outcome.spawnReturnedAtMs - origin,
+      runningMs: outcome.runningAtMs === undefined ? undefined : outcome.runningAtMs - origin,
+      exitedMs: outcome.exitedAtMs - origin,
+      streamsClosedMs: outcome.closedAtMs - origin,
+      terminationRequestedMs: outcome.terminationRequestedAtMs === undefined ? undefined : outcome.terminationRequestedAtMs - origin,
+    }
 
     return {
       // with one run the timeline is the picture; a series of one sample would only say it has no interval
@@ -145,14 +154,8 @@ export const captureRunner: ExperimentRunner<CaptureParams, CaptureData> = {
         stdout: outcome.stdout,
         stderr: outcome.stderr,
         maxOutputBytes,
-        phases: {
-          spawnRequestedMs: 0,
-          spawnReturnedMs: outcome.spawnReturnedAtMs - origin,
-          runningMs: outcome.runningAtMs === undefined ? undefined : outcome.runningAtMs - origin,
-          exitedMs: outcome.exitedAtMs - origin,
-          streamsClosedMs: outcome.closedAtMs - origin,
-          terminationRequestedMs: outcome.terminationRequestedAtMs === undefined ? undefined : outcome.terminationRequestedAtMs - origin,
-        },
+        phases,
+        ...explainCapture({ end, phases }),
         waiting: waitingOf(first, timerResolutionMs(process.platform)),
         spawn: spawnAccount([outcome], outcome.closedAtMs - origin),
         runs: rows,

@@ -11,7 +11,8 @@ import { mapLimited, powersOfTwoUpTo } from '../processes/limit'
 import { childEnd, spanOf, spawnAccount, spawnCostMs } from '../processes/report'
 import { commandFacts, requireProgram, resolveCommand, type ResolvedCommand } from '../processes/resolve-command'
 import { DEFAULT_MAX_CAPTURE_BYTES, type ChildOutcome } from '../processes/run-child'
-import { toSeries, type ExperimentContext, type ExperimentOutput, type ExperimentRunner } from './experiment'
+import { toSeries, withEfficiency, type ExperimentContext, type ExperimentOutput, type ExperimentRunner } from './experiment'
+import { commandSweepSentence, measuredSentence, spawnShareVerdict } from './explain/command'
 
 const MAX_RUNS_WITH_BUDGET = 1000
 const KILL_GRACE_MS = 1000
@@ -117,7 +118,7 @@ async function measureCommand(params: CommandParams, context: ExperimentContext,
     const copies = copiesList[i]!
     const n = Math.min(baseline!.samples.length, candidate.samples.length)
     const ratios = Array.from({ length: n }, (_, round) => (copies * baseline!.samples[round]!.valueMs) / candidate.samples[round]!.valueMs)
-    return { baselineId: baseline!.id, candidateId: candidate.id, label: `${copies} at once vs one`, parallelism: copies, ideal: copies, ratios, summary: summarize(ratios) }
+    return withEfficiency({ baselineId: baseline!.id, candidateId: candidate.id, label: `${copies} at once vs one`, parallelism: copies, ideal: copies, ratios, summary: summarize(ratios) })
   })
   const sweep: CommandSweepRow[] = sweepSeries.map((series, i) => {
     const copies = copiesList[i]!
@@ -172,8 +173,11 @@ async function measureCommand(params: CommandParams, context: ExperimentContext,
         wallMsMedian,
         share,
         sentence: `Starting the child took ${formatDurationMs(spawnMsMedian)} inside the start call (${launcher.label}) of each run's ${formatDurationMs(wallMsMedian)} from spawn request to exit (median): ${formatPercent(share, 0)} of it is spawning. The times above count from the moment the child runs to its exit, so the app's spawning is not charged to the command.`,
+        verdict: spawnShareVerdict(share),
       },
       sweep,
+      sweepSentence: commandSweepSentence(sweep, context.machine.logicalCores),
+      measuredSentence: measuredSentence({ measuredRuns: singleSeries.summary.n, warmupRuns: params.warmup, budgetMs }),
       ...(largest ? { spawnSweep: spawnAccount(largest.outcomes, largest.wallMs, launcher.id === 'python' ? launcher.label : undefined) } : {}),
       logicalCores: context.machine.logicalCores,
     },

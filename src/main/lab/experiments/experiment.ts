@@ -2,6 +2,7 @@ import type { MachineInfo } from '../../../shared/model/machine'
 import type { Comparison, RunResult, Series } from '../../../shared/model/result'
 import { pairedRatios, summarize } from '../../../shared/stats/summary'
 import type { Measured } from '../measure/interleave'
+import { measuredRatio } from './explain/measured'
 import type { LabPaths } from '../paths'
 import type { SpawnerHelpers } from '../processes/spawner-helpers'
 
@@ -37,7 +38,7 @@ export function compare(baseline: Series, candidate: Series, parallelism: number
     baseline.samples.map((s) => s.valueMs),
     candidate.samples.map((s) => s.valueMs),
   )
-  return {
+  return withEfficiency({
     baselineId: baseline.id,
     candidateId: candidate.id,
     label: `${candidate.label} vs ${baseline.label}`,
@@ -45,5 +46,8 @@ export function compare(baseline: Series, candidate: Series, parallelism: number
     ideal,
     ratios,
     summary: summarize(ratios.length > 0 ? ratios : [Number.NaN]),
-  }
+  })
 }
+
+/** The comparison with its efficiency: the median speedup ÷ the ideal. */
+export const withEfficiency = (comparison: Comparison): Comparison => ({ ...comparison, efficiency: measuredRatio(comparison.summary.median, comparison.ideal) })

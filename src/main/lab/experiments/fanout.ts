@@ -13,6 +13,7 @@ import { spanOf, spawnAccount, spawnCostMs } from '../processes/report'
 import { availableLaunchers, openLauncher, type Launcher } from '../processes/launchers/launchers'
 import { describeEnd, type ChildOutcome } from '../processes/run-child'
 import { compare, toSeries, type ExperimentContext, type ExperimentOutput, type ExperimentRunner } from './experiment'
+import { explainFanout, fanoutRoundsBound } from './explain/fanout'
 
 interface FanoutTrialDetail {
   outcomes: ChildOutcome[]
@@ -113,7 +114,7 @@ async function measureFanout(params: FanoutParams, context: ExperimentContext, c
   const [serialMeasured, parallelMeasured] = measured as [(typeof measured)[0], (typeof measured)[0]]
   const speedup = compare(serialSeries, parallelSeries, params.children, params.children)
   // at most `limit` equal sleeps at once finish in ceil(N / limit) rounds: that, not the limit, is the best possible
-  const idealFor = (limit: number): number => params.children / Math.ceil(params.children / limit)
+  const idealFor = (limit: number): number => fanoutRoundsBound(params.children, limit)
   const sweepComparisons: Comparison[] = limits.map((limit, i) => compare(serialSeries, series[i + 2]!, limit, idealFor(limit)))
 
   const lastParallel = parallelMeasured.details.at(-1)!
@@ -168,7 +169,7 @@ async function measureFanout(params: FanoutParams, context: ExperimentContext, c
       spawnMsMedian: spawnMs.length > 0 ? median(spawnMs) : 0,
       parallelSpawnShare: parallelSeries.summary.median > 0 ? Math.min(1, lastRunning / lastParallel.spans.reduce((m, s) => Math.max(m, s.endMs), 0)) : 0,
       failedChildren: failures.length,
-      limits: limitRows,
+      ...explainFanout({ limits: limitRows }, params),
       longestChildMs,
       sumOfChildrenMs,
       parallelWallMs,

@@ -4,6 +4,7 @@ import { formatDurationMs, formatRatio } from '../../../shared/units'
 import type { Measured } from '../measure/interleave'
 import { PASSWORD_VARIABLE, emptyInputHash, encryptArgs, parseHash, type PipelineJob, type PipelineRun, type PipelineTools } from '../processes/encrypt-hash'
 import { childEnd, spanOf, spawnAccount } from '../processes/report'
+import { pipelineHashName, pipelineSpeedupSentence } from './explain/pipeline'
 import type { ChildOutcome } from '../processes/run-child'
 import { compare, toSeries, type ExperimentOutput } from './experiment'
 
@@ -72,7 +73,7 @@ function verificationSentence(counts: PipelineCounts, algorithm: string, empty: 
 }
 
 /** The result of a pipeline run from its recorded trials. */
-export function summarizePipeline(params: PipelineParams, trials: PipelineTrials): ExperimentOutput<PipelineData> {
+export function summarizePipeline(params: PipelineParams, trials: PipelineTrials, machine: { logicalCores: number }): ExperimentOutput<PipelineData> {
   const { tools, references, serial, parallel } = trials
   const empty = emptyInputHash(tools.algorithm)
   const rowsOf = (variant: 'serial' | 'parallel', measured: PipelineTrial[]): PipelineRow[] =>
@@ -108,7 +109,8 @@ export function summarizePipeline(params: PipelineParams, trials: PipelineTrials
   const encryptFailures = allRuns.filter((r) => r.encrypt.exitCode !== 0).length
   const lastParallel = parallel.details.at(-1)!
   const lastSerial = serial.details.at(-1)!
-  const hashName = tools.hashSource === 'builtin' ? `built-in ${tools.algorithm}` : tools.hash.file.split(/[\\/]/).pop()!
+  const spawnParallel = spawnAccount(lastParallel.runs.flatMap((r) => [r.encrypt, r.hash]), lastParallel.wallMs)
+  const hashName = pipelineHashName(tools.hashSource, tools.algorithm, tools.hash.file)
 
   const warnings: RunWarning[] = []
   if (counts.verified < counts.total) {
@@ -156,8 +158,10 @@ export function summarizePipeline(params: PipelineParams, trials: PipelineTrials
             ? 'openssl wrote nothing to stderr.'
             : `openssl wrote to stderr in ${withStderr.length} of ${allRuns.length} pipelines${stderrSample ? ` ("${stderrSample.split('\n')[0]}")` : ''}; ${encryptFailures === 0 ? 'it still exited with code 0, so this is a warning, not a failure' : `${encryptFailures} of them failed`}.${params.pbkdf2 ? '' : ' OpenSSL 3 warns about the old key derivation the lesson uses; switch on pbkdf2 to use the modern one.'}`,
       },
-      spawnParallel: spawnAccount(lastParallel.runs.flatMap((r) => [r.encrypt, r.hash]), lastParallel.wallMs),
+      spawnParallel,
       spawnSerial: spawnAccount(lastSerial.runs.flatMap((r) => [r.encrypt, r.hash]), lastSerial.wallMs),
+      hashName,
+      speedupSentence: pipelineSpeedupSentence({ speedup: speedup.summary.median, pipelines: params.pipelines, spawnShare: spawnParallel.share, logicalCores: machine.logicalCores }),
     },
   }
 }

@@ -48,6 +48,6 @@ export async function measurePipeline(params: PipelineParams, context: Experimen
 export const pipelineRunner: ExperimentRunner<PipelineParams, PipelineData> = {
   id: 'pipeline',
   async run(params, context) {
-    return summarizePipeline(params, await measurePipeline(params, context))
+    return summarizePipeline(params, await measurePipeline(params, context), context.machine)
   },
 }

@@ -22,6 +22,7 @@ import { RaceWorkerPool, type NodeTrialOutcome } from '../races/race-pool'
 import { runPythonRace, type PythonRaceRun, type PythonTrial } from '../races/python-race'
 import { RACE_VARIANTS, pythonVariantId, raceExplanations, raceHeadline, trialRecord, variantData, withSharedHistogram } from '../races/summarize'
 import { compare, toSeries, type ExperimentContext, type ExperimentRunner } from './experiment'
+import { explainRace } from './explain/race'
 
 /** Node: W worker threads race on a SharedArrayBuffer, every mode in turn, round after round. */
 async function measureNode(params: RaceParams, modes: RaceMode[], context: ExperimentContext, progressTotal: number): Promise<Measured<NodeTrialOutcome>[]> {
@@ -195,6 +196,6 @@ export const raceRunner: ExperimentRunner<RaceParams, RaceData> = {
     }
     data.explanations = [...raceExplanations(data), ...(pythonInfo.status === 'no-matching-mode' && pythonInfo.reason ? [pythonInfo.reason] : [])]
 
-    return { series, comparisons, timelines, warnings, headline: raceHeadline(data), data }
+    return { series, comparisons, timelines, warnings, headline: raceHeadline(data), data: { ...data, ...explainRace(data) } }
   },
 }

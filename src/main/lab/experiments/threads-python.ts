@@ -2,6 +2,7 @@ import type { PythonRuntimeInfo, Runtime, RuntimeChoice } from '../../../shared/
 import type { PythonInfo } from '../../../shared/model/machine'
 import type { RunWarning, Sample, Series, TimelineSpan } from '../../../shared/model/result'
 import { summarize } from '../../../shared/stats/summary'
+import { formatDurationMs } from '../../../shared/units'
 import { fromMonotonicMs } from '../measure/clock'
 import { pythonMissingError, runPythonScript } from '../python/run-script'
 import type { ExperimentContext } from './experiment'
@@ -101,7 +102,7 @@ export async function runThreadsScript<T extends PythonScriptOutput>(context: Ex
 }
 
 export function pythonRuntimeInfo(info: PythonScriptInfo, interpreterStartupMs: number): PythonRuntimeInfo {
-  return {
+  const runtime: PythonRuntimeInfo = {
     ran: true,
     version: info.version,
     implementation: info.implementation,
@@ -110,6 +111,17 @@ export function pythonRuntimeInfo(info: PythonScriptInfo, interpreterStartupMs: 
     freeThreadedBuild: info.freeThreadedBuild,
     interpreterStartupMs,
   }
+  return { ...runtime, sentence: pythonRuntimeSentence(runtime) }
+}
+
+/** "CPython 3.12.3, with the GIL: its threads take turns; the interpreter took 31 ms to start, not counted in any run." */
+export function pythonRuntimeSentence(info: PythonRuntimeInfo): string {
+  const gil = info.freeThreadedBuild
+    ? info.gilEnabled === false
+      ? ', free-threaded with the GIL off: its threads can run in parallel'
+      : ', a free-threaded build with the GIL switched on'
+    : ', with the GIL: its threads take turns'
+  return `${info.implementation ?? 'Python'} ${info.version}${gil}; the interpreter took ${formatDurationMs(info.interpreterStartupMs ?? 0)} to start, not counted in any run.`
 }
 
 /** "Python 3.11.7 (the GIL on)", "Python 3.13.1, free-threaded (GIL off)". */

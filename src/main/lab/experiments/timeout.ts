@@ -11,6 +11,7 @@ import { processGroupGone, reapMethod, reapState } from '../processes/reap'
 import { childEnd, spanOf, spawnAccount } from '../processes/report'
 import type { ChildOutcome } from '../processes/run-child'
 import type { ExperimentRunner } from './experiment'
+import { explainTimeout } from './explain/timeout'
 
 /**
  * A child that ignores SIGTERM from its first instant: the shell sets SIGTERM to "ignore" and
@@ -144,6 +145,7 @@ export const timeoutRunner: ExperimentRunner<TimeoutParams, TimeoutData> = {
               ? `No zombie: each ended child was reaped at once (checked with ${method})${stop.method === 'taskkill' ? '' : ', and nothing was left in its process group'}.`
               : `${zombieCount} of ${rows.length} ended children were still present (checked with ${method}).`,
         },
+        ...explainTimeout({ signal: signalName, pythonStatus: first.pythonStatus, ignoresSigterm, timeoutMs, graceMs, medianElapsedMs, runs: rows, stop }),
       },
     }
   },

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { LabError } from '../../../shared/errors'
 import { parseRunResult } from '../../../shared/model/result-schema'
 import type { ResultListing, RunResult, StoreProblem } from '../../../shared/model/result'
+import { completeSavedResult } from './complete-result'
 import { FileHeldOpenError, heldOpenRetry, retryWhileHeldOpen, type HeldOpenRetry } from './held-open'
 
 const RUN_ID = /^[A-Za-z0-9-]{1,64}$/
@@ -110,6 +111,7 @@ export class ResultStore {
     await handle?.close()
   }
 
+  /** A saved result, with the figures and sentences an older lab did not keep computed from it. */
   async load(runId: string): Promise<RunResult> {
     let text: string
     try {
@@ -118,7 +120,7 @@ export class ResultStore {
       if (error instanceof LabError) throw error
       throw new LabError('unknown-run', `No saved result has the id ${runId}.`)
     }
-    return this.parse(text, `${runId}.json`, 'It cannot be opened.')
+    return completeSavedResult(this.parse(text, `${runId}.json`, 'It cannot be opened.'))
   }
 
   private parse(text: string, file: string, consequence: string): RunResult {

@@ -2,7 +2,8 @@ import { inject, onBeforeUnmount, onMounted, provide, shallowReactive, type Inje
 import type { ChartConfiguration } from 'chart.js'
 
 export interface RegisteredChart {
-  fileName: string
+  /** Which chart of the run it is ("speedup", "timeline-parallel"): its file names end with it. */
+  name: string
   heightPx: number
   config(): ChartConfiguration
 }
