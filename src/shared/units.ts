@@ -1,7 +1,7 @@
 /** Every unit conversion of the lab lives here, and every way it writes a number for a reader. */
 export const MS_PER_SECOND = 1000
-export const US_PER_MS = 1000
-export const NS_PER_MS = 1e6
+const US_PER_MS = 1000
+const NS_PER_MS = 1e6
 
 export const secondsToMs = (seconds: number): number => seconds * MS_PER_SECOND
 export const msToSeconds = (ms: number): number => ms / MS_PER_SECOND

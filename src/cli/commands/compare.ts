@@ -8,7 +8,7 @@ import { compareRuns, DEFAULT_NOISE_THRESHOLD, type CompareOptions } from '../..
 import { stringFlag, type ParsedArgs } from '../args'
 import { outputText, writeOutput } from './export'
 
-export async function readResultFile(path: string): Promise<RunResult> {
+async function readResultFile(path: string): Promise<RunResult> {
   let text: string
   try {
     text = await readFile(path, 'utf8')

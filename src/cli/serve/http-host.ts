@@ -76,17 +76,17 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<unknown
 }
 
 /** The shortest token accepted: as long as the random one (24 bytes, base64url), so guessing it stays hopeless. */
-export const MIN_TOKEN_LENGTH = 32
+const MIN_TOKEN_LENGTH = 32
 
 /** Why a token given from outside (CONCURRENCY_LAB_TOKEN) would not protect the host, or undefined when it would. */
-export function tokenProblem(token: string): string | undefined {
+function tokenProblem(token: string): string | undefined {
   if (token.length < MIN_TOKEN_LENGTH) return `The token must be at least ${MIN_TOKEN_LENGTH} characters long (it has ${token.length}): anyone who guesses it can run programs as you through the lab. Leave CONCURRENCY_LAB_TOKEN unset for a random one.`
   if (!/^[A-Za-z0-9_-]+$/.test(token)) return 'The token may hold only letters, digits, "_" and "-", so that it stays one path segment of the URL. Leave CONCURRENCY_LAB_TOKEN unset for a random one.'
   return undefined
 }
 
 /** The media type of a Content-Type header, without its parameters: "application/json; charset=utf-8" → "application/json". */
-export const mediaType = (header: string | undefined): string => (header ?? '').split(';')[0]!.trim().toLowerCase()
+const mediaType = (header: string | undefined): string => (header ?? '').split(';')[0]!.trim().toLowerCase()
 
 /**
  * The browser face of the lab: the built renderer and the contract over HTTP, every URL under

@@ -10,7 +10,7 @@ import { runChild, type ChildOutcome, type ChildSpec } from './processes/run-chi
  */
 
 /** Homebrew (Apple silicon, then Intel) and MacPorts, where a Terminal has them: ahead of the system folders. */
-export const MAC_TOOL_FOLDERS: readonly string[] = ['/opt/homebrew/bin', '/opt/homebrew/sbin', '/usr/local/bin', '/opt/local/bin', '/opt/local/sbin']
+const MAC_TOOL_FOLDERS: readonly string[] = ['/opt/homebrew/bin', '/opt/homebrew/sbin', '/usr/local/bin', '/opt/local/bin', '/opt/local/sbin']
 const MAC_SYSTEM_FOLDERS: readonly string[] = ['/usr/bin', '/bin', '/usr/sbin', '/sbin']
 
 const LOGIN_SHELL_TIMEOUT_MS = 5_000

@@ -52,7 +52,7 @@ export interface Lab {
 }
 
 /** How long an orderly shutdown may take before whatever is left is killed. */
-export const SHUTDOWN_WITHIN_MS = 3_000
+const SHUTDOWN_WITHIN_MS = 3_000
 
 function accountShell(): string | undefined {
   try {

@@ -5,7 +5,7 @@ import { runChild } from './processes/run-child'
 import { discoverPython, type PythonSystem } from './python/discover'
 
 /** The real system's facts for Python discovery: its PATH, its programs, its probes. */
-export function thisSystem(env: NodeJS.ProcessEnv = process.env): PythonSystem {
+function thisSystem(env: NodeJS.ProcessEnv = process.env): PythonSystem {
   return {
     platform: process.platform,
     env,

@@ -40,7 +40,7 @@ export function saveExportWithDialog(owner: OwnerWindow): LabHandlers['saveExpor
  * The report window's own in-memory session: it may load the report file and the images embedded in
  * it (data: URLs), nothing else, whatever the HTML asks for; and it is granted no permission.
  */
-export function reportOnlySession(reportUrl: string): Session {
+function reportOnlySession(reportUrl: string): Session {
   const own = session.fromPartition(`concurrency-lab-report-${randomUUID()}`)
   own.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !(details.url === reportUrl || details.url.startsWith('data:')) }))
   own.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false))
@@ -48,7 +48,7 @@ export function reportOnlySession(reportUrl: string): Session {
   return own
 }
 
-export async function printHtmlToPdf(html: string): Promise<Buffer> {
+async function printHtmlToPdf(html: string): Promise<Buffer> {
   const folder = await mkdtemp(join(tmpdir(), 'concurrency-lab-report-'))
   const file = join(folder, 'report.html')
   const window = new BrowserWindow({

@@ -84,7 +84,7 @@ export interface MenuCommand {
   screen?: ScreenId
 }
 
-export const eventChannels = {
+const eventChannels = {
   runQueued: event<RunStatus>(),
   runProgress: event<RunProgress>(),
   runFinished: event<{ runId: string; result: RunResult }>(),
@@ -96,7 +96,7 @@ export const eventChannels = {
 export type RequestName = keyof typeof requestChannels
 export type EventName = keyof typeof eventChannels
 export type RequestArgs<K extends RequestName> = z.input<(typeof requestChannels)[K]['args']>
-export type ParsedArgs<K extends RequestName> = z.output<(typeof requestChannels)[K]['args']>
+type ParsedArgs<K extends RequestName> = z.output<(typeof requestChannels)[K]['args']>
 export type RequestResult<K extends RequestName> = NonNullable<(typeof requestChannels)[K]['result']>
 export type EventPayload<E extends EventName> = NonNullable<(typeof eventChannels)[E]['payload']>
 

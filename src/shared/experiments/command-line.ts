@@ -19,8 +19,8 @@ export const commandTextParam = (defaultCommand: string, help: string): ReturnTy
     patternHelp: 'must be one line without control characters',
   })
 
-export const MAX_COMMAND_LENGTH = 1000
-export const MAX_ARGUMENTS = 200
+const MAX_COMMAND_LENGTH = 1000
+const MAX_ARGUMENTS = 200
 
 export function splitCommandLine(text: string): string[] {
   const words: string[] = []

@@ -2,7 +2,7 @@ import { formatBytes } from '../units'
 import { booleanParam, enumParam, intParam, type ParamValues } from './params'
 import type { SpawnAccount } from './processes'
 
-export const PIPELINE_CIPHERS = ['des3', 'aes-128-cbc', 'aes-256-cbc', 'aes-256-ctr', 'chacha20', 'camellia-256-cbc'] as const
+const PIPELINE_CIPHERS = ['des3', 'aes-128-cbc', 'aes-256-cbc', 'aes-256-ctr', 'chacha20', 'camellia-256-cbc'] as const
 export const PIPELINE_MODES = ['fixed', 'book', 'tee'] as const
 /** Plaintext held in memory for one run at most (pipelines × bytes). */
 export const PIPELINE_MAX_TOTAL_BYTES = 256 * 1024 * 1024

@@ -28,7 +28,7 @@ export const raceParamSpecs = {
 export type RaceParams = ParamValues<typeof raceParamSpecs>
 
 /** The Python originals: which counter class, for which mode. Python has no atomic increment to offer. */
-export const PYTHON_RACE_VARIANTS = ['unlocked', 'unlocked-call', 'locked'] as const
+const PYTHON_RACE_VARIANTS = ['unlocked', 'unlocked-call', 'locked'] as const
 export type PythonRaceVariant = (typeof PYTHON_RACE_VARIANTS)[number]
 
 export function pythonVariantsFor(modes: readonly RaceMode[]): PythonRaceVariant[] {
@@ -58,9 +58,9 @@ const ESTIMATE_PYTHON_START_MS = 500
 /** Unmeasured rounds before the trials (JIT warm-up). */
 export const RACE_WARMUP_ROUNDS = 1
 /** The longest run the lab starts. */
-export const RACE_MAX_ESTIMATED_MS = 10 * 60 * MS_PER_SECOND
+const RACE_MAX_ESTIMATED_MS = 10 * 60 * MS_PER_SECOND
 /** The counter is an Int32 cell (Atomics need an integer array): the total must fit. */
-export const RACE_MAX_TOTAL_INCREMENTS = 2 ** 31 - 1
+const RACE_MAX_TOTAL_INCREMENTS = 2 ** 31 - 1
 
 export interface RaceEstimate {
   /** One trial of every mode asked for, both runtimes as asked. */

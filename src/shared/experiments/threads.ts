@@ -4,7 +4,7 @@ import { booleanParam, enumParam, intParam, listParam, type ParamValues } from '
 
 /** The experiments of the Threads screen: CPU-bound factorize and blocking I/O, in Node and in Python. */
 
-export const RUNTIME_CHOICES = ['both', 'node', 'python'] as const
+const RUNTIME_CHOICES = ['both', 'node', 'python'] as const
 export type RuntimeChoice = (typeof RUNTIME_CHOICES)[number]
 export type Runtime = Exclude<RuntimeChoice, 'both'>
 
@@ -30,7 +30,7 @@ export const MAX_TRIAL_DIVISIONS = 1e10
  * Every task costs a round trip (about 0.1–0.2 ms on a VM whose idle cores must be woken), which
  * is 10% of a 1.5 ms task; grouping keeps it small while the queue still balances the load.
  */
-export const TASKS_PER_WORKER = 8
+const TASKS_PER_WORKER = 8
 export function numbersPerTask(numbers: number, maxWorkers: number): number {
   return Math.max(1, Math.floor(numbers / (TASKS_PER_WORKER * Math.max(1, maxWorkers))))
 }
@@ -196,7 +196,7 @@ export interface FactorizeData {
   findings: string[]
 }
 
-export type BlockingStrategy = 'serial' | 'threads' | 'async'
+type BlockingStrategy = 'serial' | 'threads' | 'async'
 
 export interface BlockingIoData {
   calls: number

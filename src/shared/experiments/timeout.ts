@@ -81,7 +81,7 @@ export interface TimeoutStop {
 }
 
 /** Windows ends a process by TerminateProcess with this exit code (taskkill /F, Node's kill, Python's terminate()). */
-export const WINDOWS_TERMINATE_EXIT_CODE = 1
+const WINDOWS_TERMINATE_EXIT_CODE = 1
 
 /**
  * What the timeout lesson can show on this system. Windows has no signals: Node's kill() and

@@ -3,7 +3,7 @@ import { msToUs, usToMs } from '../units'
 import type { Exporter } from './exporter'
 
 /** One event of the Chrome trace event format (the JSON that chrome://tracing and Perfetto open). */
-export interface TraceEvent {
+interface TraceEvent {
   name: string
   ph: 'X' | 'M'
   pid: number
@@ -14,7 +14,7 @@ export interface TraceEvent {
   args?: Record<string, unknown>
 }
 
-export interface ChromeTrace {
+interface ChromeTrace {
   traceEvents: TraceEvent[]
   displayTimeUnit: 'ms'
   otherData: Record<string, string | number>
@@ -28,7 +28,7 @@ const micros = (ms: number): number => Math.round(msToUs(ms) * 1000) / 1000
  * span a complete event (`ph: "X"`) named by its label; the time a child took to start running
  * is a nested "starting" slice. Times are from the start of the trial the timeline shows.
  */
-export function toChromeTrace(result: RunResult): ChromeTrace {
+function toChromeTrace(result: RunResult): ChromeTrace {
   const traceEvents: TraceEvent[] = []
   result.timelines.forEach((timeline, index) => {
     const pid = index + 1
@@ -56,7 +56,7 @@ export function toChromeTrace(result: RunResult): ChromeTrace {
 }
 
 /** Compact, one event per line: timelines of many children stay small and diff well. */
-export function exportChromeTrace(result: RunResult): string {
+function exportChromeTrace(result: RunResult): string {
   const { traceEvents, ...rest } = toChromeTrace(result)
   const events = traceEvents.map((e) => JSON.stringify(e)).join(',\n')
   return `{"traceEvents":[\n${events}\n],\n${JSON.stringify(rest).slice(1, -1)}}\n`

@@ -11,7 +11,7 @@ function rowOf(result: RunResult, series: Series, sample: Sample, warmup: boolea
 }
 
 /** One row per raw sample, warm-up runs included and marked, in RFC 4180 CSV (CRLF line ends). */
-export function exportCsv(result: RunResult): string {
+function exportCsv(result: RunResult): string {
   const rows = [CSV_COLUMNS.join(',')]
   for (const series of result.series) {
     for (const sample of series.warmupSamples) rows.push(rowOf(result, series, sample, true))

@@ -6,7 +6,7 @@ import { explanationsOf } from './explanations'
 import { experimentTitle, fixed, timesText, machineFacts, memoryText, paramsText, relativeToFastest } from './format'
 
 /** hyperfine's --export-markdown table: Command | Mean [ms] | Min [ms] | Max [ms] | Relative. */
-export function seriesTableMarkdown(result: RunResult): string[] {
+function seriesTableMarkdown(result: RunResult): string[] {
   if (result.series.length === 0) return []
   const relative = relativeToFastest(
     result.series.map((s) => s.summary.mean),
@@ -38,7 +38,7 @@ function comparisonsMarkdown(result: RunResult): string[] {
 }
 
 /** A run as Markdown: the hyperfine table, the speedups, the warnings, what the engine found, then what it ran on. */
-export function exportMarkdown(result: RunResult): string {
+function exportMarkdown(result: RunResult): string {
   const memory = memoryText(result)
   const explanations = explanationsOf(result)
   const lines = [

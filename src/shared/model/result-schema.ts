@@ -19,8 +19,8 @@ const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
 const list = <T extends z.ZodType>(item: T, max = 100_000) => z.array(item).max(max)
 
 /** Dates of a run, as epoch ms: from the year 2000 to the year 2200, where every formatter has a date to show. */
-export const EARLIEST_RESULT_TIME_MS = Date.UTC(2000, 0, 1)
-export const LATEST_RESULT_TIME_MS = Date.UTC(2200, 0, 1)
+const EARLIEST_RESULT_TIME_MS = Date.UTC(2000, 0, 1)
+const LATEST_RESULT_TIME_MS = Date.UTC(2200, 0, 1)
 const timeRange = 'must be a time from the year 2000 to 2200'
 const epochMs = z.number({ error: `${timeRange}, in ms since 1970` }).min(EARLIEST_RESULT_TIME_MS, { error: timeRange }).max(LATEST_RESULT_TIME_MS, { error: timeRange })
 const isoDate = z

@@ -36,7 +36,7 @@ export interface Comparison {
   efficiency?: number
 }
 
-export type SpanOutcome = 'exited' | 'failed' | 'killed' | 'cancelled'
+type SpanOutcome = 'exited' | 'failed' | 'killed' | 'cancelled'
 
 /** One child, task or thread on a timeline, in ms since the trial started. */
 export interface TimelineSpan {

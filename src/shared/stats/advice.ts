@@ -1,7 +1,7 @@
 import type { RunWarning } from '../model/result'
 
 /** Below this a command's time is mostly the cost of starting it (hyperfine warns below 5 ms too). */
-export const FAST_COMMAND_MS = 5
+const FAST_COMMAND_MS = 5
 
 /**
  * Benchmark advice that only a child-process benchmark can give (outliers, a slow first run,

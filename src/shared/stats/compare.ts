@@ -7,7 +7,7 @@ import { formatDurationMs, formatPercent, formatSignedPercent } from '../units'
 
 /** A change of the mean smaller than this share is noise, however small p is. */
 export const DEFAULT_NOISE_THRESHOLD = 0.05
-export const DEFAULT_ALPHA = 0.05
+const DEFAULT_ALPHA = 0.05
 
 export interface WelchTest {
   /** (mean a − mean b) / standard error of the difference. */
@@ -45,9 +45,9 @@ export interface CompareOptions {
   alpha?: number
 }
 
-export type ChangeDirection = 'faster' | 'slower' | 'unchanged'
+type ChangeDirection = 'faster' | 'slower' | 'unchanged'
 
-export interface SideStats {
+interface SideStats {
   n: number
   meanMs: number
   sdMs: number
@@ -76,14 +76,14 @@ export interface SeriesChange {
   explanation: string
 }
 
-export interface RunRef {
+interface RunRef {
   runId: string
   name: string
   startedAt: string
   machine: string
 }
 
-export interface CandidateComparison {
+interface CandidateComparison {
   run: RunRef
   changes: SeriesChange[]
   /** Series of the baseline this run does not have, and the other way round. */

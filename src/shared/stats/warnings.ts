@@ -4,16 +4,16 @@ import { formatDurationMs, formatPercent } from '../units'
 import { modifiedZScores, OUTLIER_Z_THRESHOLD } from './summary'
 
 /** Above this σ ÷ mean (after setting outliers aside) a series varies too much to compare closely. */
-export const HIGH_SPREAD_CV = 0.2
+const HIGH_SPREAD_CV = 0.2
 /** A first run this many times the median of the others is "much slower", even when few runs make the z-score blunt. */
-export const SLOW_FIRST_RUN_RATIO = 1.5
+const SLOW_FIRST_RUN_RATIO = 1.5
 /**
  * An outlier by the z-score that lies this close to the median is not worth a warning: when most runs
  * are nearly identical the MAD is tiny, and a run 1% off scores as an outlier.
  */
-export const MIN_OUTLIER_DEVIATION = 0.05
+const MIN_OUTLIER_DEVIATION = 0.05
 /** Fewer measured runs than this give no usable 95% interval. */
-export const MIN_RUNS_FOR_INTERVAL = 3
+const MIN_RUNS_FOR_INTERVAL = 3
 
 const times = (ratio: number): string => `${ratio.toFixed(1)}×`
 const runList = (runs: readonly number[]): string => (runs.length === 1 ? `Run ${runs[0]}` : `Runs ${runs.slice(0, -1).join(', ')} and ${runs.at(-1)}`)

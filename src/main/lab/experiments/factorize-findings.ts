@@ -47,7 +47,7 @@ export function scalingCurves(variants: readonly MeasuredVariant[], cores: numbe
 }
 
 /** The point at the core count, or the largest count below it (what "use every core" gave). */
-export function pointAtCores(curve: ScalingCurve | undefined, cores: number): ScalingPoint | undefined {
+function pointAtCores(curve: ScalingCurve | undefined, cores: number): ScalingPoint | undefined {
   if (!curve) return undefined
   return [...curve.points].reverse().find((p) => p.workers <= cores) ?? curve.points[0]
 }

@@ -37,7 +37,7 @@ export interface FactorizeVariant extends Variant<FactorizeTrialDetail> {
 export const TASKS_PER_THREAD = 2
 
 /** Trial divisions between two yields of an interleaved async task (about half a millisecond of work). */
-export const INTERLEAVE_SLICE = 1 << 18
+const INTERLEAVE_SLICE = 1 << 18
 const CHILD_OUTPUT_LIMIT_BYTES = 32 * 1024 * 1024
 
 /** Holds the serial reference and fails loudly when any strategy finds other divisors. */

@@ -51,7 +51,7 @@ function trialOf(outcomes: ChildOutcome[], originMs: number, endMs: number, sign
 }
 
 /** The limits between serial (1) and parallel (N) that the sweep adds: 2, 4, 8, … below N. */
-export const sweepLimits = (children: number): number[] => powersOfTwoUpTo(children).filter((limit) => limit > 1 && limit < children)
+const sweepLimits = (children: number): number[] => powersOfTwoUpTo(children).filter((limit) => limit > 1 && limit < children)
 
 /**
  * A child's own life, from running to its exit: what it would take if starting it cost nothing. (From
@@ -202,7 +202,7 @@ const startedBy = (launcher: Launcher): string | undefined => (launcher.id === '
 const startCostMs = (o: ChildOutcome): number => (o.runningAtMs === undefined ? o.spawnReturnedAtMs : Math.min(o.runningAtMs, o.spawnReturnedAtMs)) - o.startedAtMs
 
 /** Each launcher's parallel wall time and start costs, paired round by round against the fastest and against Python. */
-export function compareLaunchers(launchers: readonly Launcher[], measured: readonly Measured<FanoutTrialDetail>[], children: number, platform: string): Pick<FanoutData, 'launchers' | 'launcherIdealMs' | 'launcherSentence' | 'launcherWhy'> {
+function compareLaunchers(launchers: readonly Launcher[], measured: readonly Measured<FanoutTrialDetail>[], children: number, platform: string): Pick<FanoutData, 'launchers' | 'launcherIdealMs' | 'launcherSentence' | 'launcherWhy'> {
   const walls = measured.map((m) => m.samples.map((s) => s.valueMs))
   const medians = walls.map((values) => median(values))
   const fastest = medians.indexOf(Math.min(...medians))

@@ -1,6 +1,6 @@
 import type { TimelineSpan } from '../../../shared/model/result'
 
-export const MAX_SPANS_PER_TIMELINE = 400
+const MAX_SPANS_PER_TIMELINE = 400
 
 /**
  * Keeps a timeline drawable: beyond `maxSpans`, each lane's consecutive spans are merged

@@ -9,7 +9,7 @@ import type { ExperimentContext } from './experiment'
 
 /** The Python side of the Threads lab: resources/python/threads.py and what it prints. */
 
-export const THREADS_SCRIPT = 'threads.py'
+const THREADS_SCRIPT = 'threads.py'
 
 export interface PythonScriptInfo {
   version: string
@@ -55,7 +55,7 @@ export interface RuntimePlan {
 }
 
 /** ProcessPoolExecutor refuses more workers on Windows (WaitForMultipleObjects waits on at most 64 handles). */
-export const WINDOWS_MAX_PROCESS_WORKERS = 61
+const WINDOWS_MAX_PROCESS_WORKERS = 61
 
 /**
  * The worker counts Python's process pools can have on this system: on Windows, counts above 61

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks'
 import { median } from 'simple-statistics'
 import type { ChildPeakMemory, RunResources } from '../../../shared/model/resources'
 
-export const DEFAULT_MEMORY_SAMPLE_MS = 100
+const DEFAULT_MEMORY_SAMPLE_MS = 100
 /** Children read per sample, at most (those not seen yet first). */
 const MAX_CHILDREN_PER_SAMPLE = 64
 const LARGEST_KEPT = 5

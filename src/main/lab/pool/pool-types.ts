@@ -3,8 +3,8 @@ import { poolSizeError, tasksPerThreadError } from './pool-errors'
 
 /** What a worker pool is asked for (with the limits it checks) and what it answers with. */
 
-export const MAX_POOL_SIZE = 1024
-export const MAX_TASKS_PER_THREAD = 16
+const MAX_POOL_SIZE = 1024
+const MAX_TASKS_PER_THREAD = 16
 
 export function checkedPoolSize(size: number): number {
   if (!Number.isInteger(size) || size < 1 || size > MAX_POOL_SIZE) throw poolSizeError(size, MAX_POOL_SIZE)

@@ -12,7 +12,6 @@ import { checkedPoolSize, checkedTasksPerThread, type PoolOptions, type PoolStar
 import type { TaskMap, WorkerMessage } from './protocol'
 import { batchStartup, WorkerSlot, type SlotEvents } from './worker-slot'
 
-export { MAX_POOL_SIZE, MAX_TASKS_PER_THREAD } from './pool-types'
 export type { PoolOptions, PoolStartup, ResizeOptions, RunOptions, TaskRun } from './pool-types'
 export { livePoolThreads } from './worker-slot'
 

@@ -16,7 +16,7 @@ export interface LabSpawnAddon {
   unavailable(): string | null
 }
 
-export type NativeExitListener = (
+type NativeExitListener = (
   pid: number,
   exitCode: number | null,
   signalNumber: number | null,
@@ -27,7 +27,7 @@ export type NativeExitListener = (
   stderrBytes: number,
 ) => void
 
-export interface NativeSpawnOptions {
+interface NativeSpawnOptions {
   /** A path, or a name looked up in `path` as execvp does. */
   file: string
   /** argv[0] included. */
@@ -44,7 +44,7 @@ export interface NativeSpawnOptions {
 }
 
 /** Times are CLOCK_MONOTONIC in ms: the clock process.hrtime reads. stdin: the write end of its pipe, or -1. */
-export type NativeSpawnResult =
+type NativeSpawnResult =
   | { pid: number; stdin: number; calledAtMs: number; returnedAtMs: number }
   | { errorCode: string; errorMessage: string; calledAtMs: number; returnedAtMs: number }
 

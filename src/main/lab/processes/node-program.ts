@@ -38,7 +38,7 @@ export const builtinEcho = (args: readonly string[]): ProgramCommand =>
   nodeCommand("process.stdout.write(process.argv.slice(1).join(' ') + '\\n')", [...args])
 
 /** Exits at once with this code: `true` (0) and `false` (1). */
-export const builtinExit = (code: number): ProgramCommand => nodeCommand('process.exitCode = Number(process.argv.at(-1))', [String(code)])
+const builtinExit = (code: number): ProgramCommand => nodeCommand('process.exitCode = Number(process.argv.at(-1))', [String(code)])
 
 /** Hashes its stdin and prints "<hex>  -", as md5sum and sha256sum do. */
 export const builtinHash = (algorithm: 'md5' | 'sha256'): ProgramCommand =>

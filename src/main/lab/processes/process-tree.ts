@@ -42,7 +42,7 @@ export function envValue(env: NodeJS.ProcessEnv, name: string, platform: NodeJS.
   return key === undefined ? undefined : env[key]
 }
 
-export function taskkillPath(env: NodeJS.ProcessEnv): string {
+function taskkillPath(env: NodeJS.ProcessEnv): string {
   const systemRoot = envValue(env, 'SystemRoot', 'win32')
   return systemRoot ? win32.join(systemRoot, 'System32', 'taskkill.exe') : 'taskkill.exe'
 }

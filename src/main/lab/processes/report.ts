@@ -67,7 +67,7 @@ function startedElsewhere(outcomes: readonly ChildOutcome[], wallMs: number, who
   }
 }
 
-export function signalNumber(signal: string | null): number | null {
+function signalNumber(signal: string | null): number | null {
   if (!signal) return null
   return (constants.signals as Record<string, number>)[signal] ?? null
 }

@@ -105,7 +105,7 @@ export const DEFAULT_MAX_CAPTURE_BYTES = 64 * 1024
 /** Each child leads its own process group where groups exist, so that its descendants can be ended with it. */
 const detachChildren = childrenLeadProcessGroups(process.platform)
 
-export function capture(stream: NodeJS.ReadableStream | null, limit: number): CapturedStream {
+function capture(stream: NodeJS.ReadableStream | null, limit: number): CapturedStream {
   const result: CapturedStream = { text: '', bytes: 0, truncated: false }
   const kept: Buffer[] = []
   let keptBytes = 0

@@ -13,7 +13,7 @@ import type { PipelineWork, PipelineWorkResult } from './pipeline-work'
 import { helperSpecOf, type FromSpawner, type HelperChildSpec, type ToSpawner } from './spawner-protocol'
 
 /** Helpers started at most: enough to start children on several cores at once, few enough to stay cheap (~45 MB resident each, measured). */
-export const MAX_SPAWNER_HELPERS = 4
+const MAX_SPAWNER_HELPERS = 4
 const READY_TIMEOUT_MS = 15_000
 const CLOSE_GRACE_MS = 2_000
 

@@ -9,14 +9,14 @@ import type { PythonInfo, PythonLaunch } from '../../../shared/model/machine'
 export const PYTHON_PROBE = 'import json, sys; print(json.dumps({"version": sys.version.split()[0], "executable": sys.executable, "gil": getattr(sys, "_is_gil_enabled", lambda: True)()}))'
 
 /** On a Mac without Apple's Command Line Tools this is a stub that opens their install dialog when run. */
-export const APPLE_PYTHON = '/usr/bin/python3'
+const APPLE_PYTHON = '/usr/bin/python3'
 
 export const COMMAND_LINE_TOOLS_REASON = `${APPLE_PYTHON} needs Apple's Command Line Tools; install them with xcode-select --install or install Python from python.org/Homebrew`
 
 /** The exit status of the Windows Store's "python" and "python3" aliases when Python is not installed from the Store. */
 const STORE_ALIAS_EXIT_CODE = 9009
 
-export const launchText = (launch: PythonLaunch): string => [launch.file, ...launch.args].join(' ')
+const launchText = (launch: PythonLaunch): string => [launch.file, ...launch.args].join(' ')
 
 const pathEntries = (platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string[] =>
   (env.PATH ?? env.Path ?? '').split(platform === 'win32' ? ';' : ':').filter(Boolean)
@@ -38,7 +38,7 @@ export function pythonCandidates(facts: { platform: NodeJS.Platform; env: NodeJS
 }
 
 /** Whether running `resolvedFile` could open the Command Line Tools dialog, so `xcode-select -p` must answer first. */
-export const needsCommandLineToolsCheck = (platform: NodeJS.Platform, resolvedFile: string | undefined): boolean => platform === 'darwin' && resolvedFile === APPLE_PYTHON
+const needsCommandLineToolsCheck = (platform: NodeJS.Platform, resolvedFile: string | undefined): boolean => platform === 'darwin' && resolvedFile === APPLE_PYTHON
 
 /** What the probe's run looked like: enough to decide, nothing of how it was run. */
 export interface ProbeAnswer {

@@ -8,7 +8,7 @@ const INTS_PER_CACHE_LINE = 16
 export const START_CELL = 0
 export const LOCK_CELL = INTS_PER_CACHE_LINE
 export const COUNTER_CELL = 2 * INTS_PER_CACHE_LINE
-export const CELLS_BYTES = 3 * INTS_PER_CACHE_LINE * Int32Array.BYTES_PER_ELEMENT
+const CELLS_BYTES = 3 * INTS_PER_CACHE_LINE * Int32Array.BYTES_PER_ELEMENT
 
 /** The value of START_CELL once the parent has released the workers. */
 export const RELEASED = 1

@@ -4,7 +4,7 @@ import { COUNTER_CELL, LOCK_CELL } from './counter-cells'
  * The three ways a worker increments the shared counter, plus one deliberately broken lock
  * that only the tests use (to show that the exclusion test can fail).
  */
-export type NodeRaceMode = 'unsynchronised' | 'atomic' | 'mutex'
+type NodeRaceMode = 'unsynchronised' | 'atomic' | 'mutex'
 /** `broken-mutex` is test-only: never offered by the catalog, never part of a user run. */
 export type RaceWorkerMode = NodeRaceMode | 'broken-mutex'
 
@@ -25,12 +25,12 @@ function readAddWrite(cells: Int32Array): void {
   Atomics.store(cells, COUNTER_CELL, value + 1)
 }
 
-export function incrementUnsynchronised(cells: Int32Array, times: number): void {
+function incrementUnsynchronised(cells: Int32Array, times: number): void {
   for (let i = 0; i < times; i++) readAddWrite(cells)
 }
 
 /** One indivisible read-modify-write per increment (a `lock xadd` on x86). */
-export function incrementAtomic(cells: Int32Array, times: number): void {
+function incrementAtomic(cells: Int32Array, times: number): void {
   for (let i = 0; i < times; i++) Atomics.add(cells, COUNTER_CELL, 1)
 }
 
@@ -47,7 +47,7 @@ const SPIN_TRIES = 100
  * in front (as glibc's adaptive mutex does). Atomics.wait/notify are JavaScript's futex.
  * Uncontended: one compareExchange to lock, one sub to unlock, no wait/notify at all.
  */
-export function lock(cells: Int32Array): void {
+function lock(cells: Int32Array): void {
   for (let spin = 0; spin < SPIN_TRIES; spin++) {
     if (Atomics.load(cells, LOCK_CELL) === UNLOCKED && Atomics.compareExchange(cells, LOCK_CELL, UNLOCKED, LOCKED) === UNLOCKED) return
   }
@@ -60,7 +60,7 @@ export function lock(cells: Int32Array): void {
   }
 }
 
-export function unlock(cells: Int32Array): void {
+function unlock(cells: Int32Array): void {
   // LOCKED → UNLOCKED: nobody waits. CONTENDED → release and wake one sleeper.
   if (Atomics.sub(cells, LOCK_CELL, 1) !== LOCKED) {
     Atomics.store(cells, LOCK_CELL, UNLOCKED)
@@ -69,7 +69,7 @@ export function unlock(cells: Int32Array): void {
 }
 
 /** The same unsynchronised read-add-write, held inside the lock. */
-export function incrementWithMutex(cells: Int32Array, times: number): void {
+function incrementWithMutex(cells: Int32Array, times: number): void {
   for (let i = 0; i < times; i++) {
     lock(cells)
     readAddWrite(cells)

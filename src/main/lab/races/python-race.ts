@@ -17,7 +17,7 @@ export interface PythonTrial {
   threads: { startMs: number; endMs: number }[]
 }
 
-export interface PythonRaceReport {
+interface PythonRaceReport {
   startedAtMonotonicMs: number
   python: string
   implementation: string

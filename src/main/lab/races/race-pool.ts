@@ -7,7 +7,7 @@ import { COUNTER_CELL, RELEASED, START_CELL, newCounterCells } from './counter-c
 import type { RaceWorkerMode } from './increment'
 import type { TrialRequest, WorkerReply } from './protocol'
 
-export interface WorkerSpan {
+interface WorkerSpan {
   /** Epoch ms just after the worker was released. */
   startedAtMs: number
   /** Epoch ms just after its last increment. */

@@ -28,7 +28,7 @@ const codeOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoExc
  * rename and open fail with EPERM or EACCES; elsewhere those are real permission errors, which
  * waiting does not cure.
  */
-export function mayBeHeldOpen(error: unknown, platform: NodeJS.Platform): boolean {
+function mayBeHeldOpen(error: unknown, platform: NodeJS.Platform): boolean {
   const code = codeOf(error)
   return code === 'EBUSY' || (platform === 'win32' && (code === 'EPERM' || code === 'EACCES'))
 }

@@ -10,7 +10,7 @@ import { FileHeldOpenError, heldOpenRetry, retryWhileHeldOpen, type HeldOpenRetr
 const RUN_ID = /^[A-Za-z0-9-]{1,64}$/
 const RESULT_FILE = /^([A-Za-z0-9-]{1,64})\.json$/
 
-export function toListing(result: RunResult): ResultListing {
+function toListing(result: RunResult): ResultListing {
   return { runId: result.runId, experimentId: result.experimentId, name: result.name, startedAt: result.startedAt, durationMs: result.durationMs, headline: result.headline }
 }
 

@@ -18,12 +18,12 @@ export interface WorkSpan {
   endMs: number
 }
 
-export interface FactorizeListOutput {
+interface FactorizeListOutput {
   divisors: number[][]
   spans: WorkSpan[]
 }
 
-export interface InterleavedInput {
+interface InterleavedInput {
   numbers: number[]
   /** Async tasks on the one thread, each taking the next number when it is done with one. */
   lanes: number
@@ -31,13 +31,13 @@ export interface InterleavedInput {
   sliceTrialDivisions: number
 }
 
-export interface BlockInput {
+interface BlockInput {
   /** How long each call blocks the thread. */
   durationMs: number
   calls: number
 }
 
-export type FailureMode = 'throw' | 'uncaught' | 'exit' | 'oom'
+type FailureMode = 'throw' | 'uncaught' | 'exit' | 'oom'
 
 /** Private to this thread: nobody ever notifies it, so Atomics.wait sleeps for its full timeout. */
 const blocker = new Int32Array(new SharedArrayBuffer(4))

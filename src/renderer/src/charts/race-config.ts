@@ -5,7 +5,7 @@ import { seriesColor } from './palette'
 
 const percent = (share: number): string => formatPercent(share, share > 0 && share < 0.01 ? 1 : 0)
 
-export function binLabels(edges: readonly number[]): string[] {
+function binLabels(edges: readonly number[]): string[] {
   return edges.map((to, k) => (k === 0 ? 'exact' : `${percent(edges[k - 1]!)}–${percent(to)} lost`))
 }
 

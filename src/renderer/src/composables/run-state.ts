@@ -2,7 +2,7 @@ import type { RunProgress } from '../../../shared/contract/contract'
 import type { LabErrorData } from '../../../shared/errors'
 import type { RunResult } from '../../../shared/model/result'
 
-export type RunPhase = 'idle' | 'starting' | 'queued' | 'running' | 'cancelling' | 'completed' | 'failed' | 'cancelled'
+type RunPhase = 'idle' | 'starting' | 'queued' | 'running' | 'cancelling' | 'completed' | 'failed' | 'cancelled'
 
 export interface RunView {
   phase: RunPhase

@@ -24,7 +24,7 @@ export interface LauncherContext {
 }
 
 /** The lab's own launcher, named by how it starts children here: vfork from its own process, or through the helpers. */
-export function labLauncherLabel(choice: LauncherChoice | undefined): string {
+function labLauncherLabel(choice: LauncherChoice | undefined): string {
   if (choice?.fromLabProcess) return 'vfork from the app (the lab\'s addon)'
   if (choice?.launcher === 'vfork') return `${LAUNCHER_LABELS.helpers} (vfork)`
   if (choice?.launcher === 'node') return `${LAUNCHER_LABELS.helpers} (Node's spawn)`
