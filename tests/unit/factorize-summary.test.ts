@@ -1,3 +1,4 @@
+import jstat from 'jstat'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { summarizeFactorize, type NodeVariantTrials } from '../../src/main/lab/experiments/factorize-summary'
 import { LESSON_DIVISORS } from '../../src/shared/factorize'
@@ -33,6 +34,15 @@ const pairedRatios = (baseline: readonly number[], candidate: readonly number[])
 const karpFlattOf = (speedup: number, workers: number): number => (1 / speedup - 1 / workers) / (1 - 1 / workers)
 /** The speedup of a variant over serial, as the result defines it: the median of the per-round ratios. */
 const speedupOf = (r: FactorizeRecording, id: string): number => medianOf(pairedRatios(valuesOf(nodeVariant(r, 'serial').samples), valuesOf(nodeVariant(r, id).samples)))
+/** What the findings add after a speedup, from the same paired ratios (computed independently: the mean's t interval). */
+const qualifierOf = (baseline: number[], candidate: number[]): string => {
+  const ratios = pairedRatios(baseline, candidate)
+  const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length
+  const sd = Math.sqrt(ratios.reduce((a, b) => a + (b - mean) ** 2, 0) / (ratios.length - 1))
+  const half = jstat.jStat.studentt.inv(0.975, ratios.length - 1) * (sd / Math.sqrt(ratios.length))
+  if (mean - half > 1 || mean + half < 1) return ''
+  return `, not clearly different from 1× (95% interval ${formatRatio(Math.max(0, mean - half))}–${formatRatio(mean + half)} over ${ratios.length} runs)`
+}
 const pythonSamples = (r: FactorizeRecording, id: string): number[] => valuesOf(r.trials.python!.output.variants.find((v) => v.id === id)!.samples)
 const pythonSpeedupOf = (r: FactorizeRecording, id: string): number => medianOf(pairedRatios(pythonSamples(r, 'serial'), pythonSamples(r, id)))
 const setSamples = (variant: { samples: { valueMs: number }[] }, values: readonly number[]): void => variant.samples.forEach((s, i) => (s.valueMs = values[i]!))
@@ -138,10 +148,11 @@ describe('summarizeFactorize with recorded trials', () => {
     const threads = speedupOf(r, 'threads-2')
     const pythonSerialMs = medianOf(pythonSamples(r, 'serial'))
     expect(data.findings[0]).toBe(`Serial: 4 numbers (the list once) took ${formatDurationMs(serialMs)} on one thread.`)
-    expect(data.findings).toContain(`With 2 worker threads the work ran ${formatRatio(threads)} as fast as serial (efficiency ${formatPercent(threads / 2)}; ideal 2.00×).`)
+    const threadsQualifier = qualifierOf(valuesOf(nodeVariant(r, 'serial').samples), valuesOf(nodeVariant(r, 'threads-2').samples))
+    expect(data.findings).toContain(`With 2 worker threads the work ran ${formatRatio(threads)} as fast as serial${threadsQualifier} (efficiency ${formatPercent(threads / 2)}; ideal 2.00×).`)
     expect(data.findings.find((f) => f.startsWith('Karp–Flatt serial fraction (node: worker threads)'))).toContain(`2 workers ${formatPercent(karpFlattOf(threads, 2))}`)
     expect(data.findings).toContainEqual(
-      expect.stringContaining(`Serially it took ${formatDurationMs(pythonSerialMs)} for 4 numbers (the list ×1). 2 threads ran ${formatRatio(pythonSpeedupOf(r, 'threads-2'))} as fast as serial`),
+      expect.stringContaining(`Serially it took ${formatDurationMs(pythonSerialMs)} for 4 numbers (the list ×1). 2 threads ran ${formatRatio(pythonSpeedupOf(r, 'threads-2'))} as fast as serial${qualifierOf(pythonSamples(r, 'serial'), pythonSamples(r, 'threads-2'))}: the GIL lets only one thread run Python code at a time`),
     )
     expect(data.findings.at(-1)).toBe(`All ${data.results.comparedRuns} runs found the same divisors with every strategy, and the lesson's numbers match the reference lists.`)
     expect(headline).toBe(

@@ -127,6 +127,8 @@ export interface ScalingPoint {
   /** Median of the paired ratios serial ÷ this variant. */
   speedup: number
   speedupCi95: [number, number]
+  /** How many paired runs the speedup and its interval come from (absent in results saved before it was kept). */
+  runs?: number
   /** speedup ÷ workers. */
   efficiency: number
   /** Karp–Flatt serial fraction; null for one worker. */

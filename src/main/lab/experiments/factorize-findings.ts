@@ -2,6 +2,7 @@ import { median } from 'simple-statistics'
 import type { EventLoopDelay, FactorizeData, FactorizeStrategy, PythonRuntimeInfo, Runtime, ScalingCurve, ScalingPoint } from '../../../shared/experiments/threads'
 import type { Comparison, Series } from '../../../shared/model/result'
 import { fitAmdahl, karpFlatt } from '../../../shared/stats/scaling'
+import { speedupEvidence } from '../../../shared/stats/speedup-evidence'
 import { formatDurationMs, formatPercent, formatRatio } from '../../../shared/units'
 import { describePython } from './threads-python'
 
@@ -32,6 +33,7 @@ export function scalingCurves(variants: readonly MeasuredVariant[], cores: numbe
       workers: v.workers,
       speedup,
       speedupCi95: v.comparison.summary.ci95,
+      runs: v.comparison.summary.n,
       efficiency: speedup / v.workers,
       karpFlatt: karpFlatt(speedup, v.workers) ?? null,
       seriesId: v.series.id,
@@ -54,12 +56,26 @@ function pointAtCores(curve: ScalingCurve | undefined, cores: number): ScalingPo
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`
 
+const evidenceOf = (point: ScalingPoint): ReturnType<typeof speedupEvidence> => speedupEvidence(point.speedupCi95, point.runs)
+
+/** Why Python threads did what they did on CPU work, saying no more than the interval supports. */
+function pythonThreadsWhy(gilOn: boolean, verdict: ReturnType<typeof speedupEvidence>['verdict']): string {
+  if (gilOn) {
+    return verdict === 'faster'
+      ? 'the GIL lets only one thread run Python code at a time, so a clear speedup means part of the work ran outside it (C code that releases the GIL), or the machine sped up between runs.'
+      : 'the GIL lets only one thread run Python code at a time, so threads do not speed up CPU work.'
+  }
+  return verdict === 'faster'
+    ? 'with the GIL off, threads run Python code in parallel.'
+    : 'the GIL was off, so threads could run Python code in parallel, yet this run does not show them faster.'
+}
+
 function threadsSentences(curve: ScalingCurve, cores: number): string[] {
   const sentences: string[] = []
   const atCores = pointAtCores(curve, cores)
   if (atCores) {
     sentences.push(
-      `With ${plural(atCores.workers, 'worker thread', 'worker threads')} the work ran ${formatRatio(atCores.speedup)} as fast as serial (efficiency ${formatPercent(atCores.efficiency)}; ideal ${formatRatio(atCores.workers)}).`,
+      `With ${plural(atCores.workers, 'worker thread', 'worker threads')} the work ran ${formatRatio(atCores.speedup)} as fast as serial${evidenceOf(atCores).qualifier} (efficiency ${formatPercent(atCores.efficiency)}; ideal ${formatRatio(atCores.workers)}).`,
     )
   }
   const beyond = curve.points.filter((p) => p.workers > cores)
@@ -140,7 +156,7 @@ export function factorizeFindings(input: FindingsInput): string[] {
   if (processesAtCores) {
     const startup = input.startup.processMedianMs?.find((s) => s.workers === processesAtCores.workers)?.ms
     findings.push(
-      `With ${plural(processesAtCores.workers, 'child process', 'child processes')} the work ran ${formatRatio(processesAtCores.speedup)} as fast as serial${
+      `With ${plural(processesAtCores.workers, 'child process', 'child processes')} the work ran ${formatRatio(processesAtCores.speedup)} as fast as serial${evidenceOf(processesAtCores).qualifier}${
         startup !== undefined ? `; each child first spends about ${formatDurationMs(startup)} starting Node, a cost worker threads pay once, when the pool starts` : ''
       }.`,
     )
@@ -161,10 +177,8 @@ export function factorizeFindings(input: FindingsInput): string[] {
     const pt = pointAtCores(pythonThreads, cores)
     const pp = pointAtCores(pythonProcesses, cores)
     const serial = input.serialMedianMs.python !== undefined ? ` Serially it took ${formatDurationMs(input.serialMedianMs.python)} for ${input.python.tasks ?? '?'} numbers (the list ×${input.python.scale ?? '?'}).` : ''
-    const threadsPart = pt
-      ? ` ${plural(pt.workers, 'thread', 'threads')} ran ${formatRatio(pt.speedup)} as fast as serial: ${input.python.gilEnabled === false ? 'with the GIL off, threads run Python code in parallel.' : 'the GIL lets only one thread run Python code at a time, so threads do not speed up CPU work.'}`
-      : ''
-    const processesPart = pp ? ` ${plural(pp.workers, 'process', 'processes')} ran ${formatRatio(pp.speedup)} as fast: each has its own interpreter and its own GIL.` : ''
+    const threadsPart = pt ? ` ${plural(pt.workers, 'thread', 'threads')} ran ${formatRatio(pt.speedup)} as fast as serial${evidenceOf(pt).qualifier}: ${pythonThreadsWhy(input.python.gilEnabled !== false, evidenceOf(pt).verdict)}` : ''
+    const processesPart = pp ? ` ${plural(pp.workers, 'process', 'processes')} ran ${formatRatio(pp.speedup)} as fast${evidenceOf(pp).qualifier}: each has its own interpreter and its own GIL.` : ''
     findings.push(`${who}:${serial}${threadsPart}${processesPart}`)
     if (pythonProcesses) findings.push(...amdahlSentences(pythonProcesses).slice(0, 1))
   }
