@@ -65,6 +65,8 @@ describe('race experiment (Node)', () => {
     expect(variant(result, 'node-atomic').incrementsPerSecondMedian).toBeGreaterThan(0)
     expect(data.slowdowns.mutexVsAtomic).toBeGreaterThan(0)
     expect(result.comparisons.map((c) => c.ratios.length)).toEqual([16, 16])
+    // one guarantee against another: a cost, with no ideal to reach and so no efficiency
+    expect(result.comparisons.map((c) => [c.kind, c.efficiency])).toEqual([['cost', undefined], ['cost', undefined]])
     expect(result.timelines.map((t) => t.spans.length)).toEqual([5, 5, 5])
     expect(result.headline).toMatch(/^unsynchronised lost updates in \d+\/16 trials \(median [\d.<]+% lost\); atomic and mutex exact; mutex [\d.]+× slower than atomic$/)
     expect(data.explanations.join(' ')).toMatch(new RegExp(`Unsynchronised: ${unsynchronised.lossyTrials} of 16 trials lost updates`))

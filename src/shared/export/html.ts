@@ -1,4 +1,4 @@
-import type { RunResult, Series } from '../model/result'
+import { isScalingComparison, type RunResult, type Series } from '../model/result'
 import { formatDurationMs, formatPercent } from '../units'
 import { escapeHtml } from './escape'
 import type { ExportOptions, Exporter } from './exporter'
@@ -39,8 +39,8 @@ function speedupTable(result: RunResult): string {
       timesText(c.summary.median),
       `${fixed(c.summary.mean, 2)} ± ${fixed(c.summary.sd, 2)}`,
       `${fixed(c.summary.ci95[0], 2)} – ${fixed(c.summary.ci95[1], 2)}`,
-      timesText(c.ideal, 0),
-      typeof c.efficiency === 'number' ? formatPercent(c.efficiency, 0) : '—',
+      isScalingComparison(c, result.experimentId) ? timesText(c.ideal, 0) : '—',
+      isScalingComparison(c, result.experimentId) && typeof c.efficiency === 'number' ? formatPercent(c.efficiency, 0) : '—',
       String(c.ratios.length),
     ]),
   )

@@ -1,4 +1,4 @@
-import type { RunResult } from '../model/result'
+import { isScalingComparison, type RunResult } from '../model/result'
 import { formatSeconds } from '../units'
 import { escapeMarkdown, markdownCode } from './escape'
 import type { Exporter } from './exporter'
@@ -32,7 +32,7 @@ function comparisonsMarkdown(result: RunResult): string[] {
     '',
     '| Comparison | Median | Mean ± σ | 95% interval | Ideal | Pairs |',
     '|:---|---:|---:|---:|---:|---:|',
-    ...result.comparisons.map((c) => `| ${escapeMarkdown(c.label)} | ${timesText(c.summary.median)} | ${fixed(c.summary.mean, 2)} ± ${fixed(c.summary.sd, 2)} | ${fixed(c.summary.ci95[0], 2)}–${fixed(c.summary.ci95[1], 2)} | ${timesText(c.ideal, 0)} | ${c.ratios.length} |`),
+    ...result.comparisons.map((c) => `| ${escapeMarkdown(c.label)} | ${timesText(c.summary.median)} | ${fixed(c.summary.mean, 2)} ± ${fixed(c.summary.sd, 2)} | ${fixed(c.summary.ci95[0], 2)}–${fixed(c.summary.ci95[1], 2)} | ${isScalingComparison(c, result.experimentId) ? timesText(c.ideal, 0) : '—'} | ${c.ratios.length} |`),
     '',
   ]
 }

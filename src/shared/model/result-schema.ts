@@ -54,6 +54,7 @@ const comparison = z.looseObject({
   summary,
   // absent in results saved before the engine kept it; the result store fills it in on load
   efficiency: statistic.optional(),
+  kind: z.literal('cost').optional(),
 })
 const span = z.looseObject({
   lane: count,

@@ -32,9 +32,17 @@ export interface Comparison {
   ideal: number
   ratios: number[]
   summary: Summary
-  /** The median speedup ÷ the ideal: how much of perfect scaling was reached. */
+  /** The median speedup ÷ the ideal: how much of perfect scaling was reached; absent for a cost comparison. */
   efficiency?: number
+  /**
+   * 'cost': how many times faster one guarantee is than another (Atomics.add against a mutex), with
+   * no ideal to reach, so no efficiency. Absent: a parallel variant against serial (scaling).
+   */
+  kind?: 'cost'
 }
+
+/** A comparison whose ideal and efficiency mean something (a parallel variant against serial); results saved before `kind` existed say so by their experiment. */
+export const isScalingComparison = (comparison: Pick<Comparison, 'kind'>, experimentId: string): boolean => comparison.kind !== 'cost' && experimentId !== 'race'
 
 type SpanOutcome = 'exited' | 'failed' | 'killed' | 'cancelled'
 

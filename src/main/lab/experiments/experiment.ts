@@ -34,11 +34,20 @@ export function toSeries(measured: Measured<unknown>): Series {
 }
 
 export function compare(baseline: Series, candidate: Series, parallelism: number, ideal: number): Comparison {
+  return withEfficiency(pairedComparison(baseline, candidate, parallelism, ideal))
+}
+
+/** How many times faster one guarantee is than another, round by round: no ideal, so no efficiency. */
+export function compareCost(slower: Series, faster: Series, parallelism: number): Comparison {
+  return { ...pairedComparison(slower, faster, parallelism, 1), kind: 'cost' }
+}
+
+function pairedComparison(baseline: Series, candidate: Series, parallelism: number, ideal: number): Comparison {
   const ratios = pairedRatios(
     baseline.samples.map((s) => s.valueMs),
     candidate.samples.map((s) => s.valueMs),
   )
-  return withEfficiency({
+  return {
     baselineId: baseline.id,
     candidateId: candidate.id,
     label: `${candidate.label} vs ${baseline.label}`,
@@ -46,7 +55,7 @@ export function compare(baseline: Series, candidate: Series, parallelism: number
     ideal,
     ratios,
     summary: summarize(ratios.length > 0 ? ratios : [Number.NaN]),
-  })
+  }
 }
 
 /** The comparison with its efficiency: the median speedup ÷ the ideal. */

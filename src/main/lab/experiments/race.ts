@@ -21,7 +21,7 @@ import { pythonMissingError } from '../python/run-script'
 import { RaceWorkerPool, type NodeTrialOutcome } from '../races/race-pool'
 import { runPythonRace, type PythonRaceRun, type PythonTrial } from '../races/python-race'
 import { RACE_VARIANTS, pythonVariantId, raceExplanations, raceHeadline, trialRecord, variantData, withSharedHistogram } from '../races/summarize'
-import { compare, toSeries, type ExperimentContext, type ExperimentRunner } from './experiment'
+import { compareCost, toSeries, type ExperimentContext, type ExperimentRunner } from './experiment'
 import { explainRace } from './explain/race'
 
 /** Node: W worker threads race on a SharedArrayBuffer, every mode in turn, round after round. */
@@ -158,7 +158,7 @@ export const raceRunner: ExperimentRunner<RaceParams, RaceData> = {
       const slower = seriesOf(slowerId)
       const faster = seriesOf(fasterId)
       if (!slower || !faster) return
-      const comparison = compare(slower, faster, params.workers, 1)
+      const comparison = compareCost(slower, faster, params.workers)
       comparisons.push(comparison)
       slowdowns[key] = comparison.summary.median
     }

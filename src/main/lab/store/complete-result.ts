@@ -5,7 +5,7 @@ import type { PipelineData } from '../../../shared/experiments/pipeline'
 import type { RaceData } from '../../../shared/experiments/race'
 import type { PythonRuntimeInfo } from '../../../shared/experiments/threads'
 import type { TimeoutData } from '../../../shared/experiments/timeout'
-import type { RunResult } from '../../../shared/model/result'
+import { isScalingComparison, type RunResult } from '../../../shared/model/result'
 import { withEfficiency } from '../experiments/experiment'
 import { explainCapture } from '../experiments/explain/capture'
 import { explainCommand } from '../experiments/explain/command'
@@ -25,7 +25,7 @@ export function completeSavedResult(result: RunResult): RunResult {
   const derived = derivedData(result)
   return {
     ...result,
-    comparisons: fillMissing(result.comparisons, result.comparisons.map(withEfficiency)) as RunResult['comparisons'],
+    comparisons: fillMissing(result.comparisons, result.comparisons.map((c) => (isScalingComparison(c, result.experimentId) ? withEfficiency(c) : c))) as RunResult['comparisons'],
     data: derived === undefined ? result.data : fillMissing(result.data, derived),
   }
 }
