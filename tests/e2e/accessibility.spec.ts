@@ -1,0 +1,60 @@
+import AxeBuilder from '@axe-core/playwright'
+import { expect, test, type Page } from '@playwright/test'
+import { openExperiment, runAndWaitForResult, setParam } from './helpers'
+
+/**
+ * An automated accessibility check (axe-core, WCAG 2.1 A and AA rules) of every screen, before and
+ * after a run: no serious or critical violation. It cannot judge everything (whether a chart's text
+ * alternative says the right thing, a sensible focus order): those are checked by the other specs.
+ */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((node) => `${v.impact} ${v.id}: ${v.help} — ${node.target.join(' ')}: ${node.failureSummary?.split('\n').slice(1).join(' ').trim()}`))
+}
+
+const EXPERIMENTS: { screen: string; id: string; quick: Record<string, string> }[] = [
+  { screen: 'processes', id: 'capture', quick: {} },
+  { screen: 'processes', id: 'fanout', quick: { children: '4', runs: '1', warmup: '0' } },
+  { screen: 'processes', id: 'pipeline', quick: { pipelines: '2', runs: '1', warmup: '0' } },
+  { screen: 'processes', id: 'timeout', quick: {} },
+  { screen: 'processes', id: 'command', quick: { runs: '2', warmup: '0' } },
+  { screen: 'threads', id: 'factorize', quick: { runs: '1', warmup: '0' } },
+  { screen: 'threads', id: 'blocking-io', quick: { runs: '1', warmup: '0' } },
+  { screen: 'races', id: 'race', quick: { trials: '2' } },
+]
+
+test.describe('accessibility (axe-core): no serious or critical violation', () => {
+  for (const { screen, id, quick } of EXPERIMENTS) {
+    test(`${id}, before and after a run`, async ({ page }) => {
+      test.setTimeout(180_000)
+      await openExperiment(page, screen, id)
+      expect(await seriousViolations(page), 'before the run').toEqual([])
+      for (const [name, value] of Object.entries(quick)) await setParam(page, id, name, value)
+      await runAndWaitForResult(page, id, 150_000)
+      expect(await seriousViolations(page), 'after the run').toEqual([])
+    })
+  }
+
+  test('the dark theme: an experiment after a run, and the results', async ({ page }) => {
+    test.setTimeout(120_000)
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await openExperiment(page, 'processes', 'pipeline')
+    for (const [name, value] of Object.entries({ pipelines: '2', runs: '1', warmup: '0', mode: 'book' })) await setParam(page, 'pipeline', name, value)
+    await runAndWaitForResult(page, 'pipeline', 100_000)
+    expect(await seriousViolations(page), 'pipeline, dark').toEqual([])
+    await page.goto('./#/results')
+    await expect(page.getByTestId('screen-results')).toBeVisible()
+    expect(await seriousViolations(page), 'results, dark').toEqual([])
+  })
+
+  test('results and settings', async ({ page }) => {
+    await page.goto('./#/results')
+    await expect(page.getByTestId('screen-results')).toBeVisible()
+    expect(await seriousViolations(page), 'results').toEqual([])
+    await page.goto('./#/settings')
+    await expect(page.getByTestId('screen-settings')).toBeVisible()
+    expect(await seriousViolations(page), 'settings').toEqual([])
+  })
+})
