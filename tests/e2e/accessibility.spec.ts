@@ -69,3 +69,25 @@ test.describe('accessibility (axe-core): no serious or critical violation', () =
     expect(await seriousViolations(page), 'settings').toEqual([])
   })
 })
+
+test.describe('the layout holds from 900 px wide to a 4K screen: nothing wider than the window', () => {
+  for (const viewport of [{ width: 900, height: 700 }, { width: 3840, height: 2160 }]) {
+    test(`${viewport.width} × ${viewport.height}`, async ({ page }) => {
+      test.setTimeout(120_000)
+      await page.setViewportSize(viewport)
+      const overflow = async (): Promise<number> => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+      for (const { screen, id } of EXPERIMENTS) {
+        await openExperiment(page, screen, id)
+        expect(await overflow(), `${id} at ${viewport.width} px`).toBeLessThanOrEqual(0)
+      }
+      // a result on screen: tables, charts and timelines
+      await openExperiment(page, 'processes', 'fanout')
+      for (const [name, value] of Object.entries({ children: '4', runs: '1', warmup: '0' })) await setParam(page, 'fanout', name, value)
+      await runAndWaitForResult(page, 'fanout', 100_000)
+      expect(await overflow(), `fan-out result at ${viewport.width} px`).toBeLessThanOrEqual(0)
+      await page.goto('./#/results')
+      await expect(page.getByTestId('screen-results')).toBeVisible()
+      expect(await overflow(), `results at ${viewport.width} px`).toBeLessThanOrEqual(0)
+    })
+  }
+})
