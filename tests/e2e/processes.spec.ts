@@ -191,6 +191,8 @@ test.describe('Processes screen', () => {
     await openFromTab(page, 'timeout')
     await setChecked(page, 'timeout', 'ignoreSigterm', true)
     await setParam(page, 'timeout', 'runs', '2')
+    // time for the shell to set its trap even on a loaded machine (a SIGTERM before it is still the default action)
+    await setParam(page, 'timeout', 'timeoutSeconds', '0.5')
     await runAndWait(page)
 
     const insight = page.getByTestId('timeout-insight')
