@@ -1,14 +1,19 @@
-/** Colours by meaning, so a variant looks the same on every chart. */
+/**
+ * Colours by meaning, so a variant looks the same on every chart. Built on Okabe and Ito's
+ * palette for colour-vision deficiencies: tests/unit/palette-colour-vision.test.ts simulates
+ * protanopia, deuteranopia and tritanopia and keeps every pair apart.
+ */
 export const palette = {
-  serial: '#8a6d3b',
-  parallel: '#2b7bb9',
+  serial: '#e69f00',
+  parallel: '#0072b2',
+  /** a light tint of parallel: the starting part of the same bar */
   spawning: '#a9cbe6',
   ideal: '#7a7a7a',
-  measured: '#d9480f',
+  measured: '#d55e00',
   failed: '#c92a2a',
-  killed: '#862e9c',
-  marker: '#5c940d',
-  series: ['#2b7bb9', '#d9480f', '#5c940d', '#862e9c', '#e67700', '#0b7285', '#c2255c', '#495057'],
+  killed: '#cc79a7',
+  marker: '#009e73',
+  series: ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#6f6f6f'],
 }
 
 export const seriesColor = (index: number): string => palette.series[index % palette.series.length]!
