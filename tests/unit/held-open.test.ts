@@ -24,6 +24,20 @@ afterEach(() => {
 const errno = (code: string): NodeJS.ErrnoException => Object.assign(new Error(`${code}: operation not permitted, rename`), { code })
 
 /** Windows' facts, with the pauses recorded instead of waited. */
+/** Runs retryWhileHeldOpen on a write that always fails with `code`: the error it ends with, and how often it tried. */
+async function alwaysHeldOpen(path: string, code: string, retry: HeldOpenRetry): Promise<{ failure: unknown; calls: number }> {
+  let calls = 0
+  const failure = await retryWhileHeldOpen(
+    path,
+    async () => {
+      calls += 1
+      throw errno(code)
+    },
+    retry,
+  ).catch((error: unknown) => error)
+  return { failure, calls }
+}
+
 function windowsRetry(): HeldOpenRetry & { slept: number[] } {
   const slept: number[] = []
   return { platform: 'win32', delaysMs: HELD_OPEN_DELAYS_MS, sleep: async (ms) => void slept.push(ms), slept }
@@ -62,15 +76,7 @@ describe('retrying a write while another program holds the file', () => {
 
   it('on Windows, a file that stays held open: every retry is used, and the error names the file and the cause', async () => {
     const retry = windowsRetry()
-    let calls = 0
-    const failure = await retryWhileHeldOpen(
-      'C:\\data\\results\\a.json',
-      async () => {
-        calls += 1
-        throw errno('EBUSY')
-      },
-      retry,
-    ).catch((error: unknown) => error)
+    const { failure, calls } = await alwaysHeldOpen('C:\\data\\results\\a.json', 'EBUSY', retry)
     expect(failure).toBeInstanceOf(FileHeldOpenError)
     expect(calls).toBe(HELD_OPEN_DELAYS_MS.length + 1)
     expect(retry.slept).toEqual([...HELD_OPEN_DELAYS_MS])
@@ -81,15 +87,7 @@ describe('retrying a write while another program holds the file', () => {
   it('on Linux and macOS, EPERM is a real permission error: thrown at once, not retried', async () => {
     for (const platform of ['linux', 'darwin'] as const) {
       const retry = { ...windowsRetry(), platform }
-      let calls = 0
-      const failure = await retryWhileHeldOpen(
-        '/data/a.json',
-        async () => {
-          calls += 1
-          throw errno('EPERM')
-        },
-        retry,
-      ).catch((error: unknown) => error)
+      const { failure, calls } = await alwaysHeldOpen('/data/a.json', 'EPERM', retry)
       expect(failure).not.toBeInstanceOf(FileHeldOpenError)
       expect((failure as NodeJS.ErrnoException).code).toBe('EPERM')
       expect(calls).toBe(1)
