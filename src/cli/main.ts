@@ -7,6 +7,7 @@ import { createLab } from '../main/lab/lab'
 import { builtLabPaths, defaultDataDir } from '../main/lab/paths-default'
 import { parseArgs, stringFlag } from './args'
 import { listText } from './commands/list'
+import { pythonsText } from './commands/pythons'
 import { compareCommand } from './commands/compare'
 import { checkOutPath, chooseExporter, FORMAT_SWITCHES } from './commands/export'
 import { paramsFromFlags, runToEnd, writeResult } from './commands/run'
@@ -37,6 +38,8 @@ Usage:
                                              "faster by 1.80× ± 0.10 (significant)" or "no significant
                                              change" (Welch's t-test, p < 0.05, and a noise threshold,
                                              default 5%); runs of one experiment only
+  concurrency-lab pythons [--json]           every Python on this machine: version, build (GIL or
+                                             free-threaded), switch interval, where it was found
   concurrency-lab serve [--port N] [--host H] the app in a browser (127.0.0.1 unless told)
   concurrency-lab help                       this text, and every experiment's parameters
 
@@ -66,7 +69,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       await compareCommand(args.positionals.slice(1), args, out)
       return 0
     }
-    if (command !== 'run' && command !== 'serve') throw new LabError('invalid-params', `There is no command "${command}". Try list, run, compare, serve or help.`)
+    if (command !== 'run' && command !== 'serve' && command !== 'pythons') throw new LabError('invalid-params', `There is no command "${command}". Try list, run, compare, pythons, serve or help.`)
 
     const entryUrl = import.meta.url
     const lab = createLab({ host: command === 'serve' ? 'browser' : 'cli', dataDir: stringFlag(args, 'data-dir') ?? defaultDataDir(), paths: builtLabPaths(entryUrl), pythonCommand: stringFlag(args, 'python'), startSpawnersNow: command === 'serve' })
@@ -79,6 +82,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
+
+    if (command === 'pythons') {
+      try {
+        const list = await lab.handlers.listInterpreters({})
+        out(args.flags.has('json') ? `${JSON.stringify(list, null, 2)}\n` : pythonsText(list))
+        return 0
+      } finally {
+        await lab.shutdown()
+      }
+    }
 
     if (command === 'serve') {
       const host = await serve(lab, args, join(dirname(fileURLToPath(entryUrl)), '..', 'renderer'), err)

@@ -22,6 +22,19 @@ export const isPythonCommand = (value: string): boolean =>
   value === '' || (!hasControlCharacter(value) && (PROGRAM_NAME.test(value) || ABSOLUTE_PATH.test(value)))
 
 const pythonCommandMessage = `pythonCommand must be empty (the lab looks for Python itself), a program name on PATH such as python3.12, or an absolute path to a Python 3 interpreter (at most ${MAX_PYTHON_COMMAND_CHARS} characters, no arguments)`
+const MAX_LISTED_PYTHONS = 50
+const pythonPathMessage = `each Python path must be the absolute path to an interpreter (at most ${MAX_PYTHON_COMMAND_CHARS} characters), and there may be at most ${MAX_LISTED_PYTHONS}`
+const pythonPaths = z
+  .array(
+    z
+      .string({ error: pythonPathMessage })
+      .trim()
+      .min(1, { error: pythonPathMessage })
+      .max(MAX_PYTHON_COMMAND_CHARS, { error: pythonPathMessage })
+      .refine((value) => !hasControlCharacter(value) && ABSOLUTE_PATH.test(value), { error: pythonPathMessage }),
+    { error: pythonPathMessage },
+  )
+  .max(MAX_LISTED_PYTHONS, { error: pythonPathMessage })
 const defaultRunsMessage = `defaultRuns must be a whole number from 1 to ${MAX_DEFAULT_RUNS}, or null for each experiment's own default`
 
 export const settingsFields = {
@@ -30,6 +43,10 @@ export const settingsFields = {
     .trim()
     .max(MAX_PYTHON_COMMAND_CHARS, { error: pythonCommandMessage })
     .refine(isPythonCommand, { error: pythonCommandMessage }),
+  /** Interpreters the user added by path, listed (and probed) even where no search finds them. */
+  pythonsAdded: pythonPaths,
+  /** Interpreters the user removed from the list: a path discovery found, or an interpreter's own file. */
+  pythonsRemoved: pythonPaths,
   defaultRuns: z.int({ error: defaultRunsMessage }).min(1, { error: defaultRunsMessage }).max(MAX_DEFAULT_RUNS, { error: defaultRunsMessage }).nullable(),
   theme: z.enum(themes, { error: `theme must be one of ${themes.join(', ')}` }),
 }
@@ -41,7 +58,7 @@ export type Settings = z.output<typeof settingsSchema>
 export const settingsUpdateSchema = settingsSchema.partial()
 export type SettingsUpdate = z.output<typeof settingsUpdateSchema>
 
-export const defaultSettings: Readonly<Settings> = Object.freeze({ pythonCommand: '', defaultRuns: null, theme: 'system' })
+export const defaultSettings: Readonly<Settings> = Object.freeze({ pythonCommand: '', pythonsAdded: [], pythonsRemoved: [], defaultRuns: null, theme: 'system' })
 
 export interface SettingsAnswer {
   settings: Settings

@@ -39,3 +39,46 @@ test('Settings persist across a reload, a bad Python command is refused or flagg
   await page.getByTestId('settings-save').click()
   await expect(page.locator('html')).not.toHaveAttribute('data-theme', 'dark')
 })
+
+test('Settings lists every Python on this machine: a broken path gets its reason, not a failure; one can be chosen for runs and removed', async ({ page }) => {
+  await page.goto('./#/settings')
+  const table = page.getByTestId('interpreter-table')
+  await expect(table).toBeVisible({ timeout: 60_000 })
+  const rows = page.getByTestId('interpreter-row')
+  await expect(rows.first()).toBeVisible()
+  await expect(rows.first().locator('th')).toHaveText(/^(CPython|PyPy|Python) 3\.\d+\.\d+t? \((GIL|free-threaded.*)\)$/)
+  await expect(page.getByTestId('interpreter-in-use')).toHaveCount(1)
+
+  // a path that is not an interpreter is listed with the reason, after the usable ones
+  await page.getByTestId('interpreter-path').fill('/no/such/dir/python3.14t')
+  await page.getByTestId('interpreter-add').click()
+  const broken = page.getByTestId('interpreter-broken')
+  await expect(broken).toContainText('/no/such/dir/python3.14t')
+  await expect(broken).toContainText(/not found|could not be started/)
+  await broken.locator('li', { hasText: '/no/such/dir/python3.14t' }).getByTestId('interpreter-remove').click()
+  await expect(page.getByText('/no/such/dir/python3.14t')).toHaveCount(0)
+
+  // with a second interpreter here, choosing it moves "used for runs", and the machine header follows
+  const count = await rows.count()
+  test.skip(count < 2, 'one Python on this machine: choosing another cannot be shown')
+  const other = rows.filter({ has: page.getByTestId('interpreter-use') }).first()
+  const otherLabel = (await other.locator('th').textContent())!
+  await other.getByTestId('interpreter-use').click()
+  await expect(rows.filter({ hasText: otherLabel }).getByTestId('interpreter-in-use')).toBeVisible()
+  const version = /3\.\d+\.\d+/.exec(otherLabel)![0]
+  await expect(page.getByTestId('machine-facts')).toContainText(version)
+
+  // removing it hides it (and everything that leads to it) until restored
+  const otherPath = (await other.getAttribute('data-path'))!
+  await rows.filter({ hasText: otherLabel }).getByTestId('interpreter-remove').click()
+  await expect(rows.filter({ hasText: otherLabel })).toHaveCount(0)
+  await expect(page.getByTestId('interpreter-removed')).toBeVisible()
+  await page.getByTestId('interpreter-removed').getByRole('button', { name: 'restore' }).first().click()
+  await expect(rows.filter({ hasText: otherLabel })).toHaveCount(1)
+  expect(otherPath).toMatch(/python/)
+
+  // back to the lab's own choice, so other tests see the lab as shipped
+  await page.getByTestId('settings-python').fill('')
+  await page.getByTestId('settings-save').click()
+  await expect(page.getByTestId('interpreter-in-use')).toHaveCount(1)
+})

@@ -150,3 +150,19 @@ describe('concurrency-lab run with launchers', () => {
     expect(refused.stderr).toMatch(/launcher must be one of helpers, app, execa, python/)
   })
 })
+
+describe('concurrency-lab pythons', () => {
+  it('--json lists the interpreters of this machine, each with its build; the text form names each the same way', async () => {
+    const json = await cli('pythons', '--json', '--data-dir', dataDir)
+    expect(json.code).toBe(0)
+    const list = JSON.parse(json.stdout) as { interpreters: { found: boolean; version?: string; freeThreadedBuild?: boolean; executable?: string }[]; searched: string[] }
+    expect(list.searched.some((place) => place.startsWith('PATH: '))).toBe(true)
+    const text = await cli('pythons', '--data-dir', dataDir)
+    expect(text.code).toBe(0)
+    for (const interpreter of list.interpreters.filter((i) => i.found)) {
+      expect(typeof interpreter.freeThreadedBuild).toBe('boolean')
+      expect(text.stdout).toContain(interpreter.executable!)
+    }
+    expect(text.stdout).toMatch(/Looked in \d+ places/)
+  })
+})

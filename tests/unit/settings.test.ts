@@ -37,9 +37,10 @@ describe('the settings store', () => {
   it('saves valid settings as versioned JSON, merges partial updates, and reads them back', async () => {
     const store = freshStore()
     await store.save({ theme: 'dark', defaultRuns: 7 })
-    const saved = await store.save({ pythonCommand: '/usr/bin/python3' })
-    expect(saved.settings).toEqual({ theme: 'dark', defaultRuns: 7, pythonCommand: '/usr/bin/python3' })
-    expect(JSON.parse(readFileSync(store.file, 'utf8'))).toEqual({ version: 1, theme: 'dark', defaultRuns: 7, pythonCommand: '/usr/bin/python3' })
+    const saved = await store.save({ pythonCommand: '/usr/bin/python3', pythonsAdded: ['/opt/python3.14t/bin/python3.14t'] })
+    const expected = { theme: 'dark', defaultRuns: 7, pythonCommand: '/usr/bin/python3', pythonsAdded: ['/opt/python3.14t/bin/python3.14t'], pythonsRemoved: [] }
+    expect(saved.settings).toEqual(expected)
+    expect(JSON.parse(readFileSync(store.file, 'utf8'))).toEqual({ version: 1, ...expected })
     expect((await new SettingsStore(store.file).read()).settings).toEqual(saved.settings)
     // written through a temporary file that is renamed: nothing else is left in the folder
     expect(readdirSync(join(store.file, '..'))).toEqual(['settings.json'])
@@ -47,19 +48,19 @@ describe('the settings store', () => {
 
   it('loses no update when saves overlap', async () => {
     const store = freshStore()
-    await Promise.all([store.save({ theme: 'light' }), store.save({ defaultRuns: 3 }), store.save({ pythonCommand: 'python3.11' })])
-    expect((await store.read()).settings).toEqual({ theme: 'light', defaultRuns: 3, pythonCommand: 'python3.11' })
+    await Promise.all([store.save({ theme: 'light' }), store.save({ defaultRuns: 3 }), store.save({ pythonCommand: 'python3.11' }), store.save({ pythonsRemoved: ['/usr/bin/python3.11'] })])
+    expect((await store.read()).settings).toEqual({ theme: 'light', defaultRuns: 3, pythonCommand: 'python3.11', pythonsAdded: [], pythonsRemoved: ['/usr/bin/python3.11'] })
   })
 
   it('refuses invalid values with a sentence and keeps what was saved', async () => {
     const store = freshStore()
     await store.save({ theme: 'dark' })
     const before = readFileSync(store.file, 'utf8')
-    for (const update of [{ theme: 'purple' }, { defaultRuns: 0 }, { defaultRuns: 2.5 }, { pythonCommand: 'python3 -c "import os"' }, { pythonCommand: './python' }, { pythonCommand: 'py\nthon' }]) {
+    for (const update of [{ theme: 'purple' }, { defaultRuns: 0 }, { defaultRuns: 2.5 }, { pythonCommand: 'python3 -c "import os"' }, { pythonCommand: './python' }, { pythonCommand: 'py\nthon' }, { pythonsAdded: ['python3'] }, { pythonsAdded: '/usr/bin/python3' }, { pythonsRemoved: ['/usr/bin/py\u0000'] }, { pythonsAdded: Array.from({ length: 51 }, (_, i) => `/p/${i}`) }]) {
       const error = await store.save(update as never).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(LabError)
       expect((error as LabError).code).toBe('invalid-params')
-      expect((error as LabError).message).toMatch(new RegExp(`^Invalid settings: ${Object.keys(update)[0]} must be`))
+      expect((error as LabError).message).toMatch(new RegExp(`^Invalid settings: ${Object.keys(update)[0]}(\\.\\d+: each Python path must be| must be|: each Python path must be)`))
     }
     expect(readFileSync(store.file, 'utf8')).toBe(before)
   })
@@ -77,10 +78,11 @@ describe('the settings store', () => {
 
   it('keeps the valid fields of a partly wrong file and names each wrong one', async () => {
     const store = freshStore()
-    writeFileSync(store.file, JSON.stringify({ version: 1, theme: 'purple', defaultRuns: 12, pythonCommand: 42, unknownFutureField: true }))
+    writeFileSync(store.file, JSON.stringify({ version: 1, theme: 'purple', defaultRuns: 12, pythonCommand: 42, pythonsAdded: ['/opt/py/bin/python3'], pythonsRemoved: ['relative/python3'], unknownFutureField: true }))
     const answer = await store.read()
-    expect(answer.settings).toEqual({ theme: 'system', defaultRuns: 12, pythonCommand: '' })
-    expect(answer.problems).toHaveLength(2)
+    expect(answer.settings).toEqual({ theme: 'system', defaultRuns: 12, pythonCommand: '', pythonsAdded: ['/opt/py/bin/python3'], pythonsRemoved: [] })
+    expect(answer.problems).toHaveLength(3)
+    expect(answer.problems.join(' ')).toMatch(/pythonsRemoved.*absolute path/)
     expect(answer.problems.join(' ')).toMatch(/theme must be one of system, light, dark; got "purple"/)
     expect(answer.problems.join(' ')).toMatch(/pythonCommand must be/)
   })

@@ -2,10 +2,11 @@ import { homedir, loadavg, userInfo } from 'node:os'
 import { join } from 'node:path'
 import type { LabHandlers } from '../../shared/contract/contract'
 import { LabError } from '../../shared/errors'
-import type { MachineInfo } from '../../shared/model/machine'
+import type { InterpreterList, MachineInfo } from '../../shared/model/machine'
 import type { Settings } from '../../shared/settings'
 import { repairDesktopPath } from './desktop-path'
-import { collectMachineInfo } from './machine'
+import { collectMachineInfo, listInterpreters } from './machine'
+import type { ProbeCache } from './python/find-interpreters'
 import type { LabPaths } from './paths'
 import { killEveryChildTree } from './processes/run-child'
 import { nativeSpawnAddonPath } from './processes/native-addon'
@@ -79,6 +80,14 @@ export function createLab(options: LabOptions): Lab {
     const info = await machine.info
     return { ...info, loadAverage: loadavg() as [number, number, number] }
   }
+  // Each interpreter is probed once per session (adding one probes only it); refresh asks them all again.
+  const probed: ProbeCache = new Map()
+  const interpreterList = async (refresh: boolean): Promise<InterpreterList> => {
+    await pathReady
+    const { pythonsAdded, pythonsRemoved } = (await settings.read()).settings
+    if (refresh) probed.clear()
+    return listInterpreters({ added: pythonsAdded, removed: pythonsRemoved }, undefined, probed)
+  }
   // started on first use, kept for the session: children start from these small processes, or (vfork) from this one
   const spawners = new SpawnerHelpers({ script: join(options.paths.workersDir, 'spawner.js'), nativeSpawnAddon: nativeSpawnAddonPath(options.paths.resourcesDir), vforkHere: true })
   const runs = new RunManager({ events, store, paths: options.paths, spawners, machineInfo })
@@ -96,6 +105,7 @@ export function createLab(options: LabOptions): Lab {
     renameResult: ({ runId, name }) => store.rename(runId, name),
     importResult: ({ json }) => store.importResult(json),
     getSettings: () => settings.read(),
+    listInterpreters: ({ refresh }) => interpreterList(refresh ?? false),
     saveSettings: async (update) => {
       const saved = await settings.save(update)
       // saving is also how a user says "I installed Python, look again"

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { experimentIds, type ScreenId } from '../experiments/catalog'
 import type { Envelope, LabErrorData } from '../errors'
-import type { MachineInfo } from '../model/machine'
+import type { InterpreterList, MachineInfo } from '../model/machine'
 import type { ResultListing, RunResult, RunStatus, StoreProblem } from '../model/result'
 import { settingsUpdateSchema, type SettingsAnswer } from '../settings'
 import { MAX_RESULT_JSON_CHARS } from '../model/result-schema'
@@ -53,6 +53,8 @@ export const requestChannels = {
   getSettings: request<SettingsAnswer>()(noArgs),
   /** Changes some settings (each checked against its limits) and saves them; resolves with what is now saved. */
   saveSettings: request<SettingsAnswer>()(settingsUpdateSchema),
+  /** Every Python on this machine (PATH, pyenv, uv, Homebrew, python.org, the py launcher, the user's own), probed once per session unless refresh is asked. */
+  listInterpreters: request<InterpreterList>()(z.strictObject({ refresh: z.boolean().optional() }).default({})),
   /** Desktop only: asks where to save, then writes. The browser host downloads instead. */
   /** Desktop only: the HTML report printed to PDF by Chromium, then saved where the user chooses. */
   saveReportPdf: request<{ savedPath: string | null }>()(

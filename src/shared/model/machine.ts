@@ -14,8 +14,35 @@ export interface PythonInfo {
   executable?: string
   /** False on a free-threaded build with the GIL switched off. */
   gilEnabled?: boolean
+  /** "cpython", "pypy"… (absent in results saved by older versions). */
+  implementation?: string
+  /** Built with Py_GIL_DISABLED: threads can run Python code in parallel unless the GIL is switched back on. */
+  freeThreadedBuild?: boolean
+  /** sys.getswitchinterval(): how long a thread may hold the GIL before it is asked to let another run. */
+  switchIntervalS?: number
+  /** The interpreter's own file, links resolved: two commands for one interpreter share it. */
+  realExecutable?: string
+  /** Why a free-threaded build has the GIL on, when it does. */
+  gilNote?: string
+  /** Where discovery found it (each way it is reached), as "PATH: /usr/bin/python3". */
+  foundAt?: InterpreterPlace[]
   /** Why it was not found, in words. */
   reason?: string
+}
+
+export interface InterpreterPlace {
+  /** "PATH", "pyenv", "uv", "Homebrew", "python.org", "py launcher", "added by you". */
+  source: string
+  path: string
+}
+
+/** Every Python discovery found on this machine, the usable ones first, each probed once. */
+export interface InterpreterList {
+  interpreters: PythonInfo[]
+  /** The places looked in, as "pyenv: /home/me/.pyenv/versions". */
+  searched: string[]
+  /** How long looking and probing took. */
+  tookMs: number
 }
 
 export interface MachineInfo {

@@ -71,6 +71,12 @@ const python = z.looseObject({
   version: shortText.optional(),
   executable: text.optional(),
   gilEnabled: z.boolean().optional(),
+  implementation: shortText.optional(),
+  freeThreadedBuild: z.boolean().optional(),
+  switchIntervalS: z.number().nonnegative().optional(),
+  realExecutable: text.optional(),
+  gilNote: text.optional(),
+  foundAt: list(z.looseObject({ source: shortText, path: text }), 100).optional(),
   reason: text.optional(),
 })
 const machine = z.looseObject({

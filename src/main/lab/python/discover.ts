@@ -6,7 +6,13 @@ import type { PythonInfo, PythonLaunch } from '../../../shared/model/machine'
  * of the system's facts (platform, PATH, the answers of probes); discoverPython asks the probes.
  */
 
-export const PYTHON_PROBE = 'import json, sys; print(json.dumps({"version": sys.version.split()[0], "executable": sys.executable, "gil": getattr(sys, "_is_gil_enabled", lambda: True)()}))'
+/** One line of Python 3.3+ (sys.implementation) that prints what the lab needs to know about the interpreter that runs it. */
+export const PYTHON_PROBE = [
+  'import json, os, sys, sysconfig',
+  'print(json.dumps({"version": sys.version.split()[0], "implementation": sys.implementation.name, "executable": sys.executable,'
+    + ' "realExecutable": os.path.realpath(sys.executable) if sys.executable else None, "gil": getattr(sys, "_is_gil_enabled", lambda: True)(),'
+    + ' "freeThreadedBuild": bool(sysconfig.get_config_var("Py_GIL_DISABLED")), "switchInterval": sys.getswitchinterval(), "pythonGil": os.environ.get("PYTHON_GIL")}))',
+].join('; ')
 
 /** On a Mac without Apple's Command Line Tools this is a stub that opens their install dialog when run. */
 const APPLE_PYTHON = '/usr/bin/python3'
@@ -49,6 +55,47 @@ export interface ProbeAnswer {
   stderr: string
 }
 
+/** The oldest Python the lab's scripts (resources/python) are tested on. */
+export const OLDEST_PYTHON = [3, 8] as const
+
+const isOlderThan = (version: string, [major, minor]: readonly [number, number]): boolean => {
+  const [m, n] = version.split('.').map((part) => Number.parseInt(part, 10))
+  return (m ?? 0) < major || ((m ?? 0) === major && (n ?? 0) < minor)
+}
+
+/** What PYTHON_PROBE prints; interpreters probed by older versions of the lab printed only the first three. */
+interface ProbeOutput {
+  version: string
+  executable: string | null
+  gil: boolean
+  implementation?: string
+  realExecutable?: string | null
+  freeThreadedBuild?: boolean
+  switchInterval?: number
+  pythonGil?: string | null
+}
+
+/** Why a free-threaded build had the GIL on when probed. */
+function gilNoteOf(output: ProbeOutput): string | undefined {
+  if (!output.freeThreadedBuild || output.gil === false) return undefined
+  if (output.pythonGil === '1') return 'PYTHON_GIL=1 is set in the environment the lab starts it with, which switches the GIL back on.'
+  return 'The GIL was on although PYTHON_GIL is not 1: a module imported at start-up (sitecustomize, a .pth file, an extension) that does not declare free-threading support switched it back on.'
+}
+
+function probedFacts(output: ProbeOutput): Partial<PythonInfo> {
+  const gilNote = gilNoteOf(output)
+  return {
+    version: output.version,
+    ...(output.executable ? { executable: output.executable } : {}),
+    gilEnabled: output.gil,
+    ...(output.implementation ? { implementation: output.implementation } : {}),
+    ...(output.realExecutable ? { realExecutable: output.realExecutable } : {}),
+    ...(output.freeThreadedBuild === undefined ? {} : { freeThreadedBuild: output.freeThreadedBuild }),
+    ...(typeof output.switchInterval === 'number' ? { switchIntervalS: output.switchInterval } : {}),
+    ...(gilNote ? { gilNote } : {}),
+  }
+}
+
 /** Reads one candidate's answer to PYTHON_PROBE. */
 export function readProbeAnswer(platform: NodeJS.Platform, launch: PythonLaunch, answer: ProbeAnswer): PythonInfo {
   const command = launchText(launch)
@@ -64,9 +111,12 @@ export function readProbeAnswer(platform: NodeJS.Platform, launch: PythonLaunch,
   }
   if (answer.exitCode !== 0) return { ...base, found: false, reason: `"${command}" did not run the probe (${answer.stderr.trim().split('\n').at(-1) || 'no output'}).` }
   try {
-    const parsed = JSON.parse(answer.stdout.trim().split('\n').at(-1) ?? '') as { version: string; executable: string | null; gil: boolean }
+    const parsed = JSON.parse(answer.stdout.trim().split('\n').at(-1) ?? '') as ProbeOutput
     if (!parsed.version.startsWith('3.')) return { ...base, found: false, reason: `"${command}" is Python ${parsed.version}; the lab needs Python 3.` }
-    return { ...base, found: true, version: parsed.version, ...(parsed.executable ? { executable: parsed.executable } : {}), gilEnabled: parsed.gil }
+    if (isOlderThan(parsed.version, OLDEST_PYTHON)) {
+      return { ...base, found: false, ...probedFacts(parsed), reason: `"${command}" is Python ${parsed.version}; the lab's scripts need Python ${OLDEST_PYTHON.join('.')} or newer.` }
+    }
+    return { ...base, found: true, ...probedFacts(parsed) }
   } catch {
     return { ...base, found: false, reason: `"${command}" printed something that is not the probe's answer.` }
   }
