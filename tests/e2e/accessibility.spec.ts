@@ -88,6 +88,10 @@ test.describe('the layout holds from 900 px wide to a 4K screen: nothing wider t
       await page.goto('./#/results')
       await expect(page.getByTestId('screen-results')).toBeVisible()
       expect(await overflow(), `results at ${viewport.width} px`).toBeLessThanOrEqual(0)
+      // the interpreter table: long paths wrap instead of widening the page
+      await page.goto('./#/settings')
+      await expect(page.getByTestId('interpreter-table')).toBeVisible({ timeout: 60_000 })
+      expect(await overflow(), `settings at ${viewport.width} px`).toBeLessThanOrEqual(0)
     })
   }
 })
