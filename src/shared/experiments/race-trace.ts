@@ -8,8 +8,9 @@ import { formatCount } from '../units'
  * as that one did, so one of the two writes is overwritten: a lost update. Counting them needs no
  * clock: for a counter that starts at 0 and only ever gets `read + 1` written to it, every value
  * below the final count was read at least once, so
- *   expected − found = (reads of a value already read) + (reads of values at or above the final count),
+ *   expected − found = (reads of a value already read) + (distinct values read at or above the final count),
  * the second term being increments undone by a late write that set the counter back below them.
+ * A log that leaves out or alters increments breaks the equation (unless it also fakes the count).
  */
 
 export interface TracedIncrementRef {
@@ -64,8 +65,13 @@ export interface RaceTrace {
   lostUpdates: number
   /** Of those, the ones whose partner was on another worker. */
   crossWorkerLostUpdates: number
-  /** Increments that read a value at or above the final count: undone by a late write. */
+  /** Distinct values read at or above the final count: increments undone by a late write. */
   readAboveFinal: number
+  /**
+   * Times a worker found the counter moved on since its own last write: another worker had written
+   * in between. 0 means the workers ran one after the other, and the trace can show no race at all.
+   */
+  interleavings: number
   /** Increments whose write was not their read + 1 (never, in a log that is what it claims). */
   inconsistentWrites: number
   /** shortBy = lostUpdates + readAboveFinal and every write = read + 1. */
@@ -84,6 +90,7 @@ export interface RaceTrace {
 
 export interface LostUpdateScan {
   links: LostUpdateLink[]
+  interleavings: number
   readAboveFinal: number
   inconsistentWrites: number
 }
@@ -92,13 +99,15 @@ export interface LostUpdateScan {
 export function findLostUpdates(log: Pick<RaceTraceLog, 'workers' | 'found'>): LostUpdateScan {
   const lastReader = new Map<number, TracedIncrementRef>()
   const links: LostUpdateLink[] = []
-  let readAboveFinal = 0
+  const readAboveFinal = new Set<number>()
   let inconsistentWrites = 0
+  let interleavings = 0
   log.workers.forEach((worker, w) => {
     for (let index = 0; index < worker.reads.length; index++) {
       const value = worker.reads[index]!
       if (worker.writes[index] !== value + 1) inconsistentWrites++
-      if (value >= log.found) readAboveFinal++
+      if (index > 0 && value !== worker.writes[index - 1]) interleavings++
+      if (value >= log.found) readAboveFinal.add(value)
       const previous = lastReader.get(value)
       const here = { worker: w, index }
       if (previous) links.push({ value, first: previous, second: here, crossWorker: previous.worker !== w })
@@ -106,7 +115,7 @@ export function findLostUpdates(log: Pick<RaceTraceLog, 'workers' | 'found'>): L
     }
   })
   links.sort((a, b) => a.value - b.value || a.second.worker - b.second.worker || a.second.index - b.second.index)
-  return { links, readAboveFinal, inconsistentWrites }
+  return { links, interleavings, readAboveFinal: readAboveFinal.size, inconsistentWrites }
 }
 
 /** At most this many increments of each worker, and this many links, go into a result. */
@@ -159,11 +168,16 @@ function accountingSentence(t: Omit<RaceTrace, 'sentences' | 'checkPassed'>): st
   const partners = t.crossWorkerLostUpdates === t.lostUpdates ? 'each with its partner on the other worker' : `${count(t.crossWorkerLostUpdates)} of them with their partner on another worker, the rest a worker reading again a value it had read before another's late write set the counter back`
   const found = `${plural(t.lostUpdates, 'increment')} read a value another increment had already read (${partners}), so ${t.lostUpdates === 1 ? 'its' : 'their'} write${t.lostUpdates === 1 ? ' was' : 's were'} lost`
   if (t.readAboveFinal === 0) return `${found}; the counter ended ${count(t.shortBy)} short of ${count(t.expected)}: the two agree.`
-  return `${found}, and ${plural(t.readAboveFinal, 'increment')} read values at or above the final count, undone when a late write set the counter back below them; ${count(t.lostUpdates)} + ${count(t.readAboveFinal)} is the ${count(t.shortBy)} the counter ended short, so the log accounts for every lost update.`
+  return `${found}, and ${plural(t.readAboveFinal, 'value')} at or above the final count ${t.readAboveFinal === 1 ? 'was' : 'were'} read, by increments undone when a late write set the counter back below them; ${count(t.lostUpdates)} + ${count(t.readAboveFinal)} is the ${count(t.shortBy)} the counter ended short, so the log accounts for every lost update.`
 }
 
 function checkSentence(t: Omit<RaceTrace, 'sentences' | 'checkPassed'>, passed: boolean): string {
-  if (passed) return `Check passed: no two of the ${count(t.totalIncrements)} traced increments read the same value, and the counter ended at ${count(t.expected)}: ${t.label} let no update be lost.`
+  if (passed) {
+    const together = t.interleavings > 0
+      ? ` The workers did run together: ${plural(t.interleavings, 'time')} a worker found that the other had written since its own last write.`
+      : ' But the workers never found each other\'s writes between their own: they ran one after the other, so this trace could not have shown a race.'
+    return `Check passed: no two of the ${count(t.totalIncrements)} traced increments read the same value, and the counter ended at ${count(t.expected)}: ${t.label} let no update be lost.${together}`
+  }
   return `CHECK FAILED: ${t.label} must never lose an update, yet ${plural(t.lostUpdates, 'traced increment')} read a value another had read and the counter ended at ${count(t.found)} of ${count(t.expected)}: this is a bug in the lab or the runtime.`
 }
 
@@ -186,6 +200,7 @@ export function analyzeRaceTrace(log: RaceTraceLog): RaceTrace {
     lostUpdates,
     crossWorkerLostUpdates: scan.links.filter((l) => l.crossWorker).length,
     readAboveFinal: scan.readAboveFinal,
+    interleavings: scan.interleavings,
     inconsistentWrites: scan.inconsistentWrites,
     accounted: scan.inconsistentWrites === 0 && shortBy === lostUpdates + scan.readAboveFinal,
     mustBeExact: log.mustBeExact,
@@ -201,7 +216,9 @@ export function analyzeRaceTrace(log: RaceTraceLog): RaceTrace {
   ]
   if (log.mustBeExact) sentences.push(checkSentence(base, checkPassed))
   if (keptIncrements < totalIncrements || links.length < lostUpdates) {
-    sentences.push(`The result keeps ${count(keptIncrements)} of the ${count(totalIncrements)} logged increments (a window from just before the first lost update) and ${count(links.length)} of the ${count(lostUpdates)} links.`)
+    const window = lostUpdates > 0 ? 'a window from just before the first lost update' : 'a window from where both workers were running'
+    const kept = lostUpdates > 0 ? ` and ${count(links.length)} of the ${count(lostUpdates)} links` : ''
+    sentences.push(`The result keeps ${count(keptIncrements)} of the ${count(totalIncrements)} logged increments (${window})${kept}.`)
   }
   return { ...base, checkPassed, sentences }
 }

@@ -27,10 +27,10 @@ export const raceParamSpecs = {
   }),
   traceIncrements: intParam({
     label: 'Traced increments (Node)',
-    help: 'One extra trial per Node mode, not measured: 2 workers each log this many increments (the value read and the value written), to find every lost update. 0: no traced trial.',
+    help: 'One extra trial per Node mode, not measured: 2 workers each log this many increments (the value read and the value written), to find every lost update; repeated up to 5 times until the workers meet (and, unsynchronised, lose an update). 0: no traced trial.',
     min: 0,
-    max: 100_000,
-    default: 5000,
+    max: 1_000_000,
+    default: 100_000,
   }),
   pythonTraceIncrements: intParam({
     label: 'Traced increments (Python)',
