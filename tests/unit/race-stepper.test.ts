@@ -57,6 +57,9 @@ describe('the walkthrough of an increment', () => {
     expect(state.counter).toBe(1)
     expect(expectedCount(state)).toBe(2)
     expect(state.lostUpdates).toBe(1)
+    // the sentence stays while thread 1 returns
+    expect(state.lastWasLostUpdate).toBe(false)
+    expect(state.lostUpdateMessage).toBe('Lost update: thread 1 writes 1, but it read 0 before thread 2 wrote 1; that update is overwritten.')
   })
 
   it('with the lock, the other thread cannot enter until the holder has written and released: the same interleaving stays exact', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { TRACE_KEPT_PER_WORKER, analyzeRaceTrace, findLostUpdates, type RaceTraceWorkerLog } from '../../src/shared/experiments/race-trace'
+import { TRACE_KEPT_PER_WORKER, analyzeRaceTrace, findLostUpdates, firstHandOver, type RaceTraceWorkerLog } from '../../src/shared/experiments/race-trace'
 
 /** A worker's log from the values it read; each wrote its read + 1, as the code does. */
 const worker = (...reads: number[]): RaceTraceWorkerLog => ({ reads, writes: reads.map((r) => r + 1) })
@@ -61,6 +61,16 @@ describe('lost updates in a trace', () => {
     expect(failed.sentences.at(-1)).toMatch(/^CHECK FAILED: Node: mutex must never lose an update, yet 1 traced increment read a value another had read/)
     // a count that claims exactness while the log has the link fails as well
     expect(analyzeRaceTrace({ label: 'Node: Atomics.add', mustBeExact: true, found: 50, workers: injected }).checkPassed).toBe(false)
+  })
+
+  it('without a lost update, the kept window starts where one worker hands the counter over to the other', () => {
+    // worker 0 counts 0..99 alone, then the two take turns
+    const reads0 = [...serial(0, 100), ...serial(100, 200).filter((v) => v % 2 === 0)]
+    const reads1 = serial(100, 200).filter((v) => v % 2 === 1)
+    expect(firstHandOver([worker(...reads0), worker(...reads1)])).toBe(101)
+    const trace = analyzeRaceTrace({ label: 'Node: mutex', mustBeExact: true, found: 200, workers: [worker(...reads0), worker(...reads1)] })
+    expect(trace.lanes.map((l) => l.reads[0])).toEqual([61, 101])
+    expect(firstHandOver([worker(0, 1, 2)])).toBeUndefined()
   })
 
   it('keeps a bounded window that starts just before the first lost update, and says what it kept', () => {

@@ -96,6 +96,8 @@ export interface StepperState {
   message: string
   /** True when the last step overwrote another thread's update. */
   lastWasLostUpdate: boolean
+  /** The sentence of the latest lost update, kept while the threads step on. */
+  lostUpdateMessage?: string
 }
 
 export function newStepper(program: StepperProgram, withLock: boolean): StepperState {
@@ -160,6 +162,7 @@ export function stepThread(state: StepperState, thread: 0 | 1): StepperState {
         next.lostUpdates = state.lostUpdates + overwritten
         next.lastWasLostUpdate = true
         next.message = `Lost update: ${name(thread)} writes ${value}, but it read ${me.read} before ${name(1 - thread)} wrote ${state.counter}; that update is overwritten.`
+        next.lostUpdateMessage = next.message
       } else {
         next.message = `${name(thread)} writes ${value}.`
       }

@@ -125,15 +125,30 @@ export const TRACE_KEPT_LINKS = 300
 const TRACE_LEAD_IN = 40
 
 /**
+ * The first counter value one worker wrote and another then read: where the lanes meet. Both
+ * workers have increments right around it, so a window there shows them taking turns.
+ */
+export function firstHandOver(lanes: readonly Pick<RaceTraceWorkerLog, 'reads' | 'writes'>[]): number | undefined {
+  let first: number | undefined
+  for (const lane of lanes) {
+    for (let k = 1; k < lane.reads.length; k++) {
+      if (lane.reads[k] !== lane.writes[k - 1]) {
+        first = Math.min(first ?? Infinity, lane.writes[k - 1]!)
+        break
+      }
+    }
+  }
+  return first
+}
+
+/**
  * Where the kept window starts, as a counter value: just before the first lost update between two
- * workers (else the first of any kind), or where the last worker to start began, so the kept part
- * shows the workers interleaved.
+ * workers (else the first of any kind), or before the first hand-over, so the kept part shows the
+ * workers interleaved.
  */
 function windowStartValue(log: RaceTraceLog, links: readonly LostUpdateLink[]): number {
   const first = links.find((l) => l.crossWorker) ?? links[0]
-  if (first) return first.value - TRACE_LEAD_IN
-  const starts = log.workers.filter((w) => w.reads.length > 0).map((w) => w.reads[0]!)
-  return Math.max(0, ...starts) - TRACE_LEAD_IN
+  return (first?.value ?? firstHandOver(log.workers) ?? 0) - TRACE_LEAD_IN
 }
 
 function keptLanes(log: RaceTraceLog, fromValue: number): RaceTraceLane[] {

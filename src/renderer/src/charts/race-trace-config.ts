@@ -1,6 +1,6 @@
 import type { ChartConfiguration, Plugin } from 'chart.js'
 import type { RaceVariantTrace } from '../../../shared/experiments/race'
-import type { LostUpdateLink } from '../../../shared/experiments/race-trace'
+import { firstHandOver, type LostUpdateLink } from '../../../shared/experiments/race-trace'
 import { formatCount } from '../../../shared/units'
 import { palette, seriesColor } from './palette'
 
@@ -8,6 +8,7 @@ import { palette, seriesColor } from './palette'
 export const TRACE_HALF_WINDOW = 12
 /** How far below its lane a worker's second, third… read of one value is drawn. */
 const REPEAT_STEP = 0.2
+const LABEL_ABOVE_LANE = 0.3
 
 interface TracePoint {
   x: number
@@ -29,13 +30,8 @@ interface LinkSegment {
 /** Worker 1 on top. */
 const laneY = (trace: RaceVariantTrace, worker: number): number => trace.workers - 1 - worker
 
-/** Where the window is centred when no lost update is chosen: where the workers first interleave in the kept part. */
-function defaultCentre(trace: RaceVariantTrace): number {
-  for (const lane of trace.lanes) {
-    for (let k = 1; k < lane.reads.length; k++) if (lane.reads[k] !== lane.writes[k - 1]) return lane.reads[k]!
-  }
-  return (trace.lanes[0]?.reads[0] ?? 0) + TRACE_HALF_WINDOW
-}
+/** Where the window is centred when no lost update is chosen: where the workers first take turns in the kept part. */
+const defaultCentre = (trace: RaceVariantTrace): number => firstHandOver(trace.lanes) ?? (trace.lanes[0]?.reads[0] ?? 0) + TRACE_HALF_WINDOW
 
 /** The increments of each lane whose read lies in [from, to], a worker's repeated reads of one value stacked below its lane. */
 function lanePoints(trace: RaceVariantTrace, from: number, to: number): { points: TracePoint[][]; yOf: Map<string, number> } {
@@ -58,7 +54,7 @@ function lanePoints(trace: RaceVariantTrace, from: number, to: number): { points
 }
 
 /** Each lost update in the window as a vertical line between the two increments that read the same value; the chosen one labelled. */
-function linkPlugin(segments: readonly LinkSegment[], selectedLabel: string | undefined): Plugin<'scatter'> {
+function linkPlugin(segments: readonly LinkSegment[], selectedLabel: string | undefined, labelY: number): Plugin<'scatter'> {
   return {
     id: 'raceTraceLinks',
     afterDatasetsDraw(chart) {
@@ -84,7 +80,7 @@ function linkPlugin(segments: readonly LinkSegment[], selectedLabel: string | un
         ctx.font = '600 12px system-ui, sans-serif'
         const px = x.getPixelForValue(chosen.x)
         ctx.textAlign = px > (chart.chartArea.left + chart.chartArea.right) / 2 ? 'right' : 'left'
-        ctx.fillText(selectedLabel, px + (ctx.textAlign === 'left' ? 6 : -6), y.getPixelForValue((chosen.fromY + chosen.toY) / 2) + 4)
+        ctx.fillText(selectedLabel, px + (ctx.textAlign === 'left' ? 6 : -6), y.getPixelForValue(labelY) + 4)
       }
       ctx.restore()
     },
@@ -134,7 +130,7 @@ export function raceTraceConfig(trace: RaceVariantTrace, selected: number | unde
       responsive: true,
       maintainAspectRatio: false,
       scales: {
-        x: { type: 'linear', min: from - 0.5, max: to + 0.5, ticks: { stepSize: 1, precision: 0, autoSkip: true, maxTicksLimit: 13 }, title: { display: true, text: 'counter value the increment read (it wrote this + 1)' } },
+        x: { type: 'linear', min: from - 0.5, max: to + 0.5, ticks: { stepSize: 1, autoSkip: true, maxTicksLimit: 13, callback: (value) => (Number.isInteger(value) ? formatCount(Number(value)) : '') }, title: { display: true, text: 'counter value the increment read (it wrote this + 1)' } },
         y: {
           type: 'linear',
           min: -0.7,
@@ -157,6 +153,7 @@ export function raceTraceConfig(trace: RaceVariantTrace, selected: number | unde
         },
       },
     },
-    plugins: [linkPlugin(segments, selectedLabel)],
+    // the label above the top lane, clear of the other links
+    plugins: [linkPlugin(segments, selectedLabel, trace.workers - 1 + LABEL_ABOVE_LANE)],
   }
 }
