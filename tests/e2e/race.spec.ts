@@ -50,6 +50,14 @@ test('Races: the measured trace of lost updates and the walkthrough appear after
   expect(download.suggestedFilename()).toMatch(/race-.*-trace-node-unsynchronised\.png$/)
   expectDrawnPng(await downloadBytes(download), 400)
 
+  // the report carries the check sentences, the table of lost updates and the trace charts
+  const [report] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-html').click()])
+  const html = (await downloadBytes(report)).toString('utf8')
+  expect(html).toContain('<h2>Lost updates, one by one</h2>')
+  expect(html).toMatch(/<li>Check passed: no two of the 200,000 traced increments read the same value, and the counter ended at 200,000: Node: mutex let no update be lost\./)
+  expect(html).toMatch(/<figcaption>Node: mutex, traced: no two increments read the same value/)
+  expect(html).toMatch(/<figcaption>Node: unsynchronised, traced: /)
+
   // the walkthrough, by hand: Node's load, add and store
   const stepper = page.getByTestId('race-stepper')
   await expect(stepper).toContainText('Walkthrough of the steps')

@@ -130,7 +130,17 @@ export function raceTraceConfig(trace: RaceVariantTrace, selected: number | unde
       responsive: true,
       maintainAspectRatio: false,
       scales: {
-        x: { type: 'linear', min: from - 0.5, max: to + 0.5, ticks: { stepSize: 1, autoSkip: true, maxTicksLimit: 13, callback: (value) => (Number.isInteger(value) ? formatCount(Number(value)) : '') }, title: { display: true, text: 'counter value the increment read (it wrote this + 1)' } },
+        x: {
+          type: 'linear',
+          min: from - 0.5,
+          max: to + 0.5,
+          // every other counter value, whole numbers only (the half-step margins would otherwise get ticks)
+          afterBuildTicks: (axis) => {
+            axis.ticks = Array.from({ length: Math.floor((to - from) / 2) + 1 }, (_, k) => ({ value: from + 2 * k }))
+          },
+          ticks: { autoSkip: false, callback: (value) => formatCount(Number(value)) },
+          title: { display: true, text: 'counter value the increment read (it wrote this + 1)' },
+        },
         y: {
           type: 'linear',
           min: -0.7,
