@@ -95,4 +95,10 @@ describe('traced trials in a race run', () => {
     expect(result.data.bytecode).toBeUndefined()
     expect(result.data.bytecodeNote).toMatch(/^No Python 3 was found .* the walkthrough shows Node's load, add and store only/)
   })
+
+  it('one worker: no traced trial, and the run says why', async () => {
+    const result = await runResult<RaceData>(makeLab(), 'race', { workers: 1, increments: 1000, trials: 1, runtime: 'node', modes: ['unsynchronised'] })
+    expect(result.data.traces).toEqual([])
+    expect(result.data.traceNotes).toEqual(['No traced trial: with one worker nobody else writes between its read and its write, so there is no lost update to trace.'])
+  })
 })

@@ -49,7 +49,7 @@ async function measureNode(params: RaceParams, modes: RaceMode[], context: Exper
       signal: context.signal,
       onProgress: (message, done) => context.progress(message, done, progressTotal),
     })
-    if (params.traceIncrements === 0) return { measured, traces: [] }
+    if (params.traceIncrements === 0 || params.workers < TRACE_WORKERS) return { measured, traces: [] }
     context.progress(`Tracing ${TRACE_WORKERS} workers × ${formatCount(params.traceIncrements)} increments of each mode (not measured)`, (RACE_WARMUP_ROUNDS + params.trials) * modes.length, progressTotal)
     return { measured, traces: await traceNodeModes(pool, modes, params.traceIncrements, context.signal) }
   } finally {
@@ -82,6 +82,7 @@ function timelineOf(id: RaceVariantId, trial: number, spans: { startMs: number; 
 
 /** Why a trace that could have been there is not. */
 function traceNotes(params: RaceParams, modes: readonly RaceMode[], python: RacePythonInfo): string[] {
+  if (params.workers < TRACE_WORKERS) return ['No traced trial: with one worker nobody else writes between its read and its write, so there is no lost update to trace.']
   const notes: string[] = []
   if (params.runtime !== 'python' && params.traceIncrements === 0) notes.push('No Node trace: traced increments was set to 0.')
   if (params.runtime !== 'node' && modes.includes('unsynchronised')) {
@@ -133,7 +134,7 @@ export const raceRunner: ExperimentRunner<RaceParams, RaceData> = {
         trials: params.trials,
         warmupRounds: RACE_WARMUP_ROUNDS,
         variants: pythonVariants,
-        traceIncrements: pythonVariants.includes('unlocked-call') ? params.pythonTraceIncrements : 0,
+        traceIncrements: pythonVariants.includes('unlocked-call') && params.workers >= TRACE_WORKERS ? params.pythonTraceIncrements : 0,
         signal: context.signal,
         timeoutMs: 10 * estimateRaceMs({ ...params, runtime: 'python' }).totalMs + 60_000,
         runChild: (spec) => context.spawners.run(spec),
