@@ -201,7 +201,7 @@ export const raceRunner: ExperimentRunner<RaceParams, RaceData> = {
 
     const traces = [...node.traces, ...(python?.traces ?? []).map(pythonVariantTrace)]
     for (const trace of traces.filter((t) => !t.checkPassed)) {
-      warnings.push({ code: 'exactness-violated', message: `The traced trial of ${trace.label} found ${formatCount(trace.lostUpdates)} lost update${trace.lostUpdates === 1 ? '' : 's'}, which it must never have: this is a bug in the lab or the runtime; please report it with this result.` })
+      warnings.push({ code: 'exactness-violated', message: `The traced trial of ${trace.label}: ${trace.sentences.find((s) => s.startsWith('CHECK FAILED')) ?? 'CHECK FAILED.'} Please report it with this result.` })
     }
     const walkthrough = await raceWalkthroughBytecode(context, python?.report)
 
@@ -216,7 +216,7 @@ export const raceRunner: ExperimentRunner<RaceParams, RaceData> = {
       variants: shared.variants,
       histogramBinEdges: shared.edges,
       slowdowns,
-      exactViolation: shared.variants.some((v) => v.exactViolation),
+      exactViolation: shared.variants.some((v) => v.exactViolation) || traces.some((t) => !t.checkPassed),
       python: pythonInfo,
       explanations: [],
       estimatedMs: estimate.totalMs,
