@@ -1,5 +1,7 @@
 import { formatCount, formatRoughDurationMs, MS_PER_SECOND, nsToMs } from '../units'
 import { enumParam, intParam, listParam, type EnumParam, type ParamValues } from './params'
+import type { RaceTrace } from './race-trace'
+import type { PythonInstruction } from './race-stepper'
 
 /** How the workers increment the shared counter. */
 export const RACE_MODES = ['unsynchronised', 'atomic', 'mutex'] as const
@@ -22,6 +24,20 @@ export const raceParamSpecs = {
     help: 'node: worker threads on a SharedArrayBuffer; python: the lesson\'s Counter and LockingCounter on CPython threads; both: each.',
     options: ['both', 'node', 'python'] as const,
     default: 'both',
+  }),
+  traceIncrements: intParam({
+    label: 'Traced increments (Node)',
+    help: 'One extra trial per Node mode, not measured: 2 workers each log this many increments (the value read and the value written), to find every lost update; repeated up to 5 times until the workers meet (and, unsynchronised, lose an update). 0: no traced trial.',
+    min: 0,
+    max: 1_000_000,
+    default: 100_000,
+  }),
+  pythonTraceIncrements: intParam({
+    label: 'Traced increments (Python)',
+    help: 'The same for Python\'s counter with a call between read and write: 2 threads each log this many increments (repeated up to 5 times until one loses an update). 0: no traced trial.',
+    min: 0,
+    max: 200_000,
+    default: 100_000,
   }),
 } as const
 
@@ -55,6 +71,11 @@ const ESTIMATE_TRIAL_OVERHEAD_MS = 2
 const ESTIMATE_WORKER_TRIAL_MS = 0.5
 const ESTIMATE_THREAD_START_MS = 0.2
 const ESTIMATE_PYTHON_START_MS = 500
+/** Rough cost of one logged increment in a traced trial, and the retries of Python's (see race.py). */
+const ESTIMATE_TRACED_NS = { node: 200, python: 2000 } as const
+const PYTHON_TRACE_ATTEMPTS = 5
+/** Workers (threads) in a traced trial: two lanes are enough to see an update overwritten. */
+export const TRACE_WORKERS = 2
 /** Unmeasured rounds before the trials (JIT warm-up). */
 export const RACE_WARMUP_ROUNDS = 1
 /** The longest run the lab starts. */
@@ -82,6 +103,8 @@ export function estimateRaceMs(params: RaceParams): RaceEstimate {
   const pythonVariants = params.runtime === 'node' ? [] : pythonVariantsFor(modes)
   for (const variant of pythonVariants) roundMs += nsToMs(total * ESTIMATE_NS_PER_INCREMENT.python[variant]) + params.workers * ESTIMATE_THREAD_START_MS
   if (pythonVariants.length > 0) fixedMs += ESTIMATE_PYTHON_START_MS
+  if (params.runtime !== 'python') fixedMs += modes.length * nsToMs(TRACE_WORKERS * params.traceIncrements * ESTIMATE_TRACED_NS.node)
+  if (pythonVariants.includes('unlocked-call')) fixedMs += PYTHON_TRACE_ATTEMPTS * nsToMs(TRACE_WORKERS * params.pythonTraceIncrements * ESTIMATE_TRACED_NS.python)
   return { roundMs, totalMs: fixedMs + rounds * roundMs }
 }
 
@@ -179,6 +202,17 @@ export interface RacePythonInfo {
   sentence?: string
 }
 
+/** A traced trial of one variant, as the engine read it (see race-trace.ts). */
+export interface RaceVariantTrace extends RaceTrace {
+  variantId: RaceVariantId
+}
+
+/** The lesson's Counter.increment as the user's Python compiles it, for the walkthrough of its steps. */
+export interface RaceBytecode {
+  python: string
+  instructions: PythonInstruction[]
+}
+
 export interface RaceData {
   workers: number
   increments: number
@@ -200,6 +234,13 @@ export interface RaceData {
   /** Sentences derived from what was measured in this run. */
   explanations: string[]
   estimatedMs: number
+  /** One traced trial per variant that was traced (absent in results saved before traces). */
+  traces?: RaceVariantTrace[]
+  /** Why a variant has no trace (Python missing, traced increments 0), where one was left out. */
+  traceNotes?: string[]
+  /** Absent where no Python was found; bytecodeNote says so. */
+  bytecode?: RaceBytecode
+  bytecodeNote?: string
 }
 
 const NICE_WIDTHS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2]

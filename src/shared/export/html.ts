@@ -5,6 +5,7 @@ import type { ExportOptions, Exporter } from './exporter'
 import { explanationsOf } from './explanations'
 import { experimentTitle, fixed, timesText, machineFacts, memoryText, relativeToFastest } from './format'
 import { chartFigures, htmlDocument, htmlTable, section } from './html-page'
+import { raceTraceHtml } from './html-race-trace'
 
 function timesTable(result: RunResult): string {
   if (result.series.length === 0) return ''
@@ -89,6 +90,7 @@ export function exportHtml(result: RunResult, options: ExportOptions = {}): stri
     `<header>\n<h1>${escapeHtml(title)}</h1>\n<p class="headline">${escapeHtml(result.headline)}</p>\n<p class="muted">Run ${escapeHtml(result.runId)} · started ${escapeHtml(result.startedAt)} · ${escapeHtml(formatDurationMs(result.durationMs))} in all</p>\n</header>`,
     section('Warnings', result.warnings.length > 0 ? `<ul class="warnings">\n${result.warnings.map((w) => `<li>${escapeHtml(w.message)}</li>`).join('\n')}\n</ul>` : ''),
     section('What it shows', explanations.length > 0 ? `<ul>\n${explanations.map((sentence) => `<li>${escapeHtml(sentence)}</li>`).join('\n')}\n</ul>` : ''),
+    section('Lost updates, one by one', raceTraceHtml(result)),
     chartFigures(options.chartImages),
     section('Times', timesTable(result)),
     section('Speedups', speedupTable(result)),

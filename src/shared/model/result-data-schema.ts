@@ -3,6 +3,7 @@ import type { ExperimentId } from '../experiments/catalog'
 import { LAUNCHERS } from '../experiments/launchers'
 import { PIPELINE_MODES } from '../experiments/pipeline'
 import { RACE_MODES } from '../experiments/race'
+import { TRACE_KEPT_LINKS, TRACE_KEPT_PER_WORKER } from '../experiments/race-trace'
 import { FACTORIZE_STRATEGIES } from '../experiments/threads'
 
 /*
@@ -313,6 +314,29 @@ const raceVariant = z.looseObject({
   overlapShareMedian: measured,
   exactViolation: z.boolean(),
 })
+const tracedIncrement = z.looseObject({ worker: count, index: count })
+const tracedValues = list(z.number().int(), TRACE_KEPT_PER_WORKER)
+const raceTrace = z.looseObject({
+  variantId: shortText,
+  label: shortText,
+  workers: count,
+  incrementsPerWorker: count,
+  expected: count,
+  found: z.number(),
+  shortBy: z.number(),
+  lostUpdates: count,
+  crossWorkerLostUpdates: count,
+  readAboveFinal: count,
+  inconsistentWrites: count,
+  accounted: z.boolean(),
+  mustBeExact: z.boolean(),
+  checkPassed: z.boolean(),
+  links: list(z.looseObject({ value: z.number().int(), first: tracedIncrement, second: tracedIncrement, crossWorker: z.boolean() }), TRACE_KEPT_LINKS),
+  lanes: list(z.looseObject({ worker: count, firstIndex: count, reads: tracedValues, writes: tracedValues, atUs: list(measured, TRACE_KEPT_PER_WORKER).optional() }), 256),
+  keptIncrements: count,
+  totalIncrements: count,
+  sentences: list(text, 20),
+})
 const race = z.looseObject({
   workers: count,
   increments: count,
@@ -338,6 +362,11 @@ const race = z.looseObject({
   }),
   explanations: list(text, 1000),
   estimatedMs: measured,
+  // absent in results saved before the traced trial and the walkthrough
+  traces: list(raceTrace, 20).optional(),
+  traceNotes: list(text, 20).optional(),
+  bytecode: z.looseObject({ python: shortText, instructions: list(z.looseObject({ offset: count, opname: shortText, argval: text, argrepr: text }), 1000) }).optional(),
+  bytecodeNote: text.optional(),
 })
 
 /** The schema of `data` for each experiment. */

@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { LabError } from '../../../shared/errors'
 import {
   RACE_WARMUP_ROUNDS,
+  TRACE_WORKERS,
   distinctModes,
   estimateRaceMs,
   pythonVariantsFor,
@@ -12,6 +13,7 @@ import {
   type RacePythonInfo,
   type RaceVariantData,
   type RaceVariantId,
+  type RaceVariantTrace,
 } from '../../../shared/experiments/race'
 import type { Comparison, RunWarning, Sample, Series, Timeline } from '../../../shared/model/result'
 import { summarize } from '../../../shared/stats/summary'
@@ -23,9 +25,11 @@ import { runPythonRace, type PythonRaceRun, type PythonTrial } from '../races/py
 import { RACE_VARIANTS, pythonVariantId, raceExplanations, raceHeadline, trialRecord, variantData, withSharedHistogram } from '../races/summarize'
 import { compareCost, toSeries, type ExperimentContext, type ExperimentRunner } from './experiment'
 import { explainRace } from './explain/race'
+import { pythonVariantTrace, traceNodeModes } from '../races/race-traces'
+import { raceWalkthroughBytecode } from '../races/race-bytecode'
 
-/** Node: W worker threads race on a SharedArrayBuffer, every mode in turn, round after round. */
-async function measureNode(params: RaceParams, modes: RaceMode[], context: ExperimentContext, progressTotal: number): Promise<Measured<NodeTrialOutcome>[]> {
+/** Node: W worker threads race on a SharedArrayBuffer, every mode in turn, round after round; then one traced trial of each mode. */
+async function measureNode(params: RaceParams, modes: RaceMode[], context: ExperimentContext, progressTotal: number): Promise<{ measured: Measured<NodeTrialOutcome>[]; traces: RaceVariantTrace[] }> {
   context.progress(`Starting ${params.workers} worker thread${params.workers === 1 ? '' : 's'}`, 0, progressTotal)
   const pool = await RaceWorkerPool.start({ count: params.workers, workerFile: join(context.paths.workersDir, 'race.js'), signal: context.signal })
   try {
@@ -39,12 +43,15 @@ async function measureNode(params: RaceParams, modes: RaceMode[], context: Exper
         },
       }),
     )
-    return await measureInterleaved(variants, {
+    const measured = await measureInterleaved(variants, {
       warmup: RACE_WARMUP_ROUNDS,
       runs: params.trials,
       signal: context.signal,
       onProgress: (message, done) => context.progress(message, done, progressTotal),
     })
+    if (params.traceIncrements === 0 || params.workers < TRACE_WORKERS) return { measured, traces: [] }
+    context.progress(`Tracing ${TRACE_WORKERS} workers × ${formatCount(params.traceIncrements)} increments of each mode (not measured)`, (RACE_WARMUP_ROUNDS + params.trials) * modes.length, progressTotal)
+    return { measured, traces: await traceNodeModes(pool, modes, params.traceIncrements, context.signal) }
   } finally {
     await pool.terminate()
   }
@@ -71,6 +78,18 @@ function timelineOf(id: RaceVariantId, trial: number, spans: { startMs: number; 
     title: `${RACE_VARIANTS[id].label}: trial ${trial + 1}, from the release at the start barrier`,
     spans: spans.map((s, lane) => ({ lane, label: `${unit} ${lane + 1}`, startMs: s.startMs, endMs: s.endMs, outcome: 'exited' as const })),
   }
+}
+
+/** Why a trace that could have been there is not. */
+function traceNotes(params: RaceParams, modes: readonly RaceMode[], python: RacePythonInfo): string[] {
+  if (params.workers < TRACE_WORKERS) return ['No traced trial: with one worker nobody else writes between its read and its write, so there is no lost update to trace.']
+  const notes: string[] = []
+  if (params.runtime !== 'python' && params.traceIncrements === 0) notes.push('No Node trace: traced increments was set to 0.')
+  if (params.runtime !== 'node' && modes.includes('unsynchronised')) {
+    if (python.status === 'missing') notes.push('No Python trace: Python 3 was not found on this machine, so only the Node traces were taken.')
+    else if (python.status === 'ran' && params.pythonTraceIncrements === 0) notes.push('No Python trace: traced increments (Python) was set to 0.')
+  }
+  return notes
 }
 
 export const raceRunner: ExperimentRunner<RaceParams, RaceData> = {
@@ -100,7 +119,8 @@ export const raceRunner: ExperimentRunner<RaceParams, RaceData> = {
     const nodeSteps = wantsNode ? (RACE_WARMUP_ROUNDS + params.trials) * modes.length : 0
     const progressTotal = nodeSteps + (runsPython ? 1 : 0)
 
-    const nodeMeasured = wantsNode ? await measureNode(params, modes, context, progressTotal) : []
+    const node = wantsNode ? await measureNode(params, modes, context, progressTotal) : { measured: [], traces: [] }
+    const nodeMeasured = node.measured
 
     let python: PythonRaceRun | undefined
     if (runsPython) {
@@ -114,6 +134,7 @@ export const raceRunner: ExperimentRunner<RaceParams, RaceData> = {
         trials: params.trials,
         warmupRounds: RACE_WARMUP_ROUNDS,
         variants: pythonVariants,
+        traceIncrements: pythonVariants.includes('unlocked-call') && params.workers >= TRACE_WORKERS ? params.pythonTraceIncrements : 0,
         signal: context.signal,
         timeoutMs: 10 * estimateRaceMs({ ...params, runtime: 'python' }).totalMs + 60_000,
         runChild: (spec) => context.spawners.run(spec),
@@ -178,6 +199,12 @@ export const raceRunner: ExperimentRunner<RaceParams, RaceData> = {
       warnings.push({ code: 'one-core', message: 'This machine has one logical core: the workers take turns, so the unsynchronised counter loses updates only when the OS switches threads between a read and its write. Run on a machine with more cores to see the race in full.' })
     }
 
+    const traces = [...node.traces, ...(python?.traces ?? []).map(pythonVariantTrace)]
+    for (const trace of traces.filter((t) => !t.checkPassed)) {
+      warnings.push({ code: 'exactness-violated', message: `The traced trial of ${trace.label}: ${trace.sentences.find((s) => s.startsWith('CHECK FAILED')) ?? 'CHECK FAILED.'} Please report it with this result.` })
+    }
+    const walkthrough = await raceWalkthroughBytecode(context, python?.report)
+
     const data: RaceData = {
       workers: params.workers,
       increments: params.increments,
@@ -189,10 +216,13 @@ export const raceRunner: ExperimentRunner<RaceParams, RaceData> = {
       variants: shared.variants,
       histogramBinEdges: shared.edges,
       slowdowns,
-      exactViolation: shared.variants.some((v) => v.exactViolation),
+      exactViolation: shared.variants.some((v) => v.exactViolation) || traces.some((t) => !t.checkPassed),
       python: pythonInfo,
       explanations: [],
       estimatedMs: estimate.totalMs,
+      traces,
+      traceNotes: traceNotes(params, modes, pythonInfo),
+      ...walkthrough,
     }
     data.explanations = [...raceExplanations(data), ...(pythonInfo.status === 'no-matching-mode' && pythonInfo.reason ? [pythonInfo.reason] : [])]
 

@@ -47,7 +47,7 @@ const SPIN_TRIES = 100
  * in front (as glibc's adaptive mutex does). Atomics.wait/notify are JavaScript's futex.
  * Uncontended: one compareExchange to lock, one sub to unlock, no wait/notify at all.
  */
-function lock(cells: Int32Array): void {
+export function lock(cells: Int32Array): void {
   for (let spin = 0; spin < SPIN_TRIES; spin++) {
     if (Atomics.load(cells, LOCK_CELL) === UNLOCKED && Atomics.compareExchange(cells, LOCK_CELL, UNLOCKED, LOCKED) === UNLOCKED) return
   }
@@ -60,7 +60,7 @@ function lock(cells: Int32Array): void {
   }
 }
 
-function unlock(cells: Int32Array): void {
+export function unlock(cells: Int32Array): void {
   // LOCKED → UNLOCKED: nobody waits. CONTENDED → release and wake one sleeper.
   if (Atomics.sub(cells, LOCK_CELL, 1) !== LOCKED) {
     Atomics.store(cells, LOCK_CELL, UNLOCKED)
@@ -82,7 +82,7 @@ function incrementWithMutex(cells: Int32Array, times: number): void {
  * separate set. Two workers can both see the lock free and both enter; the tests run it through
  * the same pool to prove that the mutex test would catch a lock that does not exclude.
  */
-function lockWithoutCompareExchange(cells: Int32Array): void {
+export function lockWithoutCompareExchange(cells: Int32Array): void {
   for (;;) {
     if (Atomics.load(cells, LOCK_CELL) === UNLOCKED) {
       Atomics.store(cells, LOCK_CELL, CONTENDED)

@@ -8,6 +8,8 @@ export interface TrialRequest {
   buffer: SharedArrayBuffer
   mode: RaceWorkerMode
   increments: number
+  /** Only in a traced trial: where this worker logs each increment (see trace-buffer.ts). */
+  trace?: { log: SharedArrayBuffer; rendezvous: SharedArrayBuffer; workers: number }
 }
 
 export type WorkerReply =

@@ -1,5 +1,6 @@
 import { LabError } from '../../../shared/errors'
 import type { PythonRaceVariant } from '../../../shared/experiments/race'
+import type { PythonInstruction } from '../../../shared/experiments/race-stepper'
 import type { PythonInfo } from '../../../shared/model/machine'
 import { fromMonotonicMs } from '../measure/clock'
 import type { ChildOutcome, ChildSpec } from '../processes/run-child'
@@ -17,6 +18,22 @@ export interface PythonTrial {
   threads: { startMs: number; endMs: number }[]
 }
 
+/** One traced trial of race.py: reads as differences from the previous read, writes as write − read (see race.py). */
+interface PythonTraceReport {
+  variant: PythonRaceVariant
+  found: number
+  attempts: number
+  threads: { readDeltas: number[]; writeMinusRead: number[] }[]
+}
+
+export interface PythonTrace {
+  variant: PythonRaceVariant
+  found: number
+  /** Traced trials it took until one lost an update (at most 5); the last is the one kept. */
+  attempts: number
+  threads: { reads: number[]; writes: number[] }[]
+}
+
 interface PythonRaceReport {
   startedAtMonotonicMs: number
   python: string
@@ -24,10 +41,13 @@ interface PythonRaceReport {
   gilEnabled: boolean
   switchIntervalMs: number
   trials: PythonTrial[]
+  traces?: PythonTraceReport[]
+  bytecode?: PythonInstruction[]
 }
 
 export interface PythonRaceRun {
   report: PythonRaceReport
+  traces: PythonTrace[]
   /** From asking the OS to start the interpreter to the script's first line. */
   interpreterStartupMs: number
 }
@@ -41,6 +61,8 @@ export async function runPythonRace(options: {
   trials: number
   warmupRounds: number
   variants: readonly PythonRaceVariant[]
+  /** Increments of each of the 2 threads in the traced trial; 0 for none. */
+  traceIncrements: number
   signal: AbortSignal
   timeoutMs: number
   runChild: (spec: ChildSpec) => Promise<ChildOutcome>
@@ -55,6 +77,7 @@ export async function runPythonRace(options: {
       '--trials', String(options.trials),
       '--warmup', String(options.warmupRounds),
       '--variants', options.variants.join(','),
+      '--trace', String(options.traceIncrements),
     ],
     signal: options.signal,
     timeoutMs: options.timeoutMs,
@@ -63,5 +86,24 @@ export async function runPythonRace(options: {
   if (!Array.isArray(value.trials) || typeof value.startedAtMonotonicMs !== 'number') {
     throw new LabError('internal', 'The Python script race.py printed JSON without its trials; is resources/python/race.py the one shipped with the lab?')
   }
-  return { report: value, interpreterStartupMs: fromMonotonicMs(value.startedAtMonotonicMs) - outcome.startedAtMs }
+  return { report: value, traces: (value.traces ?? []).map(decodeTrace), interpreterStartupMs: fromMonotonicMs(value.startedAtMonotonicMs) - outcome.startedAtMs }
+}
+
+function decodeTrace(trace: PythonTraceReport): PythonTrace {
+  return {
+    variant: trace.variant,
+    found: trace.found,
+    attempts: trace.attempts,
+    threads: trace.threads.map(({ readDeltas, writeMinusRead }) => {
+      let read = 0
+      const reads = readDeltas.map((delta) => (read += delta))
+      return { reads, writes: reads.map((value, i) => value + writeMinusRead[i]!) }
+    }),
+  }
+}
+
+/** The lesson's Counter.increment as this interpreter compiles it (dis), for the walkthrough. */
+export async function pythonBytecode(options: { python: PythonInfo; resourcesDir: string; signal: AbortSignal; runChild: (spec: ChildSpec) => Promise<ChildOutcome> }): Promise<{ version: string; instructions: PythonInstruction[] }> {
+  const { value } = await runPythonScript<{ python: string; bytecode: PythonInstruction[] }>({ ...options, script: 'race.py', args: ['--bytecode-only'], timeoutMs: 30_000 })
+  return { version: value.python, instructions: value.bytecode }
 }

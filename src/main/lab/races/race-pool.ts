@@ -6,6 +6,7 @@ import { LabError, cancelledError } from '../../../shared/errors'
 import { COUNTER_CELL, RELEASED, START_CELL, newCounterCells } from './counter-cells'
 import type { RaceWorkerMode } from './increment'
 import type { TrialRequest, WorkerReply } from './protocol'
+import { newRendezvousBuffer, newTraceLogBuffer, traceLogViews } from './trace-buffer'
 
 interface WorkerSpan {
   /** Epoch ms just after the worker was released. */
@@ -24,6 +25,11 @@ export interface NodeTrialOutcome {
   /** From the release to the last worker's last increment. */
   durationMs: number
   workers: WorkerSpan[]
+}
+
+/** A traced trial: each worker's log, in increment order; times in ms from the release. */
+export interface NodeTracedTrial extends NodeTrialOutcome {
+  logs: { reads: number[]; writes: number[]; atMs: number[] }[]
 }
 
 const epochMs = (): number => performance.timeOrigin + performance.now()
@@ -150,16 +156,38 @@ export class RaceWorkerPool {
   }
 
   /** Every worker increments `increments` times, all released together by the start barrier. */
-  async runTrial(mode: RaceWorkerMode, increments: number, signal: AbortSignal): Promise<NodeTrialOutcome> {
+  runTrial(mode: RaceWorkerMode, increments: number, signal: AbortSignal): Promise<NodeTrialOutcome> {
+    return this.trial(this.workers, mode, increments, signal, () => undefined)
+  }
+
+  /**
+   * The first `workerCount` workers increment `increments` times each, every one logging what it
+   * read and wrote into its own shared buffer; a trial apart from the measured ones.
+   */
+  async runTracedTrial(mode: RaceWorkerMode, increments: number, workerCount: number, signal: AbortSignal): Promise<NodeTracedTrial> {
+    const racers = this.workers.slice(0, Math.max(1, workerCount))
+    const rendezvous = newRendezvousBuffer()
+    const logs = racers.map(() => newTraceLogBuffer(increments))
+    const outcome = await this.trial(racers, mode, increments, signal, (k) => ({ log: logs[k]!, rendezvous, workers: racers.length }))
+    return {
+      ...outcome,
+      logs: logs.map((buffer) => {
+        const views = traceLogViews(buffer, increments)
+        return { reads: Array.from(views.reads), writes: Array.from(views.writes), atMs: Array.from(views.atMs, (ms) => ms - outcome.releasedAtMs) }
+      }),
+    }
+  }
+
+  private async trial(racers: RaceWorker[], mode: RaceWorkerMode, increments: number, signal: AbortSignal, traceOf: (k: number) => TrialRequest['trace']): Promise<NodeTrialOutcome> {
     if (this.terminating) throw new LabError('internal', 'The race pool was already terminated.')
     const trialId = this.nextTrialId++
     const cells = newCounterCells()
     const guard = abortable(signal, () => void this.terminate())
     try {
-      const ready = this.workers.map((w) => w.next('ready', trialId))
-      const done = this.workers.map((w) => w.next('done', trialId))
+      const ready = racers.map((w) => w.next('ready', trialId))
+      const done = racers.map((w) => w.next('done', trialId))
       done.forEach((p) => p.catch(() => {}))
-      for (const worker of this.workers) worker.post({ type: 'trial', trialId, buffer: cells.buffer as SharedArrayBuffer, mode, increments })
+      racers.forEach((worker, k) => worker.post({ type: 'trial', trialId, buffer: cells.buffer as SharedArrayBuffer, mode, increments, trace: traceOf(k) }))
       await Promise.race([Promise.all(ready), guard.aborted])
 
       const releasedAtMs = epochMs()
@@ -171,7 +199,7 @@ export class RaceWorkerPool {
       return {
         mode,
         increments,
-        expected: increments * this.workers.length,
+        expected: increments * racers.length,
         found: Atomics.load(cells, COUNTER_CELL),
         releasedAtMs,
         durationMs: Math.max(...workers.map((w) => w.endedAtMs)) - releasedAtMs,

@@ -3,6 +3,8 @@ import { parentPort } from 'node:worker_threads'
 import { RELEASED, START_CELL } from '../races/counter-cells'
 import { incrementers } from '../races/increment'
 import type { TrialRequest, WorkerReply } from '../races/protocol'
+import { traceLogViews } from '../races/trace-buffer'
+import { incrementTraced } from '../races/traced-increment'
 
 /**
  * One racer: for each trial it says "ready", sleeps at the start barrier until the parent
@@ -24,7 +26,12 @@ port.on('message', (request: TrialRequest) => {
     Atomics.wait(cells, START_CELL, 0)
     if (Atomics.load(cells, START_CELL) !== RELEASED) throw new Error('woke at the start barrier without being released')
     const startedAtMs = epochMs()
-    increment(cells, request.increments)
+    if (request.trace) {
+      const { log, rendezvous, workers } = request.trace
+      incrementTraced(request.mode, cells, request.increments, traceLogViews(log, request.increments), new Int32Array(rendezvous), workers)
+    } else {
+      increment(cells, request.increments)
+    }
     reply({ type: 'done', trialId: request.trialId, startedAtMs, endedAtMs: epochMs() })
   } catch (error) {
     reply({ type: 'failed', trialId: request.trialId, message: (error as Error).message })

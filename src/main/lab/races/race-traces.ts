@@ -1,0 +1,47 @@
+import { TRACE_WORKERS, type RaceMode, type RaceVariantId, type RaceVariantTrace } from '../../../shared/experiments/race'
+import { analyzeRaceTrace, type RaceTraceWorkerLog } from '../../../shared/experiments/race-trace'
+import type { PythonTrace } from './python-race'
+import type { RaceWorkerPool } from './race-pool'
+import { RACE_VARIANTS, pythonVariantId } from './summarize'
+
+/** The most traced trials of one mode: until the workers met (and, unsynchronised, lost an update). */
+export const TRACE_ATTEMPTS = 5
+
+/** The engine's reading of one variant's log. */
+export function variantTrace(id: RaceVariantId, found: number, workers: RaceTraceWorkerLog[]): RaceVariantTrace {
+  const { label, mustBeExact } = RACE_VARIANTS[id]
+  return { variantId: id, ...analyzeRaceTrace({ label, mustBeExact, found, workers }) }
+}
+
+/** What a traced trial must show to be worth keeping: the workers at the counter together, and for a racy counter, a loss. */
+const showsTheRace = (trace: RaceVariantTrace): boolean => trace.interleavings > 0 && (trace.mustBeExact || trace.lostUpdates > 0)
+
+/** Says which traced trial is kept, when it was not the first. */
+function withAttempts(trace: RaceVariantTrace, attempts: number): RaceVariantTrace {
+  if (attempts === 1) return trace
+  const earlier = attempts - 1 === 1 ? 'the first' : `the first ${attempts - 1}`
+  const why = trace.mustBeExact ? 'the workers ran one after the other' : 'no update was lost'
+  const sentence = showsTheRace(trace)
+    ? `This is traced trial ${attempts}: in ${earlier} ${why}, because the two ${trace.variantId.startsWith('python') ? 'threads switch only now and then, and only some switches land between a read and its write' : 'workers did not run at the same moment (on a busy machine the OS may run them one after the other)'}.`
+    : `None of the ${attempts} traced trials showed it: in every one ${why}.`
+  return { ...trace, sentences: [...trace.sentences, sentence] }
+}
+
+/** Traced trials of each Node mode on the first two workers of the pool that ran the measured trials, up to TRACE_ATTEMPTS each. */
+export async function traceNodeModes(pool: RaceWorkerPool, modes: readonly RaceMode[], increments: number, signal: AbortSignal): Promise<RaceVariantTrace[]> {
+  const traces: RaceVariantTrace[] = []
+  for (const mode of modes) {
+    let trace: RaceVariantTrace
+    let attempts = 0
+    do {
+      attempts++
+      const trial = await pool.runTracedTrial(mode, increments, TRACE_WORKERS, signal)
+      trace = variantTrace(`node-${mode}`, trial.found, trial.logs)
+    } while (!showsTheRace(trace) && trace.checkPassed && attempts < TRACE_ATTEMPTS)
+    traces.push(withAttempts(trace, attempts))
+  }
+  return traces
+}
+
+/** race.py repeats its traced trial itself (up to 5 times, until one loses an update). */
+export const pythonVariantTrace = (trace: PythonTrace): RaceVariantTrace => withAttempts(variantTrace(pythonVariantId(trace.variant), trace.found, trace.threads), trace.attempts)
