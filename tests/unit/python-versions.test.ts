@@ -33,8 +33,10 @@ describe.skipIf(usable.length === 0)('the Python scripts on every interpreter fo
     expect(factorize.variants.length).toBeGreaterThan(0)
     const blocking = JSON.parse((await run(executable, [threads, 'blocking', '--calls', '2', '--ms', '1', '--runs', '1', '--warmup', '0'], { timeout: 60_000 })).stdout) as { variants: unknown[] }
     expect(blocking.variants.length).toBeGreaterThan(0)
-    const race = JSON.parse((await run(executable, [join(SCRIPTS_DIR, 'race.py'), '--workers', '2', '--increments', '200', '--trials', '1', '--variants', RACE_VARIANTS], { timeout: 60_000 })).stdout) as { trials: { variant?: string }[] }
+    const race = JSON.parse((await run(executable, [join(SCRIPTS_DIR, 'race.py'), '--workers', '2', '--increments', '200', '--trials', '1', '--variants', RACE_VARIANTS, '--trace', '2000'], { timeout: 60_000 })).stdout) as { trials: { variant?: string }[] }
     expect(race.trials.length).toBe(RACE_VARIANTS.split(',').length)
+    const bytecode = (await run(executable, [join(SCRIPTS_DIR, 'race.py'), '--bytecode-only'], { timeout: 60_000 })).stdout
+    expect(bytecode).toMatch(/LOAD|STORE/)
   })
 })
 
