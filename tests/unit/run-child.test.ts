@@ -1,4 +1,4 @@
-import { mkdtempSync, realpathSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs'
 import { getPriority, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -46,7 +46,8 @@ describe.each(launchers)('runChild, children started by $name', ({ run: runChild
   })
 
   it('escalates to SIGKILL when the child ignores SIGTERM', async () => {
-    const outcome = await runChild({ ...builtinStubbornSleep(10), timeoutMs: 300, killGraceMs: 200 })
+    // the timeout leaves a loaded machine time to start Node and install the SIGTERM handler
+    const outcome = await runChild({ ...builtinStubbornSleep(10), timeoutMs: 1500, killGraceMs: 200 })
     expect(outcome.timedOut).toBe(true)
     expect(outcome.forcedKill).toBe(true)
     expect(outcome.signal).toBe('SIGKILL')
@@ -54,9 +55,11 @@ describe.each(launchers)('runChild, children started by $name', ({ run: runChild
 
   it('kills the child and its own children when cancelled', async () => {
     const controller = new AbortController()
-    const grandchildScript = "const { spawn } = require('node:child_process'); const c = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10000)'], { stdio: 'ignore' }); console.log(c.pid); setTimeout(() => {}, 10000)"
-    const pending = runChild({ ...nodeCommand(grandchildScript), signal: controller.signal })
-    await new Promise((resolve) => setTimeout(resolve, 500))
+    const grandchildScript = "const { spawn } = require('node:child_process'); const c = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10000)'], { stdio: 'ignore' }); console.log(c.pid); require('node:fs').writeFileSync(process.argv[1], String(c.pid)); setTimeout(() => {}, 10000)"
+    const started = join(mkdtempSync(join(tmpdir(), 'concurrency-lab-grandchild-')), 'pid')
+    const pending = runChild({ ...nodeCommand(grandchildScript, [started]), signal: controller.signal })
+    // cancelled once the grandchild exists, however long a loaded machine takes to get there
+    while (!existsSync(started)) await new Promise((resolve) => setTimeout(resolve, 20))
     controller.abort()
     const outcome = await pending
     expect(outcome.cancelled).toBe(true)
