@@ -7,6 +7,7 @@ import type { Settings } from '../../shared/settings'
 import { repairDesktopPath } from './desktop-path'
 import { collectMachineInfo } from './machine'
 import type { LabPaths } from './paths'
+import { lessonCode } from './lessons/lesson-code'
 import { killEveryChildTree } from './processes/run-child'
 import { nativeSpawnAddonPath } from './processes/native-addon'
 import { SpawnerHelpers } from './processes/spawner-helpers'
@@ -92,6 +93,7 @@ export function createLab(options: LabOptions): Lab {
     getRunStatus: async ({ runId }) => runs.status(runId),
     listResults: ({ experimentId }) => store.list(experimentId),
     getResult: ({ runId }) => store.load(runId),
+    getLessonCode: async () => ({ lessons: lessonCode() }),
     deleteResult: async ({ runId }) => ({ deleted: await store.delete(runId) }),
     renameResult: ({ runId, name }) => store.rename(runId, name),
     importResult: ({ json }) => store.importResult(json),
