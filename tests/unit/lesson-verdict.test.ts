@@ -20,9 +20,9 @@ describe('the lesson verdict', () => {
     const result = fixtureResult()
     const median = (id: string): number => result.series.find((s) => s.id === id)!.summary.median
     const speedup = result.comparisons.find((c) => c.candidateId === 'parallel')!.summary.median
-    expect(lessonVerdict({ ...result, data: {} })).toBe(`10 children in ${formatDurationMs(median('parallel'))} instead of ${formatDurationMs(median('serial'))}: ${formatRatio(speedup)} faster, ideal 10.0×`)
+    expect(lessonVerdict({ ...result, data: {} })).toBe(`10 children in ${formatDurationMs(median('parallel'))} instead of ${formatDurationMs(median('serial'))}: ${formatRatio(speedup)} faster, ideal 10×`)
     // the fixture's own numbers, worked out by hand: 171 ms against 1.06 s
-    expect(lessonVerdict({ ...result, data: {} })).toMatch(/^10 children in 171 ms instead of 1\.06 s: 6\.\d\d× faster, ideal 10\.0×$/)
+    expect(lessonVerdict({ ...result, data: {} })).toMatch(/^10 children in 171 ms instead of 1\.06 s: 6\.\d\d× faster, ideal 10×$/)
   })
 
   it('fan-out: the speedup row of the result data wins over the comparison, and a run without serial has no verdict', () => {
@@ -38,7 +38,7 @@ describe('the lesson verdict', () => {
     const cores = data.logicalCores
     expect(cores).toBe(2)
     expect(lessonVerdict({ experimentId: 'factorize', params: {}, ...noSeries, data })).toBe(
-      `On 2 logical cores, 2 worker threads factorized ${formatRatio(at('node', 'threads').speedup)} faster than one thread (ideal 2.00×); Python's 2 threads, under the GIL: ${formatRatio(at('python', 'threads').speedup)}`,
+      `On 2 logical cores, 2 worker threads factorized ${formatRatio(at('node', 'threads').speedup)} faster than one thread (ideal 2×); Python's 2 threads, under the GIL: ${formatRatio(at('python', 'threads').speedup)}`,
     )
   })
 
@@ -81,7 +81,7 @@ describe('a finished run carries its verdict', () => {
     runId = lab.runs.start('fanout', { children: 2, seconds: 0.05, runs: 1, warmup: 0, sweep: false }).runId
     const { result } = await finished
     expect(result.verdict).toBe(lessonVerdict(result))
-    expect(result.verdict).toMatch(/^2 children in .+ instead of .+: .+× faster, ideal 2\.00×$/)
+    expect(result.verdict).toMatch(/^2 children in .+ instead of .+: .+× faster, ideal 2×$/)
     expect((await lab.store.load(runId)).verdict).toBe(result.verdict)
     const listed = await dispatch(lab.handlers, 'listResults', { experimentId: 'fanout' })
     expect(listed.ok && (listed.value as { results: { verdict?: string }[] }).results.map((r) => r.verdict)).toEqual([result.verdict])

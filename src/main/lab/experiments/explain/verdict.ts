@@ -29,7 +29,7 @@ export function lessonVerdict(result: Pick<RunResult, 'experimentId' | 'params' 
   }
 }
 
-/** "10 children in 134 ms instead of 1.06 s: 7.91× faster, ideal 10×" */
+/** "10 children in 134 ms instead of 1.06 s: 7.91× faster, ideal 10×" (the ideal is a whole number of children) */
 function fanoutVerdict(result: Pick<RunResult, 'params' | 'series' | 'comparisons' | 'data'>): string | undefined {
   const children = result.params.children
   const medianOf = (id: string): number | undefined => result.series.find((s) => s.id === id)?.summary.median
@@ -37,7 +37,7 @@ function fanoutVerdict(result: Pick<RunResult, 'params' | 'series' | 'comparison
   const parallelMs = medianOf('parallel')
   const speedup = (result.data as Partial<FanoutData>).limits?.find((row) => row.seriesId === 'parallel')?.speedup ?? result.comparisons.find((c) => c.candidateId === 'parallel')?.summary.median
   if (typeof children !== 'number' || serialMs === undefined || parallelMs === undefined || speedup === undefined) return undefined
-  return `${children} children in ${formatDurationMs(parallelMs)} instead of ${formatDurationMs(serialMs)}: ${formatRatio(speedup)} faster, ideal ${formatRatio(children)}`
+  return `${children} children in ${formatDurationMs(parallelMs)} instead of ${formatDurationMs(serialMs)}: ${formatRatio(speedup)} faster, ideal ${children}×`
 }
 
 const curveOf = (data: FactorizeData, runtime: ScalingCurve['runtime'], strategy: ScalingCurve['strategy']): ScalingCurve | undefined =>
@@ -51,7 +51,7 @@ function factorizeVerdict(data: FactorizeData): string | undefined {
   const turns = pointAtCores(curveOf(data, 'node', 'concurrent'), cores)
   const parts: string[] = []
   const on = `On ${cores} logical core${cores === 1 ? '' : 's'}`
-  if (threads) parts.push(`${on}, ${threads.workers} worker thread${threads.workers === 1 ? '' : 's'} factorized ${formatRatio(threads.speedup)} faster than one thread (ideal ${formatRatio(threads.workers)})`)
+  if (threads) parts.push(`${on}, ${threads.workers} worker thread${threads.workers === 1 ? '' : 's'} factorized ${formatRatio(threads.speedup)} faster than one thread (ideal ${threads.workers}×)`)
   if (pythonThreads) {
     const lock = data.python.gilEnabled === false ? 'without a GIL (free-threaded build)' : 'under the GIL'
     parts.push(`${parts.length === 0 ? `${on}, ` : ''}Python's ${pythonThreads.workers} thread${pythonThreads.workers === 1 ? '' : 's'}, ${lock}: ${formatRatio(pythonThreads.speedup)}`)
