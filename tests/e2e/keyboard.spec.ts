@@ -22,7 +22,7 @@ async function tabThrough(page: Page, presses: number, stopAt?: string): Promise
       const el = document.activeElement as HTMLElement | null
       if (!el || el === document.body) return undefined
       const within = (selector: string): boolean => el.closest(selector) !== null
-      const lesson = el.closest('[data-testid^="lesson-"]:not([data-testid^="lesson-code"])')?.getAttribute('data-testid')
+      const lesson = el.closest('article.lesson')?.getAttribute('data-testid')
       const region = within('nav.sidebar')
         ? 'sidebar'
         : within('[role="tablist"]')
@@ -59,10 +59,12 @@ test('the home screen: the screens in the sidebar, then each lesson card in turn
   const sidebar = seen.filter((f) => f.region === 'sidebar').map((f) => f.label)
   expect(sidebar).toHaveLength(6)
   ;['Lessons', 'Processes', 'Threads', 'Races', 'Results', 'Settings'].forEach((screen, i) => expect(sidebar[i]).toMatch(new RegExp(`^a ${screen}`)))
-  // within a card: its code excerpts (they scroll), then its Run with defaults button
-  const processes = seen.filter((f) => f.region === 'lesson-processes')
-  expect(processes.at(-1)!.label).toBe('button run-lesson-processes')
-  expect(processes.slice(0, -1).every((f) => f.label.startsWith('pre '))).toBe(true)
+  // within a card: its code excerpts (they scroll), then its Run with defaults button, then its answer (when it has one)
+  const processes = seen.filter((f) => f.region === 'lesson-processes').map((f) => f.label)
+  const run = processes.indexOf('button run-lesson-processes')
+  expect(run).toBeGreaterThan(1)
+  expect(processes.slice(0, run).every((label) => label.startsWith('pre '))).toBe(true)
+  expect(processes.slice(run + 1).every((label) => /^(button Export (PNG|SVG)|a lesson-link)/.test(label))).toBe(true)
   expect(seen.filter((f) => !f.outlineVisible).map((f) => f.label)).toEqual([])
 })
 
