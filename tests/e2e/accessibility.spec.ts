@@ -104,6 +104,9 @@ test.describe('the layout holds from 900 px wide to a 4K screen: nothing wider t
       await page.goto('./#/results')
       await expect(page.getByTestId('screen-results')).toBeVisible()
       expect(await overflow(), `results at ${viewport.width} px`).toBeLessThanOrEqual(0)
+      await page.goto('./')
+      await expect(page.getByTestId('screen-lessons').getByTestId('lesson-code').first()).toBeVisible()
+      expect(await overflow(), `lessons at ${viewport.width} px`).toBeLessThanOrEqual(0)
     })
   }
 })
