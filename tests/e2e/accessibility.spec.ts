@@ -60,6 +60,22 @@ test.describe('accessibility (axe-core): no serious or critical violation', () =
     expect(await seriousViolations(page), 'results, dark').toEqual([])
   })
 
+  test('the lessons (home screen), before and after a run', async ({ page }) => {
+    test.setTimeout(120_000)
+    await page.goto('./')
+    const card = page.getByTestId('lesson-processes')
+    await expect(page.getByTestId('screen-lessons').getByTestId('lesson-code').first()).toBeVisible()
+    expect(await seriousViolations(page), 'before the run').toEqual([])
+    await card.getByTestId('run-lesson-processes').click()
+    await expect(card.getByTestId('lesson-progress')).toBeVisible()
+    await expect(card.getByTestId('lesson-progress')).toHaveCount(0, { timeout: 100_000 })
+    await expect(card.getByTestId('lesson-chart').locator('canvas')).toBeVisible()
+    expect(await seriousViolations(page), 'after the run').toEqual([])
+    // the card's chart says the verdict in words
+    const verdict = (await card.getByTestId('lesson-verdict').textContent())?.trim() ?? ''
+    expect(await card.getByTestId('lesson-chart').locator('canvas').getAttribute('aria-label')).toContain(verdict)
+  })
+
   test('results and settings', async ({ page }) => {
     await page.goto('./#/results')
     await expect(page.getByTestId('screen-results')).toBeVisible()
@@ -92,6 +108,9 @@ test.describe('the layout holds from 900 px wide to a 4K screen: nothing wider t
       await page.goto('./#/settings')
       await expect(page.getByTestId('interpreter-table')).toBeVisible({ timeout: 60_000 })
       expect(await overflow(), `settings at ${viewport.width} px`).toBeLessThanOrEqual(0)
+      await page.goto('./')
+      await expect(page.getByTestId('screen-lessons').getByTestId('lesson-code').first()).toBeVisible()
+      expect(await overflow(), `lessons at ${viewport.width} px`).toBeLessThanOrEqual(0)
     })
   }
 })

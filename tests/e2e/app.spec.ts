@@ -5,7 +5,9 @@ test('the app opens with its screens and the machine facts', async ({ page }) =>
   const errors: string[] = []
   page.on('pageerror', (error) => errors.push(error.message))
   await page.goto('./')
-  for (const screen of ['Processes', 'Threads', 'Races', 'Results']) {
+  // it opens on the lessons
+  await expect(page.getByTestId('screen-lessons')).toBeVisible()
+  for (const screen of ['Lessons', 'Processes', 'Threads', 'Races', 'Results']) {
     await expect(page.getByRole('navigation', { name: 'Experiment screens' }).getByText(screen, { exact: true })).toBeVisible()
   }
   const facts = page.getByTestId('machine-facts')

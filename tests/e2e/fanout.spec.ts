@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test'
 import type { FanoutData } from '../../src/shared/experiments/fanout'
 import type { RunResult } from '../../src/shared/model/result'
-import { downloadBytes, expectDrawnPng, localPython3Version, openExperiment, processCommandLines, runAndWaitForResult, setParam } from './helpers'
+import { downloadBytes, expectDrawnPng, localPython3Version, openExperiment, processCommandLines, runAndWaitForResult, setParam, unfold } from './helpers'
 
 test.describe('Processes → Fan-out', () => {
   test('runs with the defaults: serial ≈ the sum, parallel ≈ the longest child, with a timeline and a speedup chart', async ({ page }) => {
@@ -20,8 +20,10 @@ test.describe('Processes → Fan-out', () => {
     await expect(page.getByTestId('speedup')).toHaveText(/^\d+(\.\d+)?×$/)
     await expect(page.getByTestId('headline')).toContainText('10 × sleep 0.1 s')
 
+    await expect(page.getByTestId('key-chart').getByTestId('chart-speedup').locator('canvas')).toBeVisible()
+    await unfold(result, 'folded-timelines')
     await expect(page.getByTestId('chart-timeline-parallel').locator('canvas')).toBeVisible()
-    await expect(page.getByTestId('chart-speedup').locator('canvas')).toBeVisible()
+    await unfold(result, 'folded-statistics')
     await expect(page.getByTestId('series-table').locator('[data-series="parallel"]')).toBeVisible()
   })
 
@@ -32,6 +34,7 @@ test.describe('Processes → Fan-out', () => {
     await page.getByTestId('run').click()
     await expect(page.getByTestId('result')).toBeVisible({ timeout: 60_000 })
 
+    await unfold(page, 'folded-timelines')
     const chart = page.getByTestId('chart-timeline-parallel')
     const cssWidth = await chart.locator('canvas').evaluate((c) => (c as HTMLCanvasElement).clientWidth)
     const [pngDownload] = await Promise.all([page.waitForEvent('download'), chart.getByRole('button', { name: 'Export PNG' }).click()])
@@ -71,6 +74,7 @@ test.describe('Processes → Fan-out', () => {
     await panel.locator('[name="sweep"]').uncheck()
     await panel.locator('[name="compareLaunchers"]').check()
     await runAndWaitForResult(page, 'fanout')
+    await unfold(page, 'folded-launchers')
     const table = page.getByTestId('launcher-table')
     await expect(table.locator('[data-launcher="app"]')).toBeVisible()
     await expect(table.locator('[data-launcher="execa"]')).toBeVisible()
@@ -81,6 +85,7 @@ test.describe('Processes → Fan-out', () => {
     await expect(page.getByTestId('launcher-sentence')).toContainText('Started at once, 4 children took')
     await expect(page.getByTestId('chart-launchers').locator('canvas')).toBeVisible()
     // every launcher's children on their own timeline
+    await unfold(page, 'folded-timelines')
     await page.getByTestId('timeline-picker').selectOption('launcher-execa')
     await expect(page.getByTestId('chart-timeline-launcher-execa').locator('canvas')).toBeVisible()
   })
@@ -124,6 +129,7 @@ test.describe('Processes → Fan-out', () => {
     const list = page.getByTestId('results-list')
     await expect(list).toContainText(headline)
     await list.getByRole('row', { name: headline }).getByRole('link').click()
+    await unfold(page, 'folded-timelines')
     await expect(page.getByTestId('chart-timeline-parallel')).toBeVisible()
   })
 })

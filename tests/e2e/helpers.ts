@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
-import { expect, type Download, type Page } from '@playwright/test'
+import { expect, type Download, type Locator, type Page } from '@playwright/test'
 import { PNG } from 'pngjs'
 import { pythonCandidates } from '../../src/main/lab/python/discover'
 
@@ -76,4 +76,13 @@ export async function runAndWaitForResult(page: Page, experimentId: string, time
   await panel.getByTestId('run').click()
   await expect(result).toBeVisible({ timeout: timeoutMs })
   if (previous) await expect(result).not.toHaveAttribute('data-run-id', previous, { timeout: timeoutMs })
+}
+
+/** Opens a folded section of a result page (a closed <details>) with one click on its summary, as a reader does. */
+export async function unfold(scope: Page | Locator, foldedTestId: string): Promise<Locator> {
+  const section = scope.getByTestId(foldedTestId).first()
+  await expect(section).toBeVisible()
+  if (!(await section.evaluate((el) => (el as HTMLDetailsElement).open))) await section.locator(':scope > summary').click()
+  await expect(section).toHaveJSProperty('open', true)
+  return section
 }

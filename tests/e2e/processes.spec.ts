@@ -2,7 +2,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test'
 import type { CaptureData } from '../../src/shared/experiments/capture'
 import type { RunResult } from '../../src/shared/model/result'
 import { existsSync } from 'node:fs'
-import { downloadBytes, expectDrawnPng, setParam } from './helpers'
+import { downloadBytes, expectDrawnPng, setParam, unfold } from './helpers'
 
 /** Where the lab's vfork addon is built (Linux, x64 or arm64), its launcher starts children from the app's own process. */
 const vforkAddonBuilt = process.platform === 'linux' && existsSync(`resources/native/lab-spawn-linux-${process.arch}.node`)
@@ -30,9 +30,11 @@ async function runAndWait(page: Page): Promise<Locator> {
   return result
 }
 
-/** Exports one chart of the result as PNG and checks that it holds a drawn chart at 2×. */
+/** Exports one chart of the result as PNG (opening its folded section first, if it is in one) and checks that it holds a drawn chart at 2×. */
 async function exportChartPng(page: Page, testId: string, fileName: RegExp): Promise<void> {
   const chart = page.getByTestId(testId)
+  const folded = await chart.evaluate((el) => el.closest('details[data-testid]')?.getAttribute('data-testid'))
+  if (folded) await unfold(page, folded)
   await expect(chart.locator('canvas')).toBeVisible()
   const cssWidth = await chart.locator('canvas').evaluate((c) => (c as HTMLCanvasElement).clientWidth)
   const [download] = await Promise.all([page.waitForEvent('download'), chart.getByRole('button', { name: 'Export PNG' }).click()])
@@ -121,8 +123,9 @@ test.describe('Processes screen', () => {
     expect(total).toBe(pipelines * runs * 2) // serial and parallel
     await expect(counts.locator('[data-cell="verified"]')).toHaveText(String(total))
     await expect(counts.locator('[data-cell="empty-input"]')).toHaveText('0')
+    await unfold(insight, 'folded-pipelines')
     const rows = insight.getByTestId('pipeline-table').locator('tbody tr[data-status]')
-    expect(await rows.count()).toBeGreaterThan(0)
+    await expect(rows.first()).toBeVisible()
     expect(new Set(await rows.evaluateAll((all) => all.map((r) => r.getAttribute('data-status'))))).toEqual(new Set(['verified']))
     await expect(insight.getByTestId('pipeline-verification')).toContainText(`All ${total} hashes were verified`)
     await expect(insight.getByTestId('pipeline-stderr')).toContainText('not a failure')
@@ -159,6 +162,7 @@ test.describe('Processes screen', () => {
     await expect(page.getByTestId('warnings')).toContainText(`${total - verified} of ${total} hashes did not match`)
 
     // the flagged rows, and only them, when the table is asked for the problems
+    await unfold(insight, 'folded-pipelines')
     await insight.getByTestId('pipeline-filter').selectOption('problems')
     if (total - verified > 10) await insight.getByTestId('pipeline-show-all').click()
     const flagged = insight.getByTestId('pipeline-table').locator('tbody tr[data-status]')

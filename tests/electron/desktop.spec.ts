@@ -28,6 +28,10 @@ test.describe('the desktop app in real Electron', () => {
       // a sandboxed renderer's preload sees a restricted process object
       const sandboxed = await app.evaluate(async ({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.webContents.executeJavaScript('typeof navigator === "object"'))
       expect(sandboxed).toBe(true)
+      // it opens on the lessons; fan-out is one screen and one tab away
+      await expect(page.getByTestId('screen-lessons')).toBeVisible()
+      await page.getByRole('navigation', { name: 'Experiment screens' }).getByText('Processes', { exact: true }).click()
+      await page.getByTestId('tab-fanout').click()
       await page.locator('[name="children"]').fill('3')
       await page.locator('[name="runs"]').fill('1')
       await page.getByTestId('run').click()

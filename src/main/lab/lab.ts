@@ -8,6 +8,7 @@ import { repairDesktopPath } from './desktop-path'
 import { collectMachineInfo, listInterpreters } from './machine'
 import type { ProbeCache } from './python/find-interpreters'
 import type { LabPaths } from './paths'
+import { lessonCode } from './lessons/lesson-code'
 import { killEveryChildTree } from './processes/run-child'
 import { nativeSpawnAddonPath } from './processes/native-addon'
 import { SpawnerHelpers } from './processes/spawner-helpers'
@@ -101,6 +102,7 @@ export function createLab(options: LabOptions): Lab {
     getRunStatus: async ({ runId }) => runs.status(runId),
     listResults: ({ experimentId }) => store.list(experimentId),
     getResult: ({ runId }) => store.load(runId),
+    getLessonCode: async () => ({ lessons: lessonCode() }),
     deleteResult: async ({ runId }) => ({ deleted: await store.delete(runId) }),
     renameResult: ({ runId, name }) => store.rename(runId, name),
     importResult: ({ json }) => store.importResult(json),

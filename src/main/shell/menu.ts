@@ -4,6 +4,7 @@ import type { ScreenId } from '../../shared/experiments/catalog'
 
 /** Every screen of the View menu; `satisfies` makes a new screen fail to compile until it is listed here. */
 const screenItems = {
+  lessons: { label: 'Lessons', accelerator: 'CmdOrCtrl+0' },
   processes: { label: 'Processes', accelerator: 'CmdOrCtrl+1' },
   threads: { label: 'Threads', accelerator: 'CmdOrCtrl+2' },
   races: { label: 'Races', accelerator: 'CmdOrCtrl+3' },

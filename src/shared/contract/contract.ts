@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { experimentIds, type ScreenId } from '../experiments/catalog'
+import type { LessonCode } from '../experiments/lessons'
 import type { Envelope, LabErrorData } from '../errors'
 import type { InterpreterList, MachineInfo } from '../model/machine'
 import type { ResultListing, RunResult, RunStatus, StoreProblem } from '../model/result'
@@ -43,6 +44,8 @@ export const requestChannels = {
     z.strictObject({ experimentId: z.string().max(64).optional() }).default({}),
   ),
   getResult: request<RunResult>()(z.strictObject({ runId })),
+  /** Each lesson's code (the Python original and its Node counterpart), cut from the files the lab runs. */
+  getLessonCode: request<{ lessons: LessonCode[] }>()(noArgs),
   deleteResult: request<{ deleted: boolean }>()(z.strictObject({ runId })),
   renameResult: request<ResultListing>()(z.strictObject({ runId, name: z.string().trim().min(1).max(200) })),
   /** A result file from elsewhere (another machine): checked, then saved here, under a new run id if its id is taken. */

@@ -121,6 +121,7 @@ const runResultSchema = z.looseObject({
   timelines: list(z.looseObject({ id: text, title: text, spans: list(span) }), 10_000),
   warnings: list(z.looseObject({ code: text, message: text }), 10_000),
   headline: text,
+  verdict: text.optional(),
   data: z.unknown(),
   resources: resources.optional(),
 })

@@ -86,6 +86,8 @@ export interface RunResult<Data = unknown> {
   warnings: RunWarning[]
   /** One line that says what was found. */
   headline: string
+  /** The lesson's answer on this machine, in one sentence, where the experiment answers a lesson (fan-out, factorize, race). */
+  verdict?: string
   /** Experiment-specific findings (kept small and JSON-safe). */
   data: Data
   /** Peak memory of the engine and its children during the run; absent in results saved before it was recorded. */
@@ -99,6 +101,7 @@ export interface ResultListing {
   startedAt: string
   durationMs: number
   headline: string
+  verdict?: string
 }
 
 export interface StoreProblem {

@@ -49,7 +49,7 @@ export function scalingCurves(variants: readonly MeasuredVariant[], cores: numbe
 }
 
 /** The point at the core count, or the largest count below it (what "use every core" gave). */
-function pointAtCores(curve: ScalingCurve | undefined, cores: number): ScalingPoint | undefined {
+export function pointAtCores(curve: ScalingCurve | undefined, cores: number): ScalingPoint | undefined {
   if (!curve) return undefined
   return [...curve.points].reverse().find((p) => p.workers <= cores) ?? curve.points[0]
 }

@@ -7,6 +7,7 @@ import { measurementWarnings } from '../../../shared/stats/warnings'
 import { formatDateTime } from '../../../shared/units'
 import { parseOrThrow } from '../../../shared/validation'
 import { experimentRunners } from '../experiments/registry'
+import { lessonVerdict } from '../experiments/explain/verdict'
 import { watchResources } from '../measure/memory'
 import type { LabPaths } from '../paths'
 import type { SpawnerHelpers } from '../processes/spawner-helpers'
@@ -108,6 +109,7 @@ export class RunManager {
         finishedAt: finishedAt.toISOString(),
         durationMs: finishedAt.getTime() - startedAt.getTime(),
         ...output,
+        verdict: lessonVerdict({ experimentId: entry.experimentId, params: entry.params, ...output }),
         // one place for every experiment: advice about the measurements themselves
         warnings: [...output.warnings, ...measurementWarnings(output.series)],
         resources,

@@ -13,6 +13,7 @@ import { explainFanout } from '../experiments/explain/fanout'
 import { explainPipeline } from '../experiments/explain/pipeline'
 import { explainRace } from '../experiments/explain/race'
 import { explainTimeout } from '../experiments/explain/timeout'
+import { lessonVerdict } from '../experiments/explain/verdict'
 import { pythonRuntimeSentence } from '../experiments/threads-python'
 
 /*
@@ -27,6 +28,7 @@ export function completeSavedResult(result: RunResult): RunResult {
     ...result,
     comparisons: fillMissing(result.comparisons, result.comparisons.map((c) => (isScalingComparison(c, result.experimentId) ? withEfficiency(c) : c))) as RunResult['comparisons'],
     data: derived === undefined ? result.data : fillMissing(result.data, derived),
+    verdict: result.verdict ?? lessonVerdict(result),
   }
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { LabError } from '../../../shared/errors'
 import { parseRunResult } from '../../../shared/model/result-schema'
 import type { ResultListing, RunResult, StoreProblem } from '../../../shared/model/result'
+import { lessonVerdict } from '../experiments/explain/verdict'
 import { completeSavedResult } from './complete-result'
 import { FileHeldOpenError, heldOpenRetry, retryWhileHeldOpen, type HeldOpenRetry } from './held-open'
 
@@ -11,7 +12,7 @@ const RUN_ID = /^[A-Za-z0-9-]{1,64}$/
 const RESULT_FILE = /^([A-Za-z0-9-]{1,64})\.json$/
 
 function toListing(result: RunResult): ResultListing {
-  return { runId: result.runId, experimentId: result.experimentId, name: result.name, startedAt: result.startedAt, durationMs: result.durationMs, headline: result.headline }
+  return { runId: result.runId, experimentId: result.experimentId, name: result.name, startedAt: result.startedAt, durationMs: result.durationMs, headline: result.headline, verdict: result.verdict ?? lessonVerdict(result) }
 }
 
 const codeOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | undefined)?.code

@@ -45,3 +45,21 @@ export const progressFraction = (view: RunView): number => {
   if (view.phase === 'completed') return 1
   return p && p.total > 0 ? Math.min(1, p.done / p.total) : 0
 }
+
+/** What a run is doing, in words, while it runs or once cancelled; '' otherwise. */
+export function runStatusText(view: RunView): string {
+  switch (view.phase) {
+    case 'starting':
+      return 'Starting…'
+    case 'queued':
+      return 'Waiting for the run before it to finish…'
+    case 'running':
+      return view.progress?.message ?? 'Running…'
+    case 'cancelling':
+      return 'Cancelling: stopping every child and worker…'
+    case 'cancelled':
+      return 'Cancelled. Every child process it started has been stopped.'
+    default:
+      return ''
+  }
+}
