@@ -3,6 +3,7 @@ import { coerceParam } from '../../shared/experiments/params'
 import { LabError } from '../../shared/errors'
 import type { RunResult } from '../../shared/model/result'
 import type { Lab } from '../../main/lab/lab'
+import { reportChartImages } from '../../main/lab/charts/report-charts'
 import { camelCaseFlag, type ParsedArgs } from '../args'
 import { chooseExporter, FORMAT_SWITCHES, outputText, writeOutput } from './export'
 
@@ -57,7 +58,8 @@ export async function runToEnd(lab: Lab, experimentId: ExperimentId, params: Rec
 export async function writeResult(result: RunResult, args: ParsedArgs, stdout: (text: string) => void, out: string | undefined): Promise<void> {
   const exporter = chooseExporter(args, out)
   if (!exporter) return stdout(`${result.headline}\n`)
-  const text = outputText(exporter.export(result))
+  // the page draws a report's charts; here they are drawn headless, from the same configurations
+  const text = outputText(exporter.export(result, exporter.id === 'html' ? { chartImages: reportChartImages(result) } : undefined))
   if (out) await writeOutput(out, text)
   stdout(!out || args.flags.has('json') ? text : `${result.headline}\n`)
 }

@@ -76,12 +76,18 @@ function samplesDetails(series: Series): string {
   return `<details><summary>${escapeHtml(series.label)}: ${rows.length} samples</summary>\n${table}\n</details>`
 }
 
+/** "Races, 29/11/2026" as the run is named, not "Races: Races, 29/11/2026"; a name of the user's own gets the experiment in front. */
+export function reportTitle(result: Pick<RunResult, 'experimentId' | 'name'>): string {
+  const experiment = experimentTitle(result)
+  return result.name.startsWith(experiment) ? result.name : `${experiment}: ${result.name}`
+}
+
 /**
  * A self-contained report of one run: no scripts, nothing fetched, every text escaped. Charts
- * come from the caller as PNGs (the renderer draws them); without them the report has none.
+ * come from the caller as PNGs (the page draws them, the command line draws them headless).
  */
 export function exportHtml(result: RunResult, options: ExportOptions = {}): string {
-  const title = `${experimentTitle(result)}: ${result.name}`
+  const title = reportTitle(result)
   const memory = memoryText(result)
   const explanations = explanationsOf(result)
   const params = Object.entries(result.params).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : String(value)])
