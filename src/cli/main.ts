@@ -7,6 +7,7 @@ import { createLab } from '../main/lab/lab'
 import { builtLabPaths, defaultDataDir } from '../main/lab/paths-default'
 import { parseArgs, stringFlag } from './args'
 import { listText } from './commands/list'
+import { chapterCommand, testChapterSteps } from './commands/chapter'
 import { compareCommand } from './commands/compare'
 import { checkOutPath, chooseExporter, FORMAT_SWITCHES } from './commands/export'
 import { paramsFromFlags, runToEnd, writeResult } from './commands/run'
@@ -37,12 +38,19 @@ Usage:
                                              "faster by 1.80× ± 0.10 (significant)" or "no significant
                                              change" (Welch's t-test, p < 0.05, and a noise threshold,
                                              default 5%); runs of one experiment only
+  concurrency-lab chapter [--html FILE] [--json FILE]
+                                             run every experiment with its defaults, one after
+                                             another (each result saved), then write the report
+                                             "Concurrency on <this machine>" (each lesson's verdict,
+                                             the key charts, every result as an appendix) and the
+                                             bundle (the summary and every result, for Import bundle
+                                             in the Results screen); the verdicts on stdout
   concurrency-lab serve [--port N] [--host H] the app in a browser (127.0.0.1 unless told)
   concurrency-lab help                       this text, and every experiment's parameters
 
 Formats for run (one at a time; without a switch, --out's extension picks it, else JSON):
 ${FORMAT_HELP}
-Options for run and serve:
+Options for run, chapter and serve:
   --data-dir DIR   where results are saved (default ${defaultDataDir()})
   --python CMD     the Python 3 interpreter to use (default python3)
 `
@@ -52,7 +60,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const out = (text: string): void => void process.stdout.write(text)
   const err = (line: string): void => void process.stderr.write(`${line}\n`)
   try {
-    const args = parseArgs(argv, new Set([...FORMAT_SWITCHES, 'help', 'quiet']), BOOLEAN_PARAMS)
+    // chapter's --html and --json name files; run's are switches
+    const args = parseArgs(argv, new Set([...(argv[0] === 'chapter' ? [] : FORMAT_SWITCHES), 'help', 'quiet']), BOOLEAN_PARAMS)
     const [command = 'help', experimentId] = args.positionals
     if (command === 'help' || args.flags.has('help')) {
       out(`${HELP}\nExperiments:\n${listText(true)}\n`)
@@ -66,10 +75,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       await compareCommand(args.positionals.slice(1), args, out)
       return 0
     }
-    if (command !== 'run' && command !== 'serve') throw new LabError('invalid-params', `There is no command "${command}". Try list, run, compare, serve or help.`)
+    if (command !== 'run' && command !== 'serve' && command !== 'chapter') throw new LabError('invalid-params', `There is no command "${command}". Try list, run, chapter, compare, serve or help.`)
 
     const entryUrl = import.meta.url
-    const lab = createLab({ host: command === 'serve' ? 'browser' : 'cli', dataDir: stringFlag(args, 'data-dir') ?? defaultDataDir(), paths: builtLabPaths(entryUrl), pythonCommand: stringFlag(args, 'python'), startSpawnersNow: command === 'serve' })
+    const lab = createLab({ host: command === 'serve' ? 'browser' : 'cli', dataDir: stringFlag(args, 'data-dir') ?? defaultDataDir(), paths: builtLabPaths(entryUrl), pythonCommand: stringFlag(args, 'python'), startSpawnersNow: command === 'serve', chapterSteps: testChapterSteps(process.env) })
     const controller = new AbortController()
     let interrupts = 0
     const onSignal = (): void => {
@@ -87,6 +96,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       await host.close()
       await lab.shutdown()
       return 0
+    }
+
+    if (command === 'chapter') {
+      try {
+        await chapterCommand(lab, args, out, err, controller.signal)
+        return 0
+      } finally {
+        await lab.shutdown()
+      }
     }
 
     try {

@@ -4,6 +4,7 @@ import { LabError } from '../../shared/errors'
 import type { RunResult } from '../../shared/model/result'
 import type { Lab } from '../../main/lab/lab'
 import { reportChartImages } from '../../main/lab/charts/report-charts'
+import { runToEnd as runToEndInEngine } from '../../main/lab/runs/run-to-end'
 import { camelCaseFlag, type ParsedArgs } from '../args'
 import { chooseExporter, FORMAT_SWITCHES, outputText, writeOutput } from './export'
 
@@ -24,31 +25,8 @@ export function paramsFromFlags(experimentId: string, args: ParsedArgs): Record<
 }
 
 /** Runs one experiment to the end, progress on stderr; resolves with the result or throws a LabError. */
-export async function runToEnd(lab: Lab, experimentId: ExperimentId, params: Record<string, unknown>, onProgress: (line: string) => void, signal: AbortSignal): Promise<RunResult> {
-  const { runId } = lab.runs.start(experimentId, params)
-  const onAbort = (): void => void lab.runs.cancel(runId)
-  signal.addEventListener('abort', onAbort, { once: true })
-  try {
-    return await new Promise<RunResult>((resolve, reject) => {
-      const unsubscribe = lab.events.subscribe((name, payload) => {
-        if ((payload as { runId?: string }).runId !== runId) return
-        if (name === 'runProgress') {
-          const p = payload as { message: string; done: number; total: number }
-          onProgress(`[${p.done}/${p.total}] ${p.message}`)
-        } else if (name === 'runFinished') {
-          unsubscribe()
-          resolve((payload as { result: RunResult }).result)
-        } else if (name === 'runFailed') {
-          unsubscribe()
-          const { error } = payload as { error: { code?: string; message: string } }
-          reject(new LabError((error.code as LabError['code']) ?? 'internal', error.message))
-        }
-      })
-    })
-  } finally {
-    signal.removeEventListener('abort', onAbort)
-    await lab.runs.settled(runId)
-  }
+export function runToEnd(lab: Lab, experimentId: ExperimentId, params: Record<string, unknown>, onProgress: (line: string) => void, signal: AbortSignal): Promise<RunResult> {
+  return runToEndInEngine(lab, experimentId, params, (p) => onProgress(`[${p.done}/${p.total}] ${p.message}`), signal)
 }
 
 /**

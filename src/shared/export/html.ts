@@ -87,6 +87,11 @@ export function reportTitle(result: Pick<RunResult, 'experimentId' | 'name'>): s
  * come from the caller as PNGs (the page draws them, the command line draws them headless).
  */
 export function exportHtml(result: RunResult, options: ExportOptions = {}): string {
+  return htmlDocument(reportTitle(result), resultReportBody(result, options))
+}
+
+/** The report of one run without its page around it: a page of its own, or an appendix of a chapter report. */
+export function resultReportBody(result: RunResult, options: ExportOptions = {}): string {
   const title = reportTitle(result)
   const memory = memoryText(result)
   const explanations = explanationsOf(result)
@@ -100,11 +105,11 @@ export function exportHtml(result: RunResult, options: ExportOptions = {}): stri
     section('Speedups', speedupTable(result)),
     section('Timelines', timelinesTable(result)),
     section('Parameters', params.length > 0 ? htmlTable([{ title: 'Parameter' }, { title: 'Value' }], params) : '<p>None.</p>'),
-    section('Machine', `${htmlTable([{ title: 'Fact' }, { title: 'Value' }], machineFacts(result))}${memory ? `\n<p>Peak memory: ${escapeHtml(memory)}.</p>` : ''}`),
+    section('Machine', `${htmlTable([{ title: 'Fact' }, { title: 'Value' }], machineFacts(result.machine))}${memory ? `\n<p>Peak memory: ${escapeHtml(memory)}.</p>` : ''}`),
     section('Raw samples', result.series.map(samplesDetails).join('\n')),
     `<footer>Concurrency Lab · experiment ${escapeHtml(result.experimentId)} · result schema ${result.schemaVersion}</footer>`,
   ]
-  return htmlDocument(title, body.filter(Boolean).join('\n'))
+  return body.filter(Boolean).join('\n')
 }
 
 export const htmlExporter: Exporter = {
