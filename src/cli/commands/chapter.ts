@@ -1,5 +1,4 @@
-import { STATUS_WORDS } from '../../shared/export/chapter-html'
-import type { ChapterProgress, ChapterSummary } from '../../shared/chapter/chapter'
+import { STATUS_WORDS, type ChapterProgress, type ChapterSummary } from '../../shared/chapter/chapter'
 import { LabError } from '../../shared/errors'
 import { formatRoughDurationMs } from '../../shared/units'
 import { exportChapter } from '../../main/lab/chapter/chapter-export'

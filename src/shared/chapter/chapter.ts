@@ -6,6 +6,9 @@ export const CHAPTER_SCHEMA_VERSION = 1
 /** How far the measurements agree with the classic claim. */
 export type VerdictStatus = 'holds' | 'partly' | 'diverges' | 'not-measured'
 
+/** A verdict's status in words, the same in the app, the report and the terminal. */
+export const STATUS_WORDS: Record<VerdictStatus, string> = { holds: 'Holds here', partly: 'Partly holds here', diverges: 'Does not hold here', 'not-measured': 'Not measured' }
+
 export interface LessonVerdict {
   lessonId: LessonId
   title: string

@@ -1,4 +1,4 @@
-import type { ChapterStepOutcome, ChapterSummary, LessonVerdict, VerdictStatus } from '../chapter/chapter'
+import { STATUS_WORDS, type ChapterStepOutcome, type ChapterSummary, type LessonVerdict } from '../chapter/chapter'
 import { lessons } from '../chapter/lessons'
 import type { RunResult } from '../model/result'
 import { formatDurationMs } from '../units'
@@ -13,7 +13,6 @@ export interface ChapterReportOptions {
   chartsByRun?: Readonly<Record<string, readonly ChartImage[]>>
 }
 
-export const STATUS_WORDS: Record<VerdictStatus, string> = { holds: 'Holds here', partly: 'Partly holds here', diverges: 'Does not hold here', 'not-measured': 'Not measured' }
 const STEP_WORDS: Record<ChapterStepOutcome['state'], string> = { completed: 'done', skipped: 'skipped', failed: 'could not run', cancelled: 'cancelled' }
 
 const anchor = (runId: string): string => `run-${runId.replace(/[^A-Za-z0-9-]/g, '')}`
