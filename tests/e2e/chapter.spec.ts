@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import AxeBuilder from '@axe-core/playwright'
 import { expect, test, type Page } from '@playwright/test'
 import { downloadBytes, processCommandLines } from './helpers'
 
@@ -8,6 +9,12 @@ import { downloadBytes, processCommandLines } from './helpers'
  */
 const sleeping = (): number => processCommandLines().filter((argv) => argv.at(-1) === '1.25').length
 
+/** The ids of serious or critical WCAG 2.1 A/AA violations axe-core finds on the page. */
+async function seriousViolationIds(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+}
+
 async function openChapter(page: Page): Promise<void> {
   await page.goto('./#/chapter')
   await expect(page.getByTestId('screen-chapter')).toBeVisible()
@@ -16,6 +23,7 @@ async function openChapter(page: Page): Promise<void> {
 test.describe('Chapter', () => {
   test('runs the whole chapter with one progress and the time left, then shows the verdicts, links and exports', async ({ page }) => {
     await openChapter(page)
+    expect(await seriousViolationIds(page), 'before a run').toEqual([])
     await page.getByRole('navigation', { name: 'Experiment screens' }).getByText('Chapter', { exact: true }).click()
     await page.getByTestId('chapter-start').click()
     const progress = page.getByTestId('chapter-progress')
@@ -33,6 +41,7 @@ test.describe('Chapter', () => {
     await expect(page.getByTestId('lesson-races').getByTestId('lesson-verdict')).toContainText('Atomics.add')
     await expect(page.getByTestId('chapter-steps').locator('tbody tr')).toHaveCount(3)
     await expect(page.getByTestId('chapter-save-pdf')).toHaveCount(0) // the desktop app only
+    expect(await seriousViolationIds(page), 'after a run').toEqual([])
 
     const [report] = await Promise.all([page.waitForEvent('download'), page.getByTestId('chapter-save-html').click()])
     expect(report.suggestedFilename()).toMatch(/^concurrency-lab-chapter-.+\.html$/)

@@ -10,18 +10,18 @@ export interface ChapterStep {
 }
 
 /**
- * How long each experiment takes with its defaults on the 2-core reference machine (measured with
- * `concurrency-lab run <id>`); the chapter's time-left estimate scales these by this machine's pace.
+ * How long each experiment takes with its defaults on the 2-core reference machine (a result's
+ * durationMs in a chapter run); the chapter's time-left estimate scales these by this machine's pace.
  */
 export const EXPECTED_DEFAULT_RUN_MS: Record<ExperimentId, number> = {
-  capture: 2_300,
-  fanout: 12_600,
-  pipeline: 6_200,
-  timeout: 3_200,
-  command: 5_800,
-  factorize: 51_000,
-  'blocking-io': 10_000,
-  race: 10_500,
+  capture: 1_500,
+  fanout: 11_200,
+  pipeline: 3_300,
+  timeout: 400,
+  command: 2_900,
+  factorize: 55_000,
+  'blocking-io': 7_500,
+  race: 11_000,
 }
 
 export const defaultParams = (experimentId: ExperimentId): Record<string, unknown> => parseOrThrow(experimentParamSchemas[experimentId], {}, `default parameters of ${experimentId}`)
