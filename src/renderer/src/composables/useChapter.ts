@@ -37,6 +37,7 @@ export function useChapter() {
       error.value = ''
       await action()
     } catch (e) {
+      notice.value = ''
       error.value = (e as Error).message
     }
   }
@@ -58,6 +59,8 @@ export function useChapter() {
   const save = (format: 'html' | 'json'): Promise<void> =>
     guarded(async () => {
       if (!view.value) return
+      // the engine draws every chart of every result for the report: a few seconds
+      notice.value = format === 'html' ? 'Drawing the charts and writing the report…' : ''
       const file = await request('exportChapter', { chapterId: view.value.progress.chapterId, format })
       const saved = await saveFile(file.fileName, textToBase64(file.text), file.mimeType)
       notice.value = saved ? `Saved ${saved}` : ''
@@ -66,6 +69,7 @@ export function useChapter() {
   const savePdf = (): Promise<void> =>
     guarded(async () => {
       if (!view.value) return
+      notice.value = 'Drawing the charts and printing the report…'
       const file = await request('exportChapter', { chapterId: view.value.progress.chapterId, format: 'html' })
       const { savedPath } = await request('saveReportPdf', { suggestedName: file.fileName.replace(/\.html$/, '.pdf'), html: file.text })
       notice.value = savedPath ? `Saved ${savedPath}` : ''
