@@ -38,7 +38,15 @@ export default defineConfig({
     // The real engine behind the real renderer: real processes, real workers.
     command: `node bin/concurrency-lab.js serve --port ${port} --data-dir ${mkdtempSync(join(tmpdir(), 'concurrency-lab-e2e-'))}`,
     url: labUrl,
-    env: { CONCURRENCY_LAB_TOKEN: token },
+    env: {
+      CONCURRENCY_LAB_TOKEN: token,
+      // the Chapter screen runs a short chapter in these tests (the whole one takes minutes): a test-only setting of the host process
+      CONCURRENCY_LAB_CHAPTER_STEPS_FOR_TESTS: JSON.stringify([
+        { experimentId: 'timeout', params: { runs: 1 } },
+        { experimentId: 'race', params: { workers: 2, increments: 2000, trials: 3, runtime: 'node' } },
+        { experimentId: 'fanout', params: { children: 2, seconds: 1.25, runs: 1, warmup: 0, sweep: false } },
+      ]),
+    },
     reuseExistingServer: false,
     stdout: 'pipe',
     timeout: 60_000,

@@ -8,6 +8,7 @@ import { builtLabPaths, defaultDataDir } from '../main/lab/paths-default'
 import { parseArgs, stringFlag } from './args'
 import { listText } from './commands/list'
 import { pythonsText } from './commands/pythons'
+import { chapterCommand, testChapterSteps } from './commands/chapter'
 import { compareCommand } from './commands/compare'
 import { checkOutPath, chooseExporter, FORMAT_SWITCHES } from './commands/export'
 import { paramsFromFlags, runToEnd, writeResult } from './commands/run'
@@ -40,12 +41,19 @@ Usage:
                                              default 5%); runs of one experiment only
   concurrency-lab pythons [--json]           every Python on this machine: version, build (GIL or
                                              free-threaded), switch interval, where it was found
+  concurrency-lab chapter [--html FILE] [--json FILE]
+                                             run every experiment with its defaults, one after
+                                             another (each result saved), then write the report
+                                             "Concurrency on <this machine>" (each lesson's verdict,
+                                             the key charts, every result as an appendix) and the
+                                             bundle (the summary and every result, for Import bundle
+                                             in the Results screen); the verdicts on stdout
   concurrency-lab serve [--port N] [--host H] the app in a browser (127.0.0.1 unless told)
   concurrency-lab help                       this text, and every experiment's parameters
 
 Formats for run (one at a time; without a switch, --out's extension picks it, else JSON):
 ${FORMAT_HELP}
-Options for run and serve:
+Options for run, chapter and serve:
   --data-dir DIR   where results are saved (default ${defaultDataDir()})
   --python CMD     the Python 3 interpreter to use (default python3)
 `
@@ -55,7 +63,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const out = (text: string): void => void process.stdout.write(text)
   const err = (line: string): void => void process.stderr.write(`${line}\n`)
   try {
-    const args = parseArgs(argv, new Set([...FORMAT_SWITCHES, 'help', 'quiet']), BOOLEAN_PARAMS)
+    // chapter's --html and --json name files; run's are switches
+    const args = parseArgs(argv, new Set([...(argv[0] === 'chapter' ? [] : FORMAT_SWITCHES), 'help', 'quiet']), BOOLEAN_PARAMS)
     const [command = 'help', experimentId] = args.positionals
     if (command === 'help' || args.flags.has('help')) {
       out(`${HELP}\nExperiments:\n${listText(true)}\n`)
@@ -69,10 +78,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       await compareCommand(args.positionals.slice(1), args, out)
       return 0
     }
-    if (command !== 'run' && command !== 'serve' && command !== 'pythons') throw new LabError('invalid-params', `There is no command "${command}". Try list, run, compare, pythons, serve or help.`)
+    if (!['run', 'serve', 'chapter', 'pythons'].includes(command)) throw new LabError('invalid-params', `There is no command "${command}". Try list, run, chapter, compare, pythons, serve or help.`)
 
     const entryUrl = import.meta.url
-    const lab = createLab({ host: command === 'serve' ? 'browser' : 'cli', dataDir: stringFlag(args, 'data-dir') ?? defaultDataDir(), paths: builtLabPaths(entryUrl), pythonCommand: stringFlag(args, 'python'), startSpawnersNow: command === 'serve' })
+    const lab = createLab({ host: command === 'serve' ? 'browser' : 'cli', dataDir: stringFlag(args, 'data-dir') ?? defaultDataDir(), paths: builtLabPaths(entryUrl), pythonCommand: stringFlag(args, 'python'), startSpawnersNow: command === 'serve', chapterSteps: testChapterSteps(process.env) })
     const controller = new AbortController()
     let interrupts = 0
     const onSignal = (): void => {
@@ -100,6 +109,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       await host.close()
       await lab.shutdown()
       return 0
+    }
+
+    if (command === 'chapter') {
+      try {
+        await chapterCommand(lab, args, out, err, controller.signal)
+        return 0
+      } finally {
+        await lab.shutdown()
+      }
     }
 
     try {

@@ -60,6 +60,19 @@ describe('concurrency-lab run with an export format', () => {
     expect(text).toContain('## Run')
   })
 
+  it('--html draws the charts headless, as the app does, and names the run once in its title', async () => {
+    const html = join(work, 'race.html')
+    const ran = await cli('run', 'race', '--workers', '2', '--increments', '2000', '--trials', '3', '--runtime', 'node', '--data-dir', dataDir, '--html', '--out', html, '--quiet')
+    expect(ran.code).toBe(0)
+    const report = readFileSync(html, 'utf8')
+    expect(report).toMatch(/<h1>Races, \d\d\/\d\d\/\d{4}, \d\d:\d\d:\d\d<\/h1>/)
+    expect(report).not.toContain('Races: Races')
+    const figures = [...report.matchAll(/<figure><img alt="([^"]*)" src="data:image\/png;base64,iVBORw0KGgo[A-Za-z0-9+/=]+"><figcaption>/g)].map((m) => m[1])
+    expect(figures[0]).toBe('Outcomes of 3 trials per mode: 2 workers × 2,000 increments')
+    expect(figures).toContain('Expected against found, every trial')
+    expect(figures).toContain('Wall time per variant')
+  })
+
   it('picks the format from --out’s extension, and writes --trace to stdout without --out', async () => {
     const html = join(work, 'report.html')
     expect((await cli(...quickFanout, '--out', html, '--quiet')).code).toBe(0)

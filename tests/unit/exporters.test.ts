@@ -6,7 +6,7 @@ import { CSV_COLUMNS } from '../../src/shared/export/csv'
 import { escapeHtml, escapeMarkdown } from '../../src/shared/export/escape'
 import { exportFileName, toBytes, type Exporter } from '../../src/shared/export/exporter'
 import { explanationsOf } from '../../src/shared/export/explanations'
-import { exportHtml } from '../../src/shared/export/html'
+import { exportHtml, reportTitle } from '../../src/shared/export/html'
 import { exporters, findExporter } from '../../src/shared/export/registry'
 import { parseRunResult } from '../../src/shared/model/result-schema'
 import { compareRuns } from '../../src/shared/stats/compare'
@@ -193,9 +193,14 @@ describe('golden files from the hand-built fixture', () => {
     expect(text).not.toMatch(/<script|src="http|href="http|@import|url\(/i)
     expect(text).toContain(`<img alt="Speedup &lt;against&gt; workers" src="data:image/png;base64,${png}">`)
     expect(text).toContain('At most 2, &quot;paired&quot; &lt;b&gt;&amp;&lt;/b&gt; | piped')
-    expect(text).toContain('Fan-out: Fan-out &lt;fixture&gt; &amp; friends')
+    expect(text).toContain('<h1>Fan-out &lt;fixture&gt; &amp; friends</h1>')
     expect(text).not.toContain('<b>&</b>')
     expect(text).toContain("default-src 'none'; img-src data:; style-src 'unsafe-inline'")
+  })
+
+  it('HTML: the title names what ran once, with the experiment in front only of a name of the user\'s own', () => {
+    expect(reportTitle({ experimentId: 'race', name: 'Races, 29/11/2026, 10:15:00' })).toBe('Races, 29/11/2026, 10:15:00')
+    expect(reportTitle({ experimentId: 'race', name: 'Before the upgrade' })).toBe('Races: Before the upgrade')
   })
 
   it('HTML: refuses a chart that is not a base64 PNG instead of writing it into the page', () => {

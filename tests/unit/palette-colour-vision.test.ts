@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { palette } from '../../src/renderer/src/charts/palette'
+import { palette } from '../../src/shared/charts/palette'
 
 /**
  * The chart colours stay apart for the common colour-vision deficiencies: each colour is passed

@@ -26,14 +26,14 @@ export function chooseExporter(args: ParsedArgs, outPath: string | undefined): E
   return findExporter(BY_EXTENSION.find(([pattern]) => pattern.test(outPath))?.[1] ?? 'json')
 }
 
-/** Fails before a long run, not after it, when --out cannot be written. */
-export async function checkOutPath(args: ParsedArgs): Promise<string | undefined> {
-  const out = stringFlag(args, 'out')
+/** Fails before a long run, not after it, when --out (or another file flag) cannot be written. */
+export async function checkOutPath(args: ParsedArgs, flag = 'out'): Promise<string | undefined> {
+  const out = stringFlag(args, flag)
   if (!out) return undefined
   try {
     await access(dirname(resolve(out)), constants.W_OK)
   } catch {
-    throw new LabError('invalid-params', `--out ${out}: the folder ${dirname(resolve(out))} does not exist or is not writable. Create it or choose another path.`)
+    throw new LabError('invalid-params', `--${flag} ${out}: the folder ${dirname(resolve(out))} does not exist or is not writable. Create it or choose another path.`)
   }
   return out
 }

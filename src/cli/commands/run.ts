@@ -3,6 +3,8 @@ import { coerceParam } from '../../shared/experiments/params'
 import { LabError } from '../../shared/errors'
 import type { RunResult } from '../../shared/model/result'
 import type { Lab } from '../../main/lab/lab'
+import { reportChartImages } from '../../main/lab/charts/report-charts'
+import { runToEnd as runToEndInEngine } from '../../main/lab/runs/run-to-end'
 import { camelCaseFlag, type ParsedArgs } from '../args'
 import { chooseExporter, FORMAT_SWITCHES, outputText, writeOutput } from './export'
 
@@ -23,31 +25,8 @@ export function paramsFromFlags(experimentId: string, args: ParsedArgs): Record<
 }
 
 /** Runs one experiment to the end, progress on stderr; resolves with the result or throws a LabError. */
-export async function runToEnd(lab: Lab, experimentId: ExperimentId, params: Record<string, unknown>, onProgress: (line: string) => void, signal: AbortSignal): Promise<RunResult> {
-  const { runId } = lab.runs.start(experimentId, params)
-  const onAbort = (): void => void lab.runs.cancel(runId)
-  signal.addEventListener('abort', onAbort, { once: true })
-  try {
-    return await new Promise<RunResult>((resolve, reject) => {
-      const unsubscribe = lab.events.subscribe((name, payload) => {
-        if ((payload as { runId?: string }).runId !== runId) return
-        if (name === 'runProgress') {
-          const p = payload as { message: string; done: number; total: number }
-          onProgress(`[${p.done}/${p.total}] ${p.message}`)
-        } else if (name === 'runFinished') {
-          unsubscribe()
-          resolve((payload as { result: RunResult }).result)
-        } else if (name === 'runFailed') {
-          unsubscribe()
-          const { error } = payload as { error: { code?: string; message: string } }
-          reject(new LabError((error.code as LabError['code']) ?? 'internal', error.message))
-        }
-      })
-    })
-  } finally {
-    signal.removeEventListener('abort', onAbort)
-    await lab.runs.settled(runId)
-  }
+export function runToEnd(lab: Lab, experimentId: ExperimentId, params: Record<string, unknown>, onProgress: (line: string) => void, signal: AbortSignal): Promise<RunResult> {
+  return runToEndInEngine(lab, experimentId, params, (p) => onProgress(`[${p.done}/${p.total}] ${p.message}`), signal)
 }
 
 /**
@@ -57,7 +36,8 @@ export async function runToEnd(lab: Lab, experimentId: ExperimentId, params: Rec
 export async function writeResult(result: RunResult, args: ParsedArgs, stdout: (text: string) => void, out: string | undefined): Promise<void> {
   const exporter = chooseExporter(args, out)
   if (!exporter) return stdout(`${result.headline}\n`)
-  const text = outputText(exporter.export(result))
+  // the page draws a report's charts; here they are drawn headless, from the same configurations
+  const text = outputText(exporter.export(result, exporter.id === 'html' ? { chartImages: reportChartImages(result) } : undefined))
   if (out) await writeOutput(out, text)
   stdout(!out || args.flags.has('json') ? text : `${result.headline}\n`)
 }

@@ -145,7 +145,7 @@ export async function startHttpHost(options: HostOptions): Promise<RunningHost> 
         if (mediaType(req.headers['content-type']) !== 'application/json') return refuse(res, 415, 'Requests are sent as application/json.')
         let body: unknown
         try {
-          body = await readBody(req, route === 'api/importResult' ? MAX_IMPORT_BODY_BYTES : MAX_BODY_BYTES)
+          body = await readBody(req, route === 'api/importResult' || route === 'api/importBundle' ? MAX_IMPORT_BODY_BYTES : MAX_BODY_BYTES)
         } catch (error) {
           const tooLarge = error instanceof RangeError
           // the rest of an oversized body is never read: close the connection rather than reuse it

@@ -4,6 +4,9 @@ import type { LabHandlers } from '../../shared/contract/contract'
 import { LabError } from '../../shared/errors'
 import type { InterpreterList, MachineInfo } from '../../shared/model/machine'
 import type { Settings } from '../../shared/settings'
+import { exportChapter, importChapterBundle } from './chapter/chapter-export'
+import type { ChapterStep } from './chapter/chapter-plan'
+import { ChapterRunner } from './chapter/chapter-runner'
 import { repairDesktopPath } from './desktop-path'
 import { collectMachineInfo, listInterpreters } from './machine'
 import type { ProbeCache } from './python/find-interpreters'
@@ -35,12 +38,16 @@ export interface LabOptions {
   saveExport?: LabHandlers['saveExport']
   /** The desktop app prints reports to PDF; other faces cannot. */
   saveReportPdf?: LabHandlers['saveReportPdf']
+  /** The chapter's experiments; the whole catalog with its defaults unless a test gives fewer. */
+  chapterSteps?: () => ChapterStep[]
 }
 
 export interface Lab {
   handlers: LabHandlers
   events: EventHub
   runs: RunManager
+  /** Runs the whole chapter, one experiment after another. */
+  chapters: ChapterRunner
   store: ResultStore
   settings: SettingsStore
   /** The small processes that start the lab's children; they live as long as the lab. */
@@ -92,6 +99,7 @@ export function createLab(options: LabOptions): Lab {
   // started on first use, kept for the session: children start from these small processes, or (vfork) from this one
   const spawners = new SpawnerHelpers({ script: join(options.paths.workersDir, 'spawner.js'), nativeSpawnAddon: nativeSpawnAddonPath(options.paths.resourcesDir), vforkHere: true })
   const runs = new RunManager({ events, store, paths: options.paths, spawners, machineInfo })
+  const chapters = new ChapterRunner({ runs, events, machineInfo, steps: options.chapterSteps })
   // a helper that fails to start now is tried again, and its failure reported, by the run that needs it
   if (options.startSpawnersNow) pathReady.then(() => spawners.ready()).catch(() => {})
 
@@ -106,6 +114,11 @@ export function createLab(options: LabOptions): Lab {
     deleteResult: async ({ runId }) => ({ deleted: await store.delete(runId) }),
     renameResult: ({ runId, name }) => store.rename(runId, name),
     importResult: ({ json }) => store.importResult(json),
+    startChapter: async () => chapters.start(),
+    cancelChapter: async ({ chapterId }) => ({ cancelled: chapters.cancel(chapterId) }),
+    getChapter: async () => ({ chapter: chapters.view() }),
+    exportChapter: ({ chapterId, format }) => exportChapter(chapters.record(chapterId), format),
+    importBundle: ({ json }) => importChapterBundle(store, json),
     getSettings: () => settings.read(),
     listInterpreters: ({ refresh }) => interpreterList(refresh ?? false),
     saveSettings: async (update) => {
@@ -127,7 +140,7 @@ export function createLab(options: LabOptions): Lab {
       }),
   }
   const shutdown = async ({ withinMs = SHUTDOWN_WITHIN_MS } = {}): Promise<void> => {
-    const orderly = runs.shutdown().then(() => spawners.close())
+    const orderly = Promise.all([chapters.shutdown(), runs.shutdown()]).then(() => spawners.close())
     let timer: NodeJS.Timeout | undefined
     const late = await Promise.race([orderly.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(resolve, withinMs, true)))])
     clearTimeout(timer)
@@ -135,5 +148,5 @@ export function createLab(options: LabOptions): Lab {
     killEveryChildTree()
     await spawners.close({ force: true })
   }
-  return { handlers, events, runs, store, settings, spawners, shutdown }
+  return { handlers, events, runs, chapters, store, settings, spawners, shutdown }
 }

@@ -9,6 +9,7 @@ const screenItems = {
   threads: { label: 'Threads', accelerator: 'CmdOrCtrl+2' },
   races: { label: 'Races', accelerator: 'CmdOrCtrl+3' },
   results: { label: 'Results', accelerator: 'CmdOrCtrl+4' },
+  chapter: { label: 'Chapter', accelerator: 'CmdOrCtrl+5' },
   settings: { label: 'Settings', accelerator: 'CmdOrCtrl+,' },
 } satisfies Record<ScreenId, { label: string; accelerator: string }>
 

@@ -6,6 +6,8 @@ import type { InterpreterList, MachineInfo } from '../model/machine'
 import type { ResultListing, RunResult, RunStatus, StoreProblem } from '../model/result'
 import { settingsUpdateSchema, type SettingsAnswer } from '../settings'
 import { MAX_RESULT_JSON_CHARS } from '../model/result-schema'
+import type { ChapterProgress, ChapterState, ChapterSummary } from '../chapter/chapter'
+import { MAX_BUNDLE_JSON_CHARS } from '../chapter/bundle'
 
 /**
  * The one contract between the engine and every face. The Electron handlers, the preload bridge,
@@ -29,6 +31,14 @@ const event = <Payload>(): EventDef<Payload> => ({})
 const noArgs = z.union([z.undefined(), z.strictObject({})]).transform(() => undefined)
 const runId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { error: 'runId must be 1 to 64 letters, digits or dashes' })
 const MAX_EXPORT_BASE64_CHARS = 64 * 1024 * 1024
+const chapterId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { error: 'chapterId must be 1 to 64 letters, digits or dashes' })
+
+/** A chapter run as the page sees it: how far it got, and once it ended, what it found. */
+export interface ChapterView {
+  progress: ChapterProgress
+  summary?: ChapterSummary
+  error?: LabErrorData
+}
 
 export const requestChannels = {
   getMachineInfo: request<MachineInfo>()(noArgs),
@@ -72,6 +82,17 @@ export const requestChannels = {
       dataBase64: z.string().max(MAX_EXPORT_BASE64_CHARS).regex(/^[A-Za-z0-9+/=]*$/, { error: 'dataBase64 must be base64' }),
     }),
   ),
+  /** Runs every experiment with its defaults, one after another (each saved as it finishes), then words the lessons' verdicts. */
+  startChapter: request<{ chapterId: string }>()(noArgs),
+  cancelChapter: request<{ cancelled: boolean }>()(z.strictObject({ chapterId })),
+  /** The latest chapter run of this session, or null: a page opened mid-run picks it up from here. */
+  getChapter: request<{ chapter: ChapterView | null }>()(noArgs),
+  /** The chapter's report (HTML, charts drawn by the engine) or its bundle (JSON: the summary and every result), as text to save. */
+  exportChapter: request<{ fileName: string; mimeType: string; text: string }>()(z.strictObject({ chapterId, format: z.enum(['html', 'json']) })),
+  /** A chapter bundle from elsewhere: every result checked, then saved here as one set; results already here are kept as they are. */
+  importBundle: request<{ summary: ChapterSummary; imported: ResultListing[]; alreadyHere: number }>()(
+    z.strictObject({ json: z.string().max(MAX_BUNDLE_JSON_CHARS, { error: `json must be at most ${MAX_BUNDLE_JSON_CHARS} characters (a chapter bundle)` }) }),
+  ),
 } as const
 
 export interface RunProgress {
@@ -94,6 +115,8 @@ const eventChannels = {
   runProgress: event<RunProgress>(),
   runFinished: event<{ runId: string; result: RunResult }>(),
   runFailed: event<{ runId: string; experimentId: string; cancelled: boolean; error: LabErrorData }>(),
+  chapterProgress: event<ChapterProgress>(),
+  chapterFinished: event<{ chapterId: string; state: ChapterState; summary?: ChapterSummary; error?: LabErrorData }>(),
   /** Sent by the desktop shell only (application menu and its shortcuts), never by the engine. */
   menuCommand: event<MenuCommand>(),
 } as const

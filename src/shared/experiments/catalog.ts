@@ -8,11 +8,11 @@ import { raceParamSpecs, raceParamsProblem, type RaceParams } from './race'
 import { blockingIoParamSpecs, factorizeParamSpecs } from './threads'
 import { timeoutParamSpecs } from './timeout'
 
-export type ScreenId = 'lessons' | 'processes' | 'threads' | 'races' | 'results' | 'settings'
+export type ScreenId = 'lessons' | 'processes' | 'threads' | 'races' | 'results' | 'chapter' | 'settings'
 
 export interface ExperimentInfo {
   id: string
-  screen: Exclude<ScreenId, 'lessons' | 'results' | 'settings'>
+  screen: Exclude<ScreenId, 'lessons' | 'results' | 'chapter' | 'settings'>
   title: string
   summary: string
   params: ParamSpecs

@@ -1,3 +1,4 @@
+import type { MachineInfo } from '../model/machine'
 import type { RunResult } from '../model/result'
 import { findExperiment } from '../experiments/catalog'
 import { formatBytes } from '../units'
@@ -14,8 +15,7 @@ export function paramsText(params: Record<string, unknown>): string[] {
   return Object.entries(params).map(([name, value]) => `${name}=${Array.isArray(value) ? value.join(',') : String(value)}`)
 }
 
-export function machineFacts(result: RunResult): [string, string][] {
-  const m = result.machine
+export function machineFacts(m: MachineInfo): [string, string][] {
   const python = m.python.found ? `${m.python.version ?? '?'} (${m.python.executable ?? m.python.command})${m.python.gilEnabled === false ? ', GIL off' : ''}` : `not found (${m.python.reason ?? m.python.command})`
   return [
     ['CPU', m.cpuModel],

@@ -24,6 +24,10 @@ const STYLE = `
   summary { cursor: pointer; }
   .significant-faster { color: #1d7a3a; font-weight: 600; }
   .significant-slower { color: #b3261e; font-weight: 600; }
+  .verdict { font-size: 1.05rem; font-weight: 600; }
+  .status { display: inline-block; font-size: .8rem; font-weight: 600; padding: .1rem .5rem; border-radius: 999px; margin-left: .5rem; vertical-align: middle; border: 1px solid currentColor; }
+  .status-holds { color: #1d6b3a; } .status-partly { color: #8a5a00; } .status-diverges { color: #b3261e; } .status-not-measured { color: var(--muted); }
+  section.appendix { border-top: 3px double var(--line); margin-top: 3rem; }
   footer { margin-top: 2.5rem; color: var(--muted); font-size: .85rem; }
 `
 
@@ -64,17 +68,19 @@ export function htmlTable(columns: readonly Column[], rows: readonly (readonly C
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
 const PNG_BASE64_PREFIX = 'iVBORw0KGgo' // the PNG signature, base64-encoded
 
-/** Charts as embedded PNGs; anything that is not base64 PNG data is refused, never written into the page. */
+/** One chart as an embedded PNG; anything that is not base64 PNG data is refused, never written into the page. */
+export function chartFigure(image: ChartImage): string {
+  const data = image.pngBase64.replace(/^data:image\/png;base64,/, '')
+  if (!BASE64.test(data) || !data.startsWith(PNG_BASE64_PREFIX)) {
+    throw new LabError('invalid-params', `The chart "${image.title.slice(0, 80)}" is not a base64 PNG; the report embeds charts only as PNG images.`)
+  }
+  return `<figure><img alt="${escapeHtml(image.title)}" src="data:image/png;base64,${data}"><figcaption>${escapeHtml(image.title)}</figcaption></figure>`
+}
+
+/** Charts as embedded PNGs, under their own heading. */
 export function chartFigures(images: readonly ChartImage[] = []): string {
   if (images.length === 0) return ''
-  const figures = images.map((image) => {
-    const data = image.pngBase64.replace(/^data:image\/png;base64,/, '')
-    if (!BASE64.test(data) || !data.startsWith(PNG_BASE64_PREFIX)) {
-      throw new LabError('invalid-params', `The chart "${image.title.slice(0, 80)}" is not a base64 PNG; the report embeds charts only as PNG images.`)
-    }
-    return `<figure><img alt="${escapeHtml(image.title)}" src="data:image/png;base64,${data}"><figcaption>${escapeHtml(image.title)}</figcaption></figure>`
-  })
-  return `<section>\n<h2>Charts</h2>\n${figures.join('\n')}\n</section>`
+  return `<section>\n<h2>Charts</h2>\n${images.map(chartFigure).join('\n')}\n</section>`
 }
 
 export const section = (title: string, content: string): string => (content ? `<section>\n<h2>${escapeHtml(title)}</h2>\n${content}\n</section>` : '')

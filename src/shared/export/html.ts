@@ -77,12 +77,23 @@ function samplesDetails(series: Series): string {
   return `<details><summary>${escapeHtml(series.label)}: ${rows.length} samples</summary>\n${table}\n</details>`
 }
 
+/** "Races, 29/11/2026" as the run is named, not "Races: Races, 29/11/2026"; a name of the user's own gets the experiment in front. */
+export function reportTitle(result: Pick<RunResult, 'experimentId' | 'name'>): string {
+  const experiment = experimentTitle(result)
+  return result.name.startsWith(experiment) ? result.name : `${experiment}: ${result.name}`
+}
+
 /**
  * A self-contained report of one run: no scripts, nothing fetched, every text escaped. Charts
- * come from the caller as PNGs (the renderer draws them); without them the report has none.
+ * come from the caller as PNGs (the page draws them, the command line draws them headless).
  */
 export function exportHtml(result: RunResult, options: ExportOptions = {}): string {
-  const title = `${experimentTitle(result)}: ${result.name}`
+  return htmlDocument(reportTitle(result), resultReportBody(result, options))
+}
+
+/** The report of one run without its page around it: a page of its own, or an appendix of a chapter report. */
+export function resultReportBody(result: RunResult, options: ExportOptions = {}): string {
+  const title = reportTitle(result)
   const memory = memoryText(result)
   const explanations = explanationsOf(result)
   const params = Object.entries(result.params).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : String(value)])
@@ -96,11 +107,11 @@ export function exportHtml(result: RunResult, options: ExportOptions = {}): stri
     section('Speedups', speedupTable(result)),
     section('Timelines', timelinesTable(result)),
     section('Parameters', params.length > 0 ? htmlTable([{ title: 'Parameter' }, { title: 'Value' }], params) : '<p>None.</p>'),
-    section('Machine', `${htmlTable([{ title: 'Fact' }, { title: 'Value' }], machineFacts(result))}${memory ? `\n<p>Peak memory: ${escapeHtml(memory)}.</p>` : ''}`),
+    section('Machine', `${htmlTable([{ title: 'Fact' }, { title: 'Value' }], machineFacts(result.machine))}${memory ? `\n<p>Peak memory: ${escapeHtml(memory)}.</p>` : ''}`),
     section('Raw samples', result.series.map(samplesDetails).join('\n')),
     `<footer>Concurrency Lab · experiment ${escapeHtml(result.experimentId)} · result schema ${result.schemaVersion}</footer>`,
   ]
-  return htmlDocument(title, body.filter(Boolean).join('\n'))
+  return body.filter(Boolean).join('\n')
 }
 
 export const htmlExporter: Exporter = {

@@ -55,7 +55,7 @@ function exportMarkdown(result: RunResult): string {
     '',
     `- Experiment: ${escapeMarkdown(result.experimentId)}; run ${escapeMarkdown(result.runId)}, started ${result.startedAt}, ${formatSeconds(result.durationMs, 1)} in all`,
     `- Parameters: ${paramsText(result.params).map(markdownCode).join(', ') || 'none'}`,
-    ...machineFacts(result).map(([name, value]) => `- ${name}: ${escapeMarkdown(value)}`),
+    ...machineFacts(result.machine).map(([name, value]) => `- ${name}: ${escapeMarkdown(value)}`),
     ...(memory ? [`- Peak memory: ${escapeMarkdown(memory)}`] : []),
     '',
   ]

@@ -177,6 +177,11 @@ export function parseRunResult(json: string, source: string): RunResult {
   } catch {
     throw new LabError('invalid-params', `${source} is not valid JSON (damaged, or cut short while it was written?).`)
   }
+  return parseRunResultValue(value, source)
+}
+
+/** The checks of parseRunResult on a value already read from JSON (a result inside a chapter bundle). */
+export function parseRunResultValue(value: unknown, source: string): RunResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || !('schemaVersion' in value) || !('runId' in value)) {
     throw new LabError('invalid-params', `${source} is not a Concurrency Lab result (it has no schemaVersion and runId).`)
   }

@@ -26,7 +26,4 @@ export function registerChart(chart: RegisteredChart): void {
   onBeforeUnmount(() => registry.delete(chart))
 }
 
-export function chartTitle(config: ChartConfiguration, fallback: string): string {
-  const text = config.options?.plugins?.title?.text
-  return typeof text === 'string' && text ? text : Array.isArray(text) ? text.join(' ') : fallback
-}
+export { chartTitle } from '../../../shared/charts/result-charts'

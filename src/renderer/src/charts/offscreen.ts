@@ -1,6 +1,6 @@
 import type { ChartConfiguration } from 'chart.js'
 import { Chart } from './chart-setup'
-import { chartBackground } from './palette'
+import { chartBackground } from './background'
 
 /**
  * Draws a chart once more off screen, at a fixed size, without animation and on an opaque

@@ -1,7 +1,7 @@
 import { computed, ref } from 'vue'
 import type { ScreenId } from '../../../shared/experiments/catalog'
 
-const screens: ScreenId[] = ['lessons', 'processes', 'threads', 'races', 'results', 'settings']
+const screens: ScreenId[] = ['lessons', 'processes', 'threads', 'races', 'results', 'chapter', 'settings']
 const hash = ref(window.location.hash)
 window.addEventListener('hashchange', () => (hash.value = window.location.hash))
 

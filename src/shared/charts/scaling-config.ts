@@ -1,7 +1,7 @@
 import type { ChartConfiguration, ChartDataset } from 'chart.js'
-import type { ScalingCurve, SplitBound } from '../../../shared/experiments/threads'
-import { amdahlSpeedup } from '../../../shared/stats/scaling'
-import { formatPercent } from '../../../shared/units'
+import type { ScalingCurve, SplitBound } from '../experiments/threads'
+import { amdahlSpeedup } from '../stats/scaling'
+import { formatPercent } from '../units'
 import { palette, seriesColor } from './palette'
 
 type Point = { x: number; y: number }

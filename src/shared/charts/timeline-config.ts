@@ -1,5 +1,5 @@
 import type { ChartConfiguration } from 'chart.js'
-import type { Timeline } from '../../../shared/model/result'
+import type { Timeline } from '../model/result'
 import { palette } from './palette'
 
 /**

@@ -1,5 +1,5 @@
 import type { ChartConfiguration } from 'chart.js'
-import type { LauncherRow } from '../../../shared/experiments/launchers'
+import type { LauncherRow } from '../experiments/launchers'
 import { palette, seriesColor } from './palette'
 
 /**

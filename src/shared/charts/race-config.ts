@@ -1,6 +1,6 @@
 import type { ChartConfiguration } from 'chart.js'
-import type { RaceData } from '../../../shared/experiments/race'
-import { formatPercent } from '../../../shared/units'
+import type { RaceData } from '../experiments/race'
+import { formatPercent } from '../units'
 import { seriesColor } from './palette'
 
 const percent = (share: number): string => formatPercent(share, share > 0 && share < 0.01 ? 1 : 0)

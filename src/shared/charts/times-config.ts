@@ -1,5 +1,5 @@
 import type { ChartConfiguration } from 'chart.js'
-import type { Series } from '../../../shared/model/result'
+import type { Series } from '../model/result'
 import { seriesColor } from './palette'
 
 /** Median time per variant, with whiskers from the fastest to the slowest run. */

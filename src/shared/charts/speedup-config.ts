@@ -1,5 +1,5 @@
 import type { ChartConfiguration } from 'chart.js'
-import type { Comparison } from '../../../shared/model/result'
+import type { Comparison } from '../model/result'
 import { palette } from './palette'
 
 /**

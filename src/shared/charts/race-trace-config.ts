@@ -1,7 +1,7 @@
 import type { ChartConfiguration, Plugin } from 'chart.js'
-import type { RaceVariantTrace } from '../../../shared/experiments/race'
-import { firstHandOver, type LostUpdateLink } from '../../../shared/experiments/race-trace'
-import { formatCount } from '../../../shared/units'
+import type { RaceVariantTrace } from '../experiments/race'
+import { firstHandOver, type LostUpdateLink } from '../experiments/race-trace'
+import { formatCount } from '../units'
 import { palette, seriesColor } from './palette'
 
 /** Counter values shown either side of the centre: about 25 columns stay readable at 800 px. */
