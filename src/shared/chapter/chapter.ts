@@ -1,5 +1,5 @@
 import type { MachineInfo } from '../model/machine'
-import type { LessonId } from './lessons'
+import type { LessonId } from '../experiments/lessons'
 
 export const CHAPTER_SCHEMA_VERSION = 1
 

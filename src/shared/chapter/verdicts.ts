@@ -5,7 +5,7 @@ import type { BlockingIoData, FactorizeData, ScalingCurve } from '../experiments
 import type { RunResult } from '../model/result'
 import { formatDurationMs, formatPercent, formatRatio } from '../units'
 import type { LessonVerdict, VerdictStatus } from './chapter'
-import { lessons, type Lesson, type LessonId } from './lessons'
+import { lessons, type Lesson, type LessonId } from '../experiments/lessons'
 
 /*
  * Each lesson's verdict, worded from the measured results alone: the key figure against the

@@ -20,6 +20,8 @@ export interface Lesson {
   claim: string
   /** The experiment that answers the claim, run with its defaults. */
   experimentId: ExperimentId
+  /** Every experiment of the lesson, the one that answers it first (the chapter's report groups them so). */
+  experimentIds: readonly ExperimentId[]
   /** The Python original as the lab runs it, then the Node code that does the same. */
   code: CodeAnchor[]
 }
@@ -32,6 +34,7 @@ export const lessons: readonly Lesson[] = [
     title: 'Processes run in parallel',
     claim: 'A child process runs in parallel with the app: the operating system schedules it on any free core, and the app only waits for its exit.',
     experimentId: 'fanout',
+    experimentIds: ['fanout', 'pipeline', 'timeout', 'capture', 'command'],
     code: [
       { runtime: 'python', file: 'resources/python/launcher.py', symbol: 'start' },
       { runtime: 'node', file: 'src/main/lab/processes/limit.ts', symbol: 'mapLimited' },
@@ -43,6 +46,7 @@ export const lessons: readonly Lesson[] = [
     title: 'Threads help blocking I/O, not CPU work',
     claim: 'Threads help while they wait (blocking I/O); CPU work only speeds up when threads really run at the same time on different cores.',
     experimentId: 'factorize',
+    experimentIds: ['factorize', 'blocking-io'],
     code: [
       { runtime: 'python', file: 'resources/python/threads.py', symbol: 'factorize' },
       { runtime: 'node', file: 'src/shared/factorize.ts', symbol: 'collectDivisors' },
@@ -55,6 +59,7 @@ export const lessons: readonly Lesson[] = [
     title: 'Data races need locks',
     claim: 'Two threads doing read–add–write on one counter lose updates unless a lock or an atomic operation makes the step indivisible.',
     experimentId: 'race',
+    experimentIds: ['race'],
     code: [
       { runtime: 'python', file: 'resources/python/race.py', symbol: 'Counter' },
       { runtime: 'python', file: 'resources/python/race.py', symbol: 'LockingCounter' },
@@ -66,6 +71,8 @@ export const lessons: readonly Lesson[] = [
 ]
 
 export const lessonOn = (screen: string): Lesson | undefined => lessons.find((l) => l.screen === screen)
+
+export const lessonOf = (experimentId: string): Lesson | undefined => lessons.find((lesson) => (lesson.experimentIds as readonly string[]).includes(experimentId))
 
 /** One excerpt of a lesson's code, cut from the file the lab runs. */
 export interface CodeExcerpt extends CodeAnchor {

@@ -1,5 +1,5 @@
 import { STATUS_WORDS, type ChapterStepOutcome, type ChapterSummary, type LessonVerdict } from '../chapter/chapter'
-import { lessons } from '../chapter/lessons'
+import { lessons } from '../experiments/lessons'
 import type { RunResult } from '../model/result'
 import { formatDurationMs } from '../units'
 import { escapeHtml } from './escape'
