@@ -147,6 +147,18 @@ describe('the packaged app (electron-builder --dir)', () => {
     }
   })
 
+  it("unpacks the chart-drawing binary the engine loads for headless reports (@napi-rs/canvas's prebuilt .node for this platform)", () => {
+    const platformPackages = readdirSync(join(root, 'node_modules', '@napi-rs')).filter((name) => name.startsWith('canvas-'))
+    expect(platformPackages.length).toBeGreaterThan(0)
+    for (const name of platformPackages) {
+      for (const file of filesIn(join(root, 'node_modules', '@napi-rs', name), '.node')) {
+        const path = `node_modules/@napi-rs/${name}/${file}`
+        expect(isUnpacked(path), `${path} is marked unpacked in app.asar`).toBe(true)
+        expect(existsSync(join(unpackedRoot, path)), `${path} is a real file`).toBe(true)
+      }
+    }
+  })
+
   it('ships no compiled Python (__pycache__), neither unpacked nor in the archive', () => {
     expect(existsSync(join(unpackedRoot, 'resources', 'python', '__pycache__'))).toBe(false)
     expect(asar.listPackage(archive, { isPack: false }).filter((path) => /__pycache__|\.pyc$/.test(path))).toEqual([])
