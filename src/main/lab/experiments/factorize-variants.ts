@@ -37,8 +37,8 @@ export interface FactorizeVariant extends Variant<FactorizeTrialDetail> {
 export const TASKS_PER_THREAD = 2
 
 /** Trial divisions between two yields of an interleaved async task (about half a millisecond of work). */
-const INTERLEAVE_SLICE = 1 << 18
-const CHILD_OUTPUT_LIMIT_BYTES = 32 * 1024 * 1024
+export const INTERLEAVE_SLICE = 1 << 18
+export const CHILD_OUTPUT_LIMIT_BYTES = 32 * 1024 * 1024
 
 /** Holds the serial reference and fails loudly when any strategy finds other divisors. */
 export class DivisorChecker {
@@ -155,9 +155,22 @@ function childFailure(outcome: ChildOutcome): LabError {
   return new LabError('internal', `A factorize child process ${describeEnd(outcome)}${stderr ? `: ${stderr}` : '.'}`)
 }
 
+/** What a factorize child printed; throws when it failed or printed something else. */
+export function childReply(outcome: ChildOutcome): FactorizeChildReply {
+  if (outcome.exitCode !== 0 || outcome.startError) throw childFailure(outcome)
+  try {
+    return JSON.parse(outcome.stdout.text) as FactorizeChildReply
+  } catch {
+    throw new LabError('internal', `A factorize child process printed something that is not its result (${outcome.stdout.text.slice(0, 80) || 'nothing'}).`)
+  }
+}
+
+/** The numbers of each child: shares of about equal work (children that would get none are left out). */
+export const childShares = (taskWork: readonly number[], workers: number): number[][] => balancedShares(taskWork, workers).filter((share) => share.length > 0)
+
 export function processesVariant(ctx: FactorizeVariantContext, workers: number): FactorizeVariant {
   const label = `${workers} child process${workers === 1 ? '' : 'es'}`
-  const shares = balancedShares(ctx.taskWork, workers).filter((share) => share.length > 0)
+  const shares = childShares(ctx.taskWork, workers)
   const inputs = shares.map((share) => new TextEncoder().encode(JSON.stringify({ numbers: share.map((i) => ctx.tasks[i]) })))
   const command = nodeScriptCommand(ctx.childScript)
   return {
@@ -179,13 +192,7 @@ export function processesVariant(ctx: FactorizeVariantContext, workers: number):
       const startupMs: number[] = []
       const clockOffsetMs = monotonicOffsetMs()
       const spans = outcomes.map((outcome, child): TimelineSpan => {
-        if (outcome.exitCode !== 0 || outcome.startError) throw childFailure(outcome)
-        let reply: FactorizeChildReply
-        try {
-          reply = JSON.parse(outcome.stdout.text) as FactorizeChildReply
-        } catch {
-          throw new LabError('internal', `A factorize child process printed something that is not its result (${outcome.stdout.text.slice(0, 80) || 'nothing'}).`)
-        }
+        const reply = childReply(outcome)
         shares[child]!.forEach((taskIndex, k) => (found[taskIndex] = reply.divisors[k]!))
         const scriptStartedAtMs = fromMonotonicMs(reply.scriptStartedAtMonotonicMs, clockOffsetMs)
         const nodeStartupMs = scriptStartedAtMs - outcome.startedAtMs
