@@ -29,6 +29,17 @@ describe('turns, overlap and the median turn, from hand-made slices', () => {
     ])
   })
 
+  it('never joins across a gap, however short: a few-µs slice of another worker may sit in it', () => {
+    const a = [
+      { startMs: 0, endMs: 1, task: 'a' },
+      { startMs: 1.01, endMs: 2, task: 'a' },
+    ]
+    const b = [{ startMs: 1.002, endMs: 1.008, task: 'b' }]
+    const lanes = [turnsOf(a, 0, { detectPauses: false }), turnsOf(b, 0, { detectPauses: false })]
+    expect(lanes[0]).toHaveLength(2)
+    expect(overlapOf(lanes).overlapMs).toBe(0)
+  })
+
   it('leaves out a slice its worker was paused in: by its CPU time, or by its length where CPU time is unknown', () => {
     const byCpu = [
       { startMs: 0, endMs: 1, cpuMs: 0.99, task: 'a' },

@@ -42,8 +42,6 @@ export interface TracedTrial {
   switchIntervalMs?: number
 }
 
-/** Slices this close are one turn: less than any other worker's slice could fit in between. */
-export const JOIN_GAP_MS = 0.05
 /** Within a slice, waiting longer than this (and than PAUSE_SHARE of it) means its worker was paused. */
 const PAUSE_MS = 0.02
 const PAUSE_SHARE = 0.03
@@ -78,8 +76,9 @@ function describeTasks(tasks: readonly string[]): string {
 }
 
 /**
- * A worker's turns: consecutive slices it was not paused in, with no gap between them longer
- * than JOIN_GAP_MS, joined; times relative to `originMs`.
+ * A worker's turns: consecutive slices it was not paused in and that share a boundary stamp,
+ * joined; times relative to `originMs`. Any gap ends a turn, however short: another worker's
+ * slice (a few µs, at the end of a number) may fit in it.
  */
 export function turnsOf(slices: readonly WorkSlice[], originMs: number, options: { detectPauses: boolean }): LaneTurn[] {
   const sorted = [...slices].sort((a, b) => a.startMs - b.startMs)
@@ -91,7 +90,7 @@ export function turnsOf(slices: readonly WorkSlice[], originMs: number, options:
       open = undefined
       continue
     }
-    if (open && slice.startMs - open.endMs <= JOIN_GAP_MS) {
+    if (open && slice.startMs <= open.endMs) {
       open.endMs = Math.max(open.endMs, slice.endMs)
       if (open.tasks.at(-1) !== slice.task) open.tasks.push(slice.task)
     } else {
