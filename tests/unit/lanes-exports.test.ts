@@ -1,39 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { lanesFigure, type TracedTrial, type WorkSlice } from '../../src/main/lab/experiments/worker-lanes'
 import { chromeTraceExporter, type TraceEvent } from '../../src/shared/export/chrome-trace'
 import { exportHtml } from '../../src/shared/export/html'
 import type { FactorizeData } from '../../src/shared/experiments/threads'
 import { lanesOf } from '../../src/shared/experiments/worker-lanes'
 import { parseRunResult } from '../../src/shared/model/result-schema'
 import type { RunResult } from '../../src/shared/model/result'
+import { factorizeRunWithLanes } from './fixtures/lanes-result'
 import { asRunOf, fixtureResult } from './fixtures/run-result'
 
 /** The lanes in the exports: the HTML report's table, the Chrome trace's tracks, the result file's schema. */
-
-const slices = (fromMs: number, count: number, task: string): WorkSlice[] => Array.from({ length: count }, (_, i) => ({ startMs: fromMs + i, endMs: fromMs + i + 1, task }))
-const trial = (overrides: Partial<TracedTrial> & Pick<TracedTrial, 'lanes'>): TracedTrial => ({
-  id: 'threads-2',
-  runtime: 'node',
-  strategy: 'threads',
-  workers: 2,
-  title: '2 worker threads',
-  activity: 'computing',
-  startedAtMs: 100,
-  finishedAtMs: 200,
-  perStampNs: 150,
-  stamps: 80,
-  ...overrides,
-})
-
-function factorizeRunWithLanes(): RunResult {
-  const threads = lanesFigure(trial({ lanes: [{ label: 'worker thread 1 (thread id 3)', threadId: 3, slices: slices(100, 40, '2139079') }, { label: 'worker thread 2 (thread id 4)', threadId: 4, slices: [...slices(110, 10, '218502'), ...slices(125, 10, '589213')] }] }), 90)
-  const processes = lanesFigure(
-    trial({ id: 'processes-2', strategy: 'processes', title: '2 child processes', lanes: [{ label: 'child process 1 (pid 501)', pid: 501, slices: slices(130, 20, '2139079') }, { label: 'child process 2 (pid 502)', pid: 502, slices: slices(135, 20, '789123') }] }),
-    null,
-  )
-  const run = asRunOf('factorize', fixtureResult())
-  return { ...run, timelines: [], data: { ...(run.data as FactorizeData), lanes: [threads, processes] } }
-}
 
 describe('the lanes in the exports', () => {
   it('the Chrome trace carries each worker as a real track: threads as tids of one pid, child processes as pids of their own, turns as complete events', () => {
