@@ -262,6 +262,7 @@ def run_factorize(args):
                 holder = executor_of.get((kind, args.trace_workers))
                 if kind in strategies and (holder or args.include_startup):
                     traces.append(traced_trial(kind, args.trace_workers, make, holder, tasks, check))
+            traces.sort(key=lambda trace: ("threads", "processes").index(trace["strategy"]))
     finally:
         for executor in executors:
             executor.shutdown(wait=True)

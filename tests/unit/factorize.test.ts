@@ -115,7 +115,7 @@ describe('factorize experiment', () => {
       ['processes-2', 2],
     ])
     expect(result.headline).toMatch(/^Factorize 4 numbers, serial .*Node 2 threads .*×/)
-  })
+  }, 60_000) // 14 measured trials and 3 traced ones, with children starting, on a machine that may be shared
 
   it('refuses invalid numbers and too much work with a sentence', async () => {
     const lab = newLab()

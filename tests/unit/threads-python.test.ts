@@ -56,7 +56,7 @@ describe.skipIf(!python.found)('the Python originals, with python3 present', () 
       ['python-processes-2', 2],
     ])
     expect(result.data.findings.some((f) => f.startsWith(`CPython ${python.version}`))).toBe(true)
-  })
+  }, 60_000) // both runtimes, and a traced trial of each strategy, on a machine that may be shared
 })
 
 describe('Python process pools per system', () => {

@@ -10,19 +10,8 @@ import { calibrateStampNs, divisorsInSlices, type StampedSlice } from './stamp-s
  * from these handlers, so main and worker cannot disagree about a task's input or output.
  */
 
-/** One number worked on, in ms since its task started on the worker's clock. */
-export interface WorkSpan {
-  /** Which async lane of the one thread did it (0 for serial work). */
-  lane: number
-  /** The position of the number in the list. */
-  index: number
-  startMs: number
-  endMs: number
-}
-
 interface FactorizeListOutput {
   divisors: number[][]
-  spans: WorkSpan[]
 }
 
 interface InterleavedInput {
@@ -59,15 +48,7 @@ const blocker = new Int32Array(new SharedArrayBuffer(4))
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 function factorizeList(numbers: number[]): FactorizeListOutput {
-  const origin = performance.now()
-  const divisors: number[][] = []
-  const spans: WorkSpan[] = []
-  for (let index = 0; index < numbers.length; index++) {
-    const startMs = performance.now() - origin
-    divisors.push(divisorsOf(numbers[index]!))
-    spans.push({ lane: 0, index, startMs, endMs: performance.now() - origin })
-  }
-  return { divisors, spans }
+  return { divisors: numbers.map((n) => divisorsOf(n)) }
 }
 
 /**
@@ -78,9 +59,7 @@ async function factorizeInterleaved(input: InterleavedInput): Promise<Interleave
   const { numbers, sliceTrialDivisions, stampSlices } = input
   numbers.forEach((n) => assertFactorizable(n))
   const perStampNs = stampSlices ? calibrateStampNs() : undefined
-  const origin = performance.now()
   const divisors: number[][] = new Array<number[]>(numbers.length)
-  const spans: WorkSpan[] = []
   const slices: LaneSlice[] = []
   let next = 0
   const lane = async (laneIndex: number): Promise<void> => {
@@ -88,7 +67,6 @@ async function factorizeInterleaved(input: InterleavedInput): Promise<Interleave
       const index = next++
       const n = numbers[index]!
       const found: number[] = []
-      const startMs = performance.now() - origin
       for (let from = 1; from <= n; from += sliceTrialDivisions) {
         const sliceStartMs = stampSlices ? monotonicNowMs() : 0
         collectDivisors(n, from, Math.min(n + 1, from + sliceTrialDivisions), found)
@@ -96,11 +74,10 @@ async function factorizeInterleaved(input: InterleavedInput): Promise<Interleave
         await yieldToEventLoop()
       }
       divisors[index] = found
-      spans.push({ lane: laneIndex, index, startMs, endMs: performance.now() - origin })
     }
   }
   await Promise.all(Array.from({ length: Math.max(1, input.lanes) }, (_, laneIndex) => lane(laneIndex)))
-  return stampSlices ? { divisors, spans, slices, perStampNs } : { divisors, spans }
+  return stampSlices ? { divisors, slices, perStampNs } : { divisors }
 }
 
 /** Blocks this thread `calls` times for durationMs each: a real blocking call, not a timer. */
