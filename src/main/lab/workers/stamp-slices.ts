@@ -24,7 +24,7 @@ export interface SlicedDivisors {
   perStampNs: number
 }
 
-const CALIBRATION_BATCHES = 20
+const CALIBRATION_BATCHES = 10
 const STAMPS_PER_BATCH = 100
 
 /**
@@ -42,9 +42,12 @@ export function calibrateStampNs(): number {
   return (fastestMs * 1e6) / STAMPS_PER_BATCH
 }
 
+let calibratedStampNs: number | undefined
+
 /** The divisors of each number, with a slice stamped every `sliceTrialDivisions` divisions (one stamp per slice boundary). */
 export function divisorsInSlices(numbers: readonly number[], sliceTrialDivisions = SLICE_TRIAL_DIVISIONS): SlicedDivisors {
-  const perStampNs = calibrateStampNs()
+  // once per thread: a pool thread runs many tasks of one traced trial
+  const perStampNs = (calibratedStampNs ??= calibrateStampNs())
   const divisors: number[][] = []
   const slices: StampedSlice[] = []
   let boundaryMs = monotonicNowMs()
