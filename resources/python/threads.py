@@ -29,6 +29,10 @@ import threading  # noqa: E402
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor  # noqa: E402
 
 MAX_SCALE = 5000
+# trial divisions per stamped slice of the traced trial: about half a millisecond, a tenth of the GIL's switch interval
+SLICE_TRIAL_DIVISIONS = 8192
+CALIBRATION_BATCHES = 20
+STAMPS_PER_BATCH = 100
 
 
 def factorize(number):
@@ -41,6 +45,36 @@ def factorize_timed(number):
     started = time.perf_counter()
     divisors = factorize(number)
     return divisors, started, time.perf_counter(), os.getpid(), threading.get_ident()
+
+
+def factorize_sliced(number):
+    """factorize in slices, stamping each slice boundary on perf_counter (the monotonic clock the lab reads)
+    and on this thread's CPU clock: a slice whose thread used clearly less CPU than wall time was paused
+    inside (waiting for the GIL, or descheduled)."""
+    found = []
+    slices = []
+    last, last_cpu = time.perf_counter_ns(), time.thread_time_ns()
+    for start in range(1, number + 1, SLICE_TRIAL_DIVISIONS):
+        stop = min(number + 1, start + SLICE_TRIAL_DIVISIONS)
+        found.extend([i for i in range(start, stop) if number % i == 0])
+        now, cpu = time.perf_counter_ns(), time.thread_time_ns()
+        slices.append((last, now, cpu - last_cpu))
+        last, last_cpu = now, cpu
+    return found, slices, os.getpid(), threading.get_ident()
+
+
+def calibrate_stamp_ns():
+    """What one slice boundary costs (both clocks read, the slice recorded): the fastest of several
+    batches, so a batch during which the thread was descheduled does not count."""
+    fastest = None
+    for _ in range(CALIBRATION_BATCHES):
+        sink = []
+        started = time.perf_counter_ns()
+        for _ in range(STAMPS_PER_BATCH):
+            sink.append((time.perf_counter_ns(), time.thread_time_ns(), 0))
+        elapsed = time.perf_counter_ns() - started
+        fastest = elapsed if fastest is None else min(fastest, elapsed)
+    return fastest / STAMPS_PER_BATCH
 
 
 def block(ms):
@@ -64,6 +98,8 @@ def python_info():
         "cpuCount": os.cpu_count(),
         "startMethod": __import__("multiprocessing").get_start_method(),
         "scriptStartedAtMonotonicMs": SCRIPT_STARTED_AT_MONOTONIC_MS,
+        "switchIntervalMs": sys.getswitchinterval() * 1000,
+        "clock": time.get_clock_info("perf_counter").implementation,
     }
 
 
@@ -200,6 +236,7 @@ def run_factorize(args):
 
     variants = [Variant("serial", "serial", 1, serial_trial)]
     executors = []
+    executor_of = {}
     # Process pools first: forking after threads exist is unsafe (and deprecated in 3.12+).
     pools = (
         ("processes", lambda p: ProcessPoolExecutor(max_workers=p), args.process_workers or args.workers),
@@ -214,10 +251,18 @@ def run_factorize(args):
                 holder[0] = make(workers)
                 executors.append(holder[0])
                 startup.append({"strategy": kind, "workers": workers, "ms": warm_executor(holder[0], workers, kind)})
+            executor_of[(kind, workers)] = holder
             variants.append(Variant(f"{kind}-{workers}", kind, workers, pooled_trial(f"{kind}-{workers}", make, workers, kind, holder)))
     variants.sort(key=lambda v: ("serial", "threads", "processes").index(v.strategy))
+    traces = []
     try:
         measure_interleaved(variants, args.runs, args.warmup)
+        if args.trace_workers:
+            for kind, make, _ in pools:
+                holder = executor_of.get((kind, args.trace_workers))
+                if kind in strategies and (holder or args.include_startup):
+                    traces.append(traced_trial(kind, args.trace_workers, make, holder, tasks, check))
+            traces.sort(key=lambda trace: ("threads", "processes").index(trace["strategy"]))
     finally:
         for executor in executors:
             executor.shutdown(wait=True)
@@ -237,6 +282,37 @@ def run_factorize(args):
         "includeStartup": args.include_startup,
         "startup": startup,
         "variants": [v.to_json() for v in variants],
+        "traces": traces,
+    }
+
+
+def traced_trial(kind, workers, make, holder, tasks, check):
+    """One more trial of a pool, each worker stamping its slices: who ran when. Not a measured sample."""
+    executor = holder[0] if holder and holder[0] else make(workers)
+    try:
+        if not (holder and holder[0]):
+            warm_executor(executor, workers, kind)
+        per_stamp_ns = calibrate_stamp_ns()
+        started = time.perf_counter_ns()
+        results = list(executor.map(factorize_sliced, tasks))
+        finished = time.perf_counter_ns()
+    finally:
+        if not (holder and holder[0]):
+            executor.shutdown(wait=True)
+    check(f"{kind}-{workers} (traced)", [r[0] for r in results])
+    lanes = {}
+    for task, (_, slices, pid, ident) in enumerate(results):
+        lane = lanes.setdefault((pid, ident), {"pid": pid, "threadId": ident, "slices": []})
+        lane["slices"].extend([s[0] / 1e6, s[1] / 1e6, s[2] / 1e6, task] for s in slices)
+    return {
+        "id": f"{kind}-{workers}",
+        "strategy": kind,
+        "workers": workers,
+        "startedAtMs": started / 1e6,
+        "finishedAtMs": finished / 1e6,
+        "perStampNs": per_stamp_ns,
+        "stamps": sum(len(r[1]) + 1 for r in results),
+        "lanes": list(lanes.values()),
     }
 
 
@@ -316,6 +392,7 @@ def main():
     fact.add_argument("--process-workers", type=int_list, help="worker counts of the process pools (Windows allows at most 61); --workers when not given")
     fact.add_argument("--strategies", default="serial,threads,processes")
     fact.add_argument("--include-startup", action="store_true")
+    fact.add_argument("--trace-workers", type=int, default=0, help="after measuring, one traced trial of the thread and process pools with this many workers (0: none)")
     fact.add_argument("--runs", type=int, default=3)
     fact.add_argument("--warmup", type=int, default=1)
     blocking = commands.add_parser("blocking", help="blocking calls of a fixed duration")

@@ -36,6 +36,43 @@ test.describe('Threads screen', () => {
     expect(errors).toEqual([])
   })
 
+  test('factorize: one lane per worker for each strategy, with the parallel overlap in words, in the report, the trace and a PNG', async ({ page }) => {
+    const errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    await openExperiment(page, 'threads', 'factorize')
+    await setParam(page, 'factorize', 'runtime', 'node')
+    await setParam(page, 'factorize', 'workers', '2')
+    await setParam(page, 'factorize', 'runs', '1')
+    await setParam(page, 'factorize', 'warmup', '0')
+    await runAndWaitForResult(page, 'factorize', 120_000)
+
+    const lanes = page.getByTestId('worker-lanes')
+    await expect(lanes).toBeVisible()
+    for (const id of ['concurrent-2', 'threads-2', 'processes-2']) {
+      await expect(lanes.locator(`[data-lanes="${id}"] [data-cell="overlap"]`)).toHaveText(/^\d+(\.\d)?% \(.+\)$/)
+      await expect(page.getByTestId(`chart-lanes-${id}`)).toBeVisible()
+    }
+    const sentences = lanes.getByTestId('lanes-sentence')
+    await expect(sentences).toHaveCount(3)
+    await expect(sentences.first()).toContainText('Concurrent: 2 async tasks on one thread: two or more workers were running at once for')
+    await expect(sentences.nth(1)).toContainText('2 worker threads: two or more workers were running at once for')
+    await expect(sentences.nth(1)).toContainText('time stamps cost about')
+    // today's per-task timelines are gone: the lanes replace them
+    await expect(page.getByTestId('timeline-picker')).toHaveCount(0)
+
+    const chart = page.getByTestId('chart-lanes-threads-2')
+    const [png] = await Promise.all([page.waitForEvent('download'), chart.getByRole('button', { name: 'Export PNG' }).click()])
+    expectDrawnPng(await downloadBytes(png), 800)
+    const [report] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-html').click()])
+    const html = (await downloadBytes(report)).toString('utf8')
+    expect(html).toContain('<h2>Who ran when</h2>')
+    expect(html).toContain('alt="2 worker threads, who ran when')
+    const [traceFile] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-trace').click()])
+    const trace = JSON.parse((await downloadBytes(traceFile)).toString('utf8')) as { traceEvents: { name: string; args?: { name?: string } }[] }
+    expect(trace.traceEvents.filter((e) => e.name === 'thread_name').map((e) => e.args?.name)).toEqual(expect.arrayContaining(['async task 1', 'async task 2', expect.stringMatching(/^worker thread 1 /), expect.stringMatching(/^child process 2 /)]))
+    expect(errors).toEqual([])
+  })
+
   test('blocking I/O: threads and async calls overlap where serial calls add up', async ({ page }) => {
     await openExperiment(page, 'threads', 'blocking-io')
     await setParam(page, 'blocking-io', 'runs', '2')
@@ -50,6 +87,9 @@ test.describe('Threads screen', () => {
     expect(serial).toBeGreaterThanOrEqual(450)
     expect(await ms('threads')).toBeLessThan(serial * 0.6)
     expect(await ms('async')).toBeLessThan(serial * 0.6)
+    // the same lanes: one thread waits call after call, the threads wait together
+    await expect(page.getByTestId('worker-lanes').getByTestId('lanes-sentence').first()).toContainText('one lane')
+    await expect(page.getByTestId('chart-lanes-threads-5')).toBeVisible()
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()])
     expect(JSON.parse((await downloadBytes(download)).toString('utf8')).experimentId).toBe('blocking-io')
   })

@@ -34,5 +34,17 @@ describe('blocking-io experiment', () => {
     expect(data.eventLoopDelay.maxMs).toBeGreaterThanOrEqual(0)
     expect(result.comparisons.map((c) => c.candidateId)).toEqual(['threads-4', 'async'])
     expect(data.findings[0]).toMatch(/^One after another, 4 blocking calls of 100 ms took/)
+    // who waited when: one thread waits call after call; four threads wait together, as do four timers on one thread
+    const lanes = (id: string) => data.lanes!.find((f) => f.id === id)!
+    expect(lanes('serial').lanes).toHaveLength(1)
+    expect(lanes('serial').lanes[0]!.label).toMatch(/^thread \d+$/)
+    expect(lanes('serial').overlapMs).toBe(0)
+    for (const id of ['threads-4', 'async']) {
+      expect(lanes(id).lanes).toHaveLength(4)
+      expect(lanes(id).activity).toBe('waiting')
+      // each waits about 100 ms, and they wait at once: two or more wait for most of the time any does
+      expect(lanes(id).overlapShare!).toBeGreaterThan(0.5)
+      expect(lanes(id).sentence).toMatch(/two or more calls were waiting at once/)
+    }
   })
 })

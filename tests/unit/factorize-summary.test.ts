@@ -161,13 +161,30 @@ describe('summarizeFactorize with recorded trials', () => {
     )
   })
 
-  it('keeps the last trial of every variant as its timeline', () => {
+  it('draws no per-task timelines: trials recorded without a traced one have no lanes either', () => {
+    const { timelines, data } = summarize(recorded())
+    expect(timelines).toEqual([])
+    expect(data.lanes).toEqual([])
+  })
+
+  it('computes the lanes of the traced trials, compares their time with the untraced median, and warns about impossible ones', () => {
     const r = recorded()
-    const { timelines } = summarize(r)
-    expect(timelines.map((t) => t.id)).toEqual([...r.trials.node!.variants.map((v) => v.id), ...r.trials.python!.output.variants.map((v) => `python-${v.id}`)])
-    const children = timelines.find((t) => t.id === 'processes-2')!
-    expect(children.spans.map((s) => s.detail)).toEqual(nodeVariant(r, 'processes-2').details.at(-1)!.spans.map((s) => s.detail))
-    expect(timelines.find((t) => t.id === 'python-threads-2')!.title).toBe('Python: 2 threads: one task per number')
+    const slices = (fromMs: number, count: number): { startMs: number; endMs: number; task: string }[] => Array.from({ length: count }, (_, i) => ({ startMs: fromMs + i, endMs: fromMs + i + 1, task: '2139079' }))
+    const traced = { runtime: 'node' as const, activity: 'computing' as const, workers: 2, startedAtMs: 5000, finishedAtMs: 5100, perStampNs: 150, stamps: 62 }
+    r.trials.node!.traced = [
+      { ...traced, id: 'threads-2', strategy: 'threads', title: '2 worker threads', lanes: [{ label: 'worker thread 1', slices: slices(5000, 30) }, { label: 'worker thread 2', slices: slices(5000, 30) }] },
+      // async tasks on one thread cannot overlap: these slices are not from a real run
+      { ...traced, id: 'concurrent-2', strategy: 'concurrent', title: 'Concurrent: 2 async tasks on one thread', lanes: [{ label: 'async task 1', slices: slices(5000, 30) }, { label: 'async task 2', slices: slices(5010, 30) }] },
+    ]
+    const { data, warnings } = summarize(r)
+    expect(data.lanes!.map((f) => [f.id, f.overlapMs, f.overlapOfPossible])).toEqual([
+      ['threads-2', 30, 1],
+      ['concurrent-2', 20, 20 / 30],
+    ])
+    expect(data.lanes![0]!.stampCost!.untracedMedianMs).toBe(medianOf(valuesOf(nodeVariant(r, 'threads-2').samples)))
+    expect(warnings.filter((w) => w.code === 'implausible-lanes').map((w) => w.message)).toEqual([
+      'Concurrent: 2 async tasks on one thread: two workers ran at once for 20.0 ms, but async tasks on one thread run one at a time; the slices are not from a real run, or their clocks disagree.',
+    ])
   })
 })
 

@@ -92,7 +92,7 @@ describe('factorize experiment', () => {
     const data = result.data
     expect(data.tasks).toBe(4)
     expect(data.results.identical).toBe(true)
-    expect(data.results.comparedRuns).toBe(14)
+    expect(data.results.comparedRuns).toBe(17) // 7 variants × 2 runs, and the traced trial of 3 strategies
     expect(data.results.referenceChecked).toBe(4)
     expect(data.results.divisors.map((d) => d.divisors)).toEqual(LESSON_NUMBERS.map((n) => LESSON_DIVISORS.get(n)))
     expect(data.split.largestTaskShare).toBeCloseTo(2139079 / (2139079 + 218502 + 589213 + 789123), 10)
@@ -106,14 +106,16 @@ describe('factorize experiment', () => {
     expect(data.eventLoopDelay.resolutionMs).toBeGreaterThan(0)
     expect(data.python.ran).toBe(false)
     expect(data.findings.some((f) => /Async tasks taking turns on one thread/.test(f))).toBe(true)
-    expect(data.findings.some((f) => /All 14 runs found the same divisors/.test(f))).toBe(true)
-    // the two threads of threads-2 worked at the same time; the one async thread did all the concurrent work
-    const twoThreads = result.timelines.find((t) => t.id === 'threads-2')!.spans
-    expect(new Set(twoThreads.map((s) => s.lane)).size).toBe(2)
-    expect(new Set(result.timelines.find((t) => t.id === 'concurrent-2')!.spans.map((s) => s.lane)).size).toBe(2)
-    expect(result.timelines.find((t) => t.id === 'processes-2')!.spans).toHaveLength(2)
+    expect(data.findings.some((f) => /All 17 runs found the same divisors/.test(f))).toBe(true)
+    // one traced trial per strategy at 2 workers: one lane per worker, in place of per-task timelines
+    expect(result.timelines).toEqual([])
+    expect(data.lanes!.map((f) => [f.id, f.lanes.length])).toEqual([
+      ['concurrent-2', 2],
+      ['threads-2', 2],
+      ['processes-2', 2],
+    ])
     expect(result.headline).toMatch(/^Factorize 4 numbers, serial .*Node 2 threads .*×/)
-  })
+  }, 60_000) // 14 measured trials and 3 traced ones, with children starting, on a machine that may be shared
 
   it('refuses invalid numbers and too much work with a sentence', async () => {
     const lab = newLab()

@@ -7,6 +7,8 @@ import { parseRunResult } from '../../src/shared/model/result-schema'
 import type { RunResult } from '../../src/shared/model/result'
 import { completeSavedResult } from '../../src/main/lab/store/complete-result'
 import type { FanoutData } from '../../src/shared/experiments/fanout'
+import { lanesOf } from '../../src/shared/experiments/worker-lanes'
+import { factorizeRunWithLanes } from './fixtures/lanes-result'
 import { everyExperimentFixture, fixtureResult } from './fixtures/run-result'
 import { inMemoryBridge } from './helpers/bridge'
 import { hostileCases } from './helpers/hostile-results'
@@ -39,7 +41,8 @@ function renderErrors(result: RunResult): unknown[] {
 }
 
 // as saved (experiment-data.json: before the engine kept its derived figures), and as the store loads them
-const bases = [...everyExperimentFixture(), ...everyExperimentFixture().slice(1).map(completeSavedResult)]
+// and a result with lanes (who ran when), as the engine writes it now
+const bases = [...everyExperimentFixture(), ...everyExperimentFixture().slice(1).map(completeSavedResult), factorizeRunWithLanes()]
 
 describe('the result page shows every result the schema lets through', () => {
   it('shows a saved result of every experiment', () => {
@@ -68,6 +71,18 @@ describe('the result page shows every result the schema lets through', () => {
     expect(cells(loaded, 'rounds')).toEqual(['10', '5', '1'])
     expect(cells(loaded, 'efficiency')).toEqual(['100%', '96%', '62%'])
     expect(sweepText(loaded)).toBe((fixtureResult().data as FanoutData).sweepSentence)
+  })
+
+  it('shows the lanes: a row of figures, a sentence and a chart per traced trial', () => {
+    const result = factorizeRunWithLanes()
+    const wrapper = mount(ResultView, { props: { result } })
+    const lanes = wrapper.find('[data-testid="worker-lanes"]')
+    expect(lanes.findAll('[data-lanes]').map((row) => row.attributes('data-lanes'))).toEqual(['threads-2', 'processes-2'])
+    expect(lanes.find('[data-lanes="threads-2"] [data-cell="overlap"]').text()).toBe('100% (20.0 ms)')
+    expect(lanes.findAll('[data-testid="lanes-sentence"]').map((p) => p.text())).toEqual(lanesOf(result).map((f) => f.sentence))
+    // the chart's text alternative: what it shows, and the result's verdict
+    expect(lanes.find('[data-testid="chart-lanes-processes-2"] canvas').attributes('aria-label')).toBe(`${lanesOf(result)[1]!.sentence} ${result.headline}`)
+    wrapper.unmount()
   })
 
   it('does fail on what the schema refuses (fan-out limits that are not a list), so the check above can fail', () => {

@@ -1,5 +1,6 @@
 import { LESSON_NUMBERS } from '../factorize'
 import type { AmdahlFit } from '../stats/scaling'
+import type { LanesFigure } from './worker-lanes'
 import { booleanParam, enumParam, intParam, listParam, type ParamValues } from './params'
 
 /** The experiments of the Threads screen: CPU-bound factorize and blocking I/O, in Node and in Python. */
@@ -196,6 +197,8 @@ export interface FactorizeData {
   python: PythonRuntimeInfo & { scale?: number; tasks?: number }
   /** What was found, in sentences a learner understands. */
   findings: string[]
+  /** Who ran when: one traced trial per strategy (absent in results saved before the lanes). */
+  lanes?: LanesFigure[]
 }
 
 type BlockingStrategy = 'serial' | 'threads' | 'async'
@@ -213,4 +216,6 @@ export interface BlockingIoData {
   eventLoopDelay: EventLoopDelay
   python: PythonRuntimeInfo
   findings: string[]
+  /** Who waited when: one lane per thread (or pending call), from the last measured trial (absent in older results). */
+  lanes?: LanesFigure[]
 }

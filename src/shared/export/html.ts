@@ -1,3 +1,4 @@
+import { lanesOf } from '../experiments/worker-lanes'
 import { isScalingComparison, type RunResult, type Series } from '../model/result'
 import { formatDurationMs, formatPercent } from '../units'
 import { escapeHtml } from './escape'
@@ -66,6 +67,26 @@ function timelinesTable(result: RunResult): string {
   )
 }
 
+function lanesTable(result: RunResult): string {
+  const lanes = lanesOf(result)
+  if (lanes.length === 0) return ''
+  const pct = (share: number | null): string => (share === null ? '—' : formatPercent(share))
+  const table = htmlTable(
+    [{ title: 'Variant' }, { title: 'Lanes', numeric: true }, { title: 'Parallel overlap', numeric: true }, { title: 'Of the busy time', numeric: true }, { title: 'Median turn', numeric: true }, { title: 'Switch interval', numeric: true }, { title: 'Cost of the stamps', numeric: true }],
+    lanes.map((f) => [
+      f.title,
+      String(f.lanes.length),
+      `${pct(f.overlapOfPossible)} (${formatDurationMs(f.overlapMs)})`,
+      pct(f.overlapShare),
+      f.medianTurnMs === null ? '—' : formatDurationMs(f.medianTurnMs),
+      f.switchIntervalMs === undefined ? '—' : formatDurationMs(f.switchIntervalMs),
+      f.stampCost ? formatPercent(f.stampCost.shareOfWork) : '—',
+    ]),
+  )
+  const sentences = `<ul>\n${lanes.map((f) => `<li>${escapeHtml(f.sentence)}</li>`).join('\n')}\n</ul>`
+  return `<p class="muted">Parallel overlap: the time when two or more workers were active at once, against the most their active times allow (for two, the shorter one's time).</p>\n${table}\n${sentences}`
+}
+
 function samplesDetails(series: Series): string {
   const rows = [...series.warmupSamples.map((s) => ({ s, warmup: true })), ...series.samples.map((s) => ({ s, warmup: false }))].map(({ s, warmup }) => [
     String(s.trial + 1),
@@ -105,6 +126,7 @@ export function resultReportBody(result: RunResult, options: ExportOptions = {})
     chartFigures(options.chartImages),
     section('Times', timesTable(result)),
     section('Speedups', speedupTable(result)),
+    section('Who ran when', lanesTable(result)),
     section('Timelines', timelinesTable(result)),
     section('Parameters', params.length > 0 ? htmlTable([{ title: 'Parameter' }, { title: 'Value' }], params) : '<p>None.</p>'),
     section('Machine', `${htmlTable([{ title: 'Fact' }, { title: 'Value' }], machineFacts(result.machine))}${memory ? `\n<p>Peak memory: ${escapeHtml(memory)}.</p>` : ''}`),

@@ -230,6 +230,29 @@ const pythonRuntime = {
   interpreterStartupMs: measured.optional(),
   sentence: derived(text),
 }
+const laneTurn = z.looseObject({ startMs: measured, endMs: measured, detail: shortText })
+const lanesFigure = z.looseObject({
+  id: shortText,
+  runtime,
+  strategy: shortText,
+  workers: count,
+  title: shortText,
+  activity: z.enum(['computing', 'waiting']),
+  lanes: list(z.looseObject({ label: shortText, pid: count.optional(), threadId: z.number().optional(), activeMs: measured, turns: list(laneTurn) }), 1000),
+  slices: count,
+  pausedSlices: count,
+  busyMs: measured,
+  overlapMs: measured,
+  overlapShare: measured,
+  possibleOverlapMs: measured,
+  overlapOfPossible: measured,
+  medianTurnMs: measured,
+  switchIntervalMs: measured.optional(),
+  stampCost: z.looseObject({ stamps: count, perStampNs: measured, shareOfWork: measured, tracedMs: measured, untracedMedianMs: measured }).optional(),
+  sentence: text,
+})
+/** Who ran when (absent in results saved before the lanes). */
+const lanes = list(lanesFigure, 100).optional()
 const workersAndMs = list(z.looseObject({ workers: count, ms: measured }), 1000)
 
 const factorize = z.looseObject({
@@ -274,6 +297,7 @@ const factorize = z.looseObject({
   eventLoopDelay,
   python: z.looseObject({ ...pythonRuntime, scale: measured.optional(), tasks: count.optional() }),
   findings: list(text, 1000),
+  lanes,
 })
 
 const blockingIo = z.looseObject({
@@ -286,6 +310,7 @@ const blockingIo = z.looseObject({
   eventLoopDelay,
   python: z.looseObject(pythonRuntime),
   findings: list(text, 1000),
+  lanes,
 })
 
 const raceVariant = z.looseObject({

@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { BlockingIoData, BlockingIoParams, Runtime } from '../../../shared/experiments/threads'
+import type { LanesFigure } from '../../../shared/experiments/worker-lanes'
 import type { Comparison, RunWarning, Series, Timeline, TimelineSpan } from '../../../shared/model/result'
 import { formatDurationMs, formatRatio } from '../../../shared/units'
 import { batchSignal } from '../measure/batch-signal'
@@ -11,6 +12,7 @@ import { runAll } from '../pool/run-all'
 import { WorkerPool, type PoolStartup } from '../pool/worker-pool'
 import type { ComputeTasks } from '../workers/compute-tasks'
 import { compare, toSeries, type ExperimentRunner } from './experiment'
+import { lanesFigure, type TracedLane } from './worker-lanes'
 import { describePython, planRuntimes, pythonRuntimeInfo, runThreadsScript, seriesOfPython, spansOfPython, type PythonScriptOutput } from './threads-python'
 
 /**
@@ -94,6 +96,28 @@ const PYTHON_LABELS: Record<string, string> = { serial: 'Python serial (select, 
 
 /** Calls in flight on average: the sum of the calls' durations over the wall time. */
 const overlapOf = (spans: readonly TimelineSpan[], wallMs: number): number => (wallMs > 0 ? spans.reduce((sum, s) => sum + (s.endMs - s.startMs), 0) / wallMs : 0)
+
+/**
+ * Who waited when, from the last measured trial (a blocking call stamps nothing extra): one lane
+ * per thread where calls share one (serial, and each worker thread of the pool), else one per call
+ * in flight (async waits on one thread, Python's pool threads).
+ */
+function blockingLanes(m: MeasuredBlocking, wallMs: number): LanesFigure {
+  // Node's spans say which thread waited ("thread 3 (Atomics.wait)"); Python's say which call
+  const threadOf = (span: TimelineSpan): string => (m.runtime === 'node' ? (span.detail ?? span.label).replace(/ \(.*\)$/, '') : 'main thread')
+  const sharesThreads = m.strategy === 'serial' || (m.runtime === 'node' && m.strategy === 'threads')
+  const lanes = new Map<string, TracedLane>()
+  for (const span of m.spans) {
+    const label = sharesThreads ? threadOf(span) : `${span.label} (${m.strategy === 'threads' ? 'on a pool thread' : 'on one thread'})`
+    const lane = lanes.get(label) ?? { label, slices: [] }
+    lane.slices.push({ startMs: span.startMs, endMs: span.endMs, task: span.label })
+    lanes.set(label, lane)
+  }
+  return lanesFigure(
+    { id: m.series.id, runtime: m.runtime, strategy: m.strategy, workers: lanes.size, title: `${m.runtime === 'node' ? 'Node' : 'Python'}: ${m.series.label}`, activity: 'waiting', startedAtMs: 0, finishedAtMs: wallMs, lanes: [...lanes.values()] },
+    null,
+  )
+}
 
 export const blockingIoRunner: ExperimentRunner<BlockingIoParams, BlockingIoData> = {
   id: 'blocking-io',
@@ -206,6 +230,7 @@ export const blockingIoRunner: ExperimentRunner<BlockingIoParams, BlockingIoData
         eventLoopDelay,
         python,
         findings,
+        lanes: measured.map((m) => blockingLanes(m, m.series.samples.at(-1)?.valueMs ?? 0)),
       },
     }
   },

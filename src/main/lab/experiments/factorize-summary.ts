@@ -3,7 +3,8 @@ import { LabError } from '../../../shared/errors'
 import type { EventLoopDelay, FactorizeData, FactorizeParams, FactorizeStrategy, Runtime } from '../../../shared/experiments/threads'
 import { checkAgainstReference, firstDifference, trialDivisionsOf } from '../../../shared/factorize'
 import type { MachineInfo } from '../../../shared/model/machine'
-import type { RunWarning, Series, Timeline } from '../../../shared/model/result'
+import type { LanesFigure } from '../../../shared/experiments/worker-lanes'
+import type { RunWarning, Series } from '../../../shared/model/result'
 import { inOrderScheduleBound, longestTaskBound } from '../../../shared/stats/scaling'
 import { formatDurationMs } from '../../../shared/units'
 import type { Measured } from '../measure/interleave'
@@ -12,8 +13,8 @@ import { busyMachineWarning } from './busy-machine'
 import { compare, toSeries, type ExperimentOutput } from './experiment'
 import { factorizeFindings, factorizeHeadline, scalingCurves, type MeasuredVariant } from './factorize-findings'
 import type { FactorizeTrialDetail } from './factorize-variants'
-import { compactSpans } from './spans'
-import { pythonRuntimeInfo, seriesOfPython, spansOfPython, type PythonScriptOutput, type PythonVariant, type RuntimePlan } from './threads-python'
+import { pythonRuntimeInfo, seriesOfPython, type PythonScriptOutput, type PythonVariant, type RuntimePlan } from './threads-python'
+import { implausibleLanes, lanesFigure, type TracedTrial } from './worker-lanes'
 
 /**
  * The factorize result computed from recorded trials alone: series, speedups, scaling curves,
@@ -36,14 +37,29 @@ export interface NodeTrials {
   numbersPerTask: number
   /** The divisors of each number of the list, found once before measuring. */
   referenceOfList: number[][]
-  /** Trials whose divisors were checked against the reference while measuring. */
+  /** Trials whose divisors were checked against the reference while measuring (the traced ones too). */
   comparedRuns: number
+  /** One traced trial per strategy, after the measured ones (absent in trials recorded before the lanes). */
+  traced?: TracedTrial[]
+}
+
+/** One traced trial of a Python pool, as threads.py prints it; a slice is [startMs, endMs, cpuMs, task]. */
+export interface PythonTrace {
+  id: string
+  strategy: string
+  workers: number
+  startedAtMs: number
+  finishedAtMs: number
+  perStampNs: number
+  stamps: number
+  lanes: { pid: number; threadId: number; slices: [number, number, number, number][] }[]
 }
 
 export interface FactorizeScriptOutput extends PythonScriptOutput {
   scale: number
   tasks: number
   divisors: { number: number; divisors: number[] }[]
+  traces?: PythonTrace[]
 }
 
 export interface PythonTrials {
@@ -82,14 +98,6 @@ function nodeVariants(node: NodeTrials): MeasuredVariant[] {
   }))
 }
 
-function nodeTimelines(node: NodeTrials): Timeline[] {
-  return node.variants.map((variant) => ({
-    id: variant.id,
-    title: variant.label,
-    spans: compactSpans(variant.details.at(-1)?.spans ?? []),
-  }))
-}
-
 function pythonVariants({ output }: PythonTrials): MeasuredVariant[] {
   const series = output.variants.map((v) => seriesOfPython(v, pythonLabel(v)))
   const serial = series.find((s) => s.id === 'python-serial')
@@ -103,12 +111,44 @@ function pythonVariants({ output }: PythonTrials): MeasuredVariant[] {
   }))
 }
 
-function pythonTimelines({ output }: PythonTrials, variants: readonly MeasuredVariant[]): Timeline[] {
-  return output.variants.map((v, i) => ({
-    id: variants[i]!.series.id,
-    title: `${variants[i]!.series.label}: one task per number`,
-    spans: compactSpans(spansOfPython(v, (span) => (v.strategy === 'processes' ? `process ${span.pid}` : v.strategy === 'threads' ? `thread ${span.lane + 1}` : 'main thread'))),
-  }))
+function tracedOfPython(trace: PythonTrace, tasks: readonly number[], switchIntervalMs: number | undefined): TracedTrial {
+  const threads = trace.strategy === 'threads'
+  return {
+    id: `python-${trace.id}`,
+    runtime: 'python',
+    strategy: trace.strategy,
+    workers: trace.workers,
+    title: `Python: ${trace.workers} ${threads ? 'threads' : 'processes'}`,
+    activity: 'computing',
+    startedAtMs: trace.startedAtMs,
+    finishedAtMs: trace.finishedAtMs,
+    lanes: trace.lanes.map((lane, i) => ({
+      label: threads ? `thread ${i + 1}` : `process ${i + 1} (pid ${lane.pid})`,
+      pid: lane.pid,
+      threadId: lane.threadId,
+      slices: lane.slices.map(([startMs, endMs, cpuMs, task]) => ({ startMs, endMs, cpuMs, task: String(tasks[task]) })),
+    })),
+    perStampNs: trace.perStampNs,
+    stamps: trace.stamps,
+    switchIntervalMs: threads ? switchIntervalMs : undefined,
+  }
+}
+
+/** The lanes of every traced trial, and what in them cannot be (as warnings). */
+function lanesOfRun(params: FactorizeParams, machine: FactorizeMachine, node: NodeTrials | undefined, python: PythonTrials | undefined, series: readonly Series[]): { lanes: LanesFigure[]; warnings: RunWarning[] } {
+  const pythonTasks = python ? repeatList(params.numbers, python.output.scale) : []
+  const traced = [
+    ...(node?.traced ?? []),
+    ...(python?.output.traces ?? []).map((trace) => tracedOfPython(trace, pythonTasks, python!.output.python.switchIntervalMs)),
+  ]
+  const facts = { logicalCores: machine.logicalCores, pythonGil: python?.output.python.gilEnabled }
+  const warnings: RunWarning[] = []
+  const lanes = traced.map((trial) => {
+    const figure = lanesFigure(trial, series.find((s) => s.id === trial.id)?.summary.median ?? null)
+    for (const message of implausibleLanes(trial, figure, facts)) warnings.push({ code: 'implausible-lanes', message })
+    return figure
+  })
+  return { lanes, warnings }
 }
 
 /** Python must agree with Node (or, alone, with the reference); returns how many numbers the reference checked. */
@@ -172,6 +212,8 @@ export function summarizeFactorize(params: FactorizeParams, machine: FactorizeMa
     warnings.push({ code: 'short-run', message: `Serial work took only ${formatDurationMs(serialMedianMs.node)}; below about 200 ms, start-up costs and noise weigh heavily on the speedups. Raise the scale (or leave it at 0, automatic).` })
   }
   if (python) warnings.push(...python.warnings)
+  const lanes = lanesOfRun(params, machine, node, python, variants.map((v) => v.series))
+  warnings.push(...lanes.warnings)
   const busy = busyMachineWarning(Math.max(machine.loadAverage[0], trials.loadAverageAtEnd), cores)
   if (busy) warnings.push(busy)
   if (eventLoopDelay.maxMs > 50) {
@@ -197,7 +239,8 @@ export function summarizeFactorize(params: FactorizeParams, machine: FactorizeMa
   return {
     series: variants.map((v) => v.series),
     comparisons: variants.flatMap((v) => (v.comparison ? [v.comparison] : [])),
-    timelines: [...(node ? nodeTimelines(node) : []), ...(python ? pythonTimelines(python, pythonMeasured) : [])],
+    // the lanes (data.lanes) show who ran when, one lane per worker
+    timelines: [],
     warnings,
     headline: factorizeHeadline(findingsInput),
     data: {
@@ -225,6 +268,7 @@ export function summarizeFactorize(params: FactorizeParams, machine: FactorizeMa
       eventLoopDelay,
       python: pythonInfo,
       findings: factorizeFindings(findingsInput),
+      lanes: lanes.lanes,
     },
   }
 }

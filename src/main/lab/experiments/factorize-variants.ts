@@ -3,23 +3,21 @@ import { performance } from 'node:perf_hooks'
 import { LabError, cancelledError } from '../../../shared/errors'
 import type { FactorizeStrategy } from '../../../shared/experiments/threads'
 import { firstDifference } from '../../../shared/factorize'
-import type { TimelineSpan } from '../../../shared/model/result'
 import { balancedShares } from '../../../shared/stats/scaling'
-import { formatDurationMs } from '../../../shared/units'
 import { fromMonotonicMs, monotonicOffsetMs } from '../measure/clock'
 import type { Trial, Variant } from '../measure/interleave'
 import { runAll } from '../pool/run-all'
-import { WorkerPool, type TaskRun } from '../pool/worker-pool'
+import { WorkerPool } from '../pool/worker-pool'
 import { nodeScriptCommand } from '../processes/node-program'
 import { describeEnd, type ChildOutcome, type ChildSpec } from '../processes/run-child'
 import type { FactorizeChildReply } from '../workers/factorize-child.worker'
-import type { ComputeTasks, WorkSpan } from '../workers/compute-tasks'
+import type { ComputeTasks } from '../workers/compute-tasks'
 import { BACKGROUND_NICENESS } from '../workers/priority'
 
 /** The Node strategies of the factorize experiment, each a variant measured by measureInterleaved. */
 
+/** Who ran when is recorded in one traced trial apart (factorize-traced.ts); a measured trial keeps only its start-up. */
 export interface FactorizeTrialDetail {
-  spans: TimelineSpan[]
   /** Start-up inside this trial: a fresh pool (with includeStartup) or the children's Node start-up. */
   startupMs?: number
 }
@@ -37,8 +35,8 @@ export interface FactorizeVariant extends Variant<FactorizeTrialDetail> {
 export const TASKS_PER_THREAD = 2
 
 /** Trial divisions between two yields of an interleaved async task (about half a millisecond of work). */
-const INTERLEAVE_SLICE = 1 << 18
-const CHILD_OUTPUT_LIMIT_BYTES = 32 * 1024 * 1024
+export const INTERLEAVE_SLICE = 1 << 18
+export const CHILD_OUTPUT_LIMIT_BYTES = 32 * 1024 * 1024
 
 /** Holds the serial reference and fails loudly when any strategy finds other divisors. */
 export class DivisorChecker {
@@ -79,11 +77,6 @@ export interface FactorizeVariantContext {
   includeStartup: boolean
 }
 
-function workSpans(spans: WorkSpan[], run: TaskRun<unknown>, originMs: number, tasks: readonly number[], laneLabel: (lane: number) => string): TimelineSpan[] {
-  const base = run.startedAtMs - originMs
-  return spans.map((s) => ({ lane: s.lane, label: laneLabel(s.lane), startMs: base + s.startMs, endMs: base + s.endMs, outcome: 'exited', detail: `${tasks[s.index]}` }))
-}
-
 export function serialVariant(ctx: FactorizeVariantContext): FactorizeVariant {
   return {
     id: 'serial',
@@ -95,7 +88,7 @@ export function serialVariant(ctx: FactorizeVariantContext): FactorizeVariant {
       const run = await ctx.pool.run('factorizeList', ctx.tasks, { signal })
       const valueMs = performance.now() - originMs
       ctx.checker.check('Serial', run.value.divisors)
-      return { valueMs, detail: { spans: workSpans(run.value.spans, run, originMs, ctx.tasks, () => `thread ${run.threadId}`) } }
+      return { valueMs, detail: {} }
     },
   }
 }
@@ -112,7 +105,7 @@ export function concurrentVariant(ctx: FactorizeVariantContext, lanes: number): 
       const run = await ctx.pool.run('factorizeInterleaved', { numbers: ctx.tasks, lanes, sliceTrialDivisions: INTERLEAVE_SLICE }, { signal })
       const valueMs = performance.now() - originMs
       ctx.checker.check(label, run.value.divisors)
-      return { valueMs, detail: { spans: workSpans(run.value.spans, run, originMs, ctx.tasks, (lane) => `async task ${lane + 1}`) } }
+      return { valueMs, detail: {} }
     },
   }
 }
@@ -134,14 +127,7 @@ export function threadsVariant(ctx: FactorizeVariantContext, workers: number): F
         const runs = await runAll(pool, 'factorizeList', ctx.poolTasks, { signal })
         const valueMs = performance.now() - originMs
         ctx.checker.check(label, runs.flatMap((r) => r.value.divisors))
-        const laneOf = new Map<number, number>()
-        const spans = runs.flatMap((run, task): TimelineSpan[] => {
-          const lane = laneOf.get(run.threadId) ?? laneOf.size
-          laneOf.set(run.threadId, lane)
-          const base = run.startedAtMs - originMs
-          return run.value.spans.map((s) => ({ lane, label: `thread ${run.threadId}`, startMs: base + s.startMs, endMs: base + s.endMs, outcome: 'exited', detail: `${ctx.poolTasks[task]![s.index]}` }))
-        })
-        return { valueMs, detail: { spans, startupMs } }
+        return { valueMs, detail: { startupMs } }
       } finally {
         if (ctx.includeStartup) await pool.destroy()
       }
@@ -155,9 +141,22 @@ function childFailure(outcome: ChildOutcome): LabError {
   return new LabError('internal', `A factorize child process ${describeEnd(outcome)}${stderr ? `: ${stderr}` : '.'}`)
 }
 
+/** What a factorize child printed; throws when it failed or printed something else. */
+export function childReply(outcome: ChildOutcome): FactorizeChildReply {
+  if (outcome.exitCode !== 0 || outcome.startError) throw childFailure(outcome)
+  try {
+    return JSON.parse(outcome.stdout.text) as FactorizeChildReply
+  } catch {
+    throw new LabError('internal', `A factorize child process printed something that is not its result (${outcome.stdout.text.slice(0, 80) || 'nothing'}).`)
+  }
+}
+
+/** The numbers of each child: shares of about equal work (children that would get none are left out). */
+export const childShares = (taskWork: readonly number[], workers: number): number[][] => balancedShares(taskWork, workers).filter((share) => share.length > 0)
+
 export function processesVariant(ctx: FactorizeVariantContext, workers: number): FactorizeVariant {
   const label = `${workers} child process${workers === 1 ? '' : 'es'}`
-  const shares = balancedShares(ctx.taskWork, workers).filter((share) => share.length > 0)
+  const shares = childShares(ctx.taskWork, workers)
   const inputs = shares.map((share) => new TextEncoder().encode(JSON.stringify({ numbers: share.map((i) => ctx.tasks[i]) })))
   const command = nodeScriptCommand(ctx.childScript)
   return {
@@ -178,30 +177,13 @@ export function processesVariant(ctx: FactorizeVariantContext, workers: number):
       const found = new Array<number[]>(ctx.tasks.length)
       const startupMs: number[] = []
       const clockOffsetMs = monotonicOffsetMs()
-      const spans = outcomes.map((outcome, child): TimelineSpan => {
-        if (outcome.exitCode !== 0 || outcome.startError) throw childFailure(outcome)
-        let reply: FactorizeChildReply
-        try {
-          reply = JSON.parse(outcome.stdout.text) as FactorizeChildReply
-        } catch {
-          throw new LabError('internal', `A factorize child process printed something that is not its result (${outcome.stdout.text.slice(0, 80) || 'nothing'}).`)
-        }
+      outcomes.forEach((outcome, child) => {
+        const reply = childReply(outcome)
         shares[child]!.forEach((taskIndex, k) => (found[taskIndex] = reply.divisors[k]!))
-        const scriptStartedAtMs = fromMonotonicMs(reply.scriptStartedAtMonotonicMs, clockOffsetMs)
-        const nodeStartupMs = scriptStartedAtMs - outcome.startedAtMs
-        startupMs.push(nodeStartupMs)
-        return {
-          lane: child,
-          label: `child ${child + 1}${outcome.pid ? ` (pid ${outcome.pid})` : ''}`,
-          startMs: outcome.startedAtMs - originMs,
-          runningMs: scriptStartedAtMs - originMs,
-          endMs: outcome.exitedAtMs - originMs,
-          outcome: 'exited',
-          detail: `${shares[child]!.length} numbers; Node started in ${formatDurationMs(nodeStartupMs)}, worked ${formatDurationMs(reply.workFinishedAtMonotonicMs - reply.workStartedAtMonotonicMs)}`,
-        }
+        startupMs.push(fromMonotonicMs(reply.scriptStartedAtMonotonicMs, clockOffsetMs) - outcome.startedAtMs)
       })
       ctx.checker.check(label, found)
-      return { valueMs, detail: { spans, startupMs: startupMs.length > 0 ? median(startupMs) : undefined } }
+      return { valueMs, detail: { startupMs: startupMs.length > 0 ? median(startupMs) : undefined } }
     },
   }
 }

@@ -20,6 +20,7 @@ import type { ChildSpec } from '../processes/run-child'
 import type { ComputeTasks } from '../workers/compute-tasks'
 import type { ExperimentContext, ExperimentRunner } from './experiment'
 import { inGroupsOf, repeatList, sum, summarizeFactorize, type FactorizeScriptOutput, type FactorizeTrials, type NodeTrials, type PythonTrials } from './factorize-summary'
+import { traceNodeStrategy, tracedWorkerCount } from './factorize-traced'
 import { concurrentVariant, DivisorChecker, processesVariant, serialVariant, TASKS_PER_THREAD, threadsVariant, type FactorizeVariant } from './factorize-variants'
 import { planRuntimes, pythonProcessCounts, runThreadsScript } from './threads-python'
 
@@ -86,6 +87,13 @@ async function measureNode(params: FactorizeParams, context: ExperimentContext, 
     if (strategies.includes('processes')) meta.push(...workerCounts.map((p) => processesVariant(ctx, p)))
 
     const measured = await measureInterleaved(meta, { warmup: params.warmup, runs: params.runs, signal, onProgress: context.progress })
+    const tracedWorkers = tracedWorkerCount(workerCounts, context.machine.logicalCores)
+    const traced = []
+    for (const strategy of strategies) {
+      if (strategy === 'serial') continue
+      context.progress(`Tracing who ran when: ${strategy}, ${tracedWorkers} workers, one more trial`, 0, 0)
+      traced.push(await traceNodeStrategy(ctx, strategy, tracedWorkers, signal))
+    }
     return {
       variants: measured.map((m, i) => ({ ...m, strategy: meta[i]!.strategy, workers: meta[i]!.workers })),
       poolStartup,
@@ -94,6 +102,7 @@ async function measureNode(params: FactorizeParams, context: ExperimentContext, 
       numbersPerTask: perTask,
       referenceOfList: reference.value.divisors,
       comparedRuns: checker.comparedRuns,
+      traced,
     }
   } finally {
     await pool.destroy()
@@ -114,6 +123,7 @@ async function measurePython(params: FactorizeParams, context: ExperimentContext
     '--strategies', pythonStrategies.join(','),
     '--runs', String(params.runs),
     '--warmup', String(params.warmup),
+    '--trace-workers', String(tracedWorkerCount(workerCounts, context.machine.logicalCores)),
     ...(params.includeStartup ? ['--include-startup'] : []),
   ]
   const { output, interpreterStartupMs } = await runThreadsScript<FactorizeScriptOutput>(context, args, PYTHON_TIMEOUT_MS)

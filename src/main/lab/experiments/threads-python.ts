@@ -20,6 +20,10 @@ export interface PythonScriptInfo {
   cpuCount: number | null
   startMethod: string
   scriptStartedAtMonotonicMs: number
+  /** sys.getswitchinterval() in ms (absent from scripts older than the lanes). */
+  switchIntervalMs?: number
+  /** Which clock perf_counter reads ("clock_gettime(CLOCK_MONOTONIC)" on Linux, as Node's hrtime). */
+  clock?: string
 }
 
 export interface PythonSpan {

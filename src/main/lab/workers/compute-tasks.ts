@@ -1,26 +1,17 @@
 import { performance } from 'node:perf_hooks'
 import { resourceLimits } from 'node:worker_threads'
 import { assertFactorizable, collectDivisors, divisorsOf } from '../../../shared/factorize'
+import { monotonicNowMs } from '../measure/clock'
 import type { TasksOf } from '../pool/protocol'
+import { calibrateStampNs, divisorsInSlices, type StampedSlice } from './stamp-slices'
 
 /**
  * The task kinds of the compute worker (compute.worker.ts). The pool's types are derived
  * from these handlers, so main and worker cannot disagree about a task's input or output.
  */
 
-/** One number worked on, in ms since its task started on the worker's clock. */
-export interface WorkSpan {
-  /** Which async lane of the one thread did it (0 for serial work). */
-  lane: number
-  /** The position of the number in the list. */
-  index: number
-  startMs: number
-  endMs: number
-}
-
 interface FactorizeListOutput {
   divisors: number[][]
-  spans: WorkSpan[]
 }
 
 interface InterleavedInput {
@@ -29,6 +20,18 @@ interface InterleavedInput {
   lanes: number
   /** Trial divisions between two yields to the event loop (setImmediate). */
   sliceTrialDivisions: number
+  /** Stamp each slice on the monotonic clock (the traced trial only). */
+  stampSlices?: boolean
+}
+
+/** A slice of one async lane, in monotonic ms. */
+export interface LaneSlice extends StampedSlice {
+  lane: number
+}
+
+interface InterleavedOutput extends FactorizeListOutput {
+  slices?: LaneSlice[]
+  perStampNs?: number
 }
 
 interface BlockInput {
@@ -45,44 +48,36 @@ const blocker = new Int32Array(new SharedArrayBuffer(4))
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 function factorizeList(numbers: number[]): FactorizeListOutput {
-  const origin = performance.now()
-  const divisors: number[][] = []
-  const spans: WorkSpan[] = []
-  for (let index = 0; index < numbers.length; index++) {
-    const startMs = performance.now() - origin
-    divisors.push(divisorsOf(numbers[index]!))
-    spans.push({ lane: 0, index, startMs, endMs: performance.now() - origin })
-  }
-  return { divisors, spans }
+  return { divisors: numbers.map((n) => divisorsOf(n)) }
 }
 
 /**
  * Concurrency without parallelism: `lanes` async tasks share one thread, each doing a slice
  * of trial divisions and then yielding, as Python threads take turns holding the GIL.
  */
-async function factorizeInterleaved(input: InterleavedInput): Promise<FactorizeListOutput> {
-  const { numbers, sliceTrialDivisions } = input
+async function factorizeInterleaved(input: InterleavedInput): Promise<InterleavedOutput> {
+  const { numbers, sliceTrialDivisions, stampSlices } = input
   numbers.forEach((n) => assertFactorizable(n))
-  const origin = performance.now()
+  const perStampNs = stampSlices ? calibrateStampNs() : undefined
   const divisors: number[][] = new Array<number[]>(numbers.length)
-  const spans: WorkSpan[] = []
+  const slices: LaneSlice[] = []
   let next = 0
   const lane = async (laneIndex: number): Promise<void> => {
     while (next < numbers.length) {
       const index = next++
       const n = numbers[index]!
       const found: number[] = []
-      const startMs = performance.now() - origin
       for (let from = 1; from <= n; from += sliceTrialDivisions) {
+        const sliceStartMs = stampSlices ? monotonicNowMs() : 0
         collectDivisors(n, from, Math.min(n + 1, from + sliceTrialDivisions), found)
+        if (stampSlices) slices.push({ lane: laneIndex, task: index, startMs: sliceStartMs, endMs: monotonicNowMs() })
         await yieldToEventLoop()
       }
       divisors[index] = found
-      spans.push({ lane: laneIndex, index, startMs, endMs: performance.now() - origin })
     }
   }
   await Promise.all(Array.from({ length: Math.max(1, input.lanes) }, (_, laneIndex) => lane(laneIndex)))
-  return { divisors, spans }
+  return stampSlices ? { divisors, slices, perStampNs } : { divisors }
 }
 
 /** Blocks this thread `calls` times for durationMs each: a real blocking call, not a timer. */
@@ -127,6 +122,8 @@ export const computeHandlers = {
   factorize: (n: number): number[] => divisorsOf(n),
   /** The divisors of every number, one after another. */
   factorizeList,
+  /** The divisors of every number, stamping slices of the work: the traced trial of worker threads. */
+  factorizeListSliced: (numbers: number[]) => divisorsInSlices(numbers),
   factorizeInterleaved,
   block,
   fail,
