@@ -1,7 +1,8 @@
 import type { ChartConfiguration } from 'chart.js'
 import type { FanoutData } from '../experiments/fanout'
 import type { RaceData } from '../experiments/race'
-import type { FactorizeData } from '../experiments/threads'
+import type { BlockingIoData, FactorizeData } from '../experiments/threads'
+import type { LanesFigure } from '../experiments/worker-lanes'
 import type { RunResult, Timeline } from '../model/result'
 import { launcherConfig } from './launcher-config'
 import { raceFoundConfig, raceHistogramConfig } from './race-config'
@@ -10,6 +11,7 @@ import { scalingEfficiencyConfig, scalingSpeedupConfig } from './scaling-config'
 import { speedupConfig } from './speedup-config'
 import { timelineConfig } from './timeline-config'
 import { timesConfig } from './times-config'
+import { lanesChartHeightPx, workerLanesConfig } from './worker-lanes-config'
 
 /**
  * Every chart of a result, in one place: the page draws them, the command line's and the chapter's
@@ -66,6 +68,17 @@ export const timelineChart = (result: RunResult, timeline: Timeline): ResultChar
   heightPx: Math.min(520, Math.max(170, 90 + timeline.spans.length * 22)),
 })
 
+/** Who ran when, one chart per traced strategy: the Threads panels draw them beside their figures. */
+const lanesCharts = (result: RunResult, lanes: readonly LanesFigure[] | undefined): ResultChart[] =>
+  (lanes ?? []).map((figure) => ({
+    name: `lanes-${figure.id}`,
+    testId: `chart-lanes-${figure.id}`,
+    config: workerLanesConfig(figure) as ChartConfiguration,
+    alt: `${figure.sentence} ${result.headline}`,
+    heightPx: lanesChartHeightPx(figure),
+    drawnByPanel: true,
+  }))
+
 function experimentCharts(result: RunResult): ResultChart[] {
   const alt = result.headline
   switch (result.experimentId) {
@@ -89,8 +102,11 @@ function experimentCharts(result: RunResult): ResultChart[] {
       return [
         { name: 'scaling', testId: 'chart-scaling', config: scalingSpeedupConfig(data.scaling, data.split.bounds, data.logicalCores) as ChartConfiguration, alt, heightPx: 380 },
         { name: 'efficiency', testId: 'chart-efficiency', config: scalingEfficiencyConfig(data.scaling, data.logicalCores) as ChartConfiguration, alt, heightPx: DEFAULT_HEIGHT_PX },
+        ...lanesCharts(result, data.lanes),
       ]
     }
+    case 'blocking-io':
+      return lanesCharts(result, (result.data as BlockingIoData).lanes)
     case 'fanout': {
       const data = result.data as FanoutData
       const children = (result.params as { children?: number }).children ?? 0

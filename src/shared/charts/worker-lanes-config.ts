@@ -1,7 +1,10 @@
 import type { ChartConfiguration } from 'chart.js'
-import type { LanesFigure } from '../../../shared/experiments/worker-lanes'
-import { formatPercent } from '../../../shared/units'
+import type { LanesFigure } from '../experiments/worker-lanes'
+import { formatPercent } from '../units'
 import { seriesColor } from './palette'
+
+/** Tall enough for every lane to keep its label, up to a screenful. */
+export const lanesChartHeightPx = (figure: LanesFigure): number => Math.min(420, 110 + figure.lanes.length * 30)
 
 type LanePoint = { x: [number, number]; y: string; detail: string }
 
