@@ -81,4 +81,16 @@ test.describe('Chapter', () => {
     await expect(page.getByTestId('chapter-start')).toBeEnabled()
     await expect(page.getByTestId('chapter-steps').locator('tbody tr').nth(2)).toContainText('cancelled')
   })
+
+  test('the Lessons screen answers all three with one click: the chapter starts and its screen shows the progress', async ({ page }) => {
+    await page.goto('./')
+    await expect(page.getByTestId('screen-lessons')).toBeVisible()
+    await page.getByTestId('lessons-run-chapter').click()
+    await expect(page.getByTestId('screen-chapter')).toBeVisible()
+    const progress = page.getByTestId('chapter-progress')
+    await expect(progress).toHaveAttribute('data-state', 'running')
+    await page.getByTestId('chapter-cancel').click()
+    await expect(progress).toHaveAttribute('data-state', 'cancelled', { timeout: 15_000 })
+    expect(sleeping()).toBe(0)
+  })
 })
