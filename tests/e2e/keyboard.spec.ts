@@ -33,7 +33,9 @@ async function tabThrough(page: Page, presses: number, stopAt?: string): Promise
               ? 'form'
               : within('[data-testid="result"]')
                 ? 'result'
-                : (lesson ?? 'other')
+                : within('.lessons__all')
+                  ? 'chapter'
+                  : (lesson ?? 'other')
       const style = getComputedStyle(el)
       return {
         region,
@@ -51,14 +53,15 @@ async function tabThrough(page: Page, presses: number, stopAt?: string): Promise
 /** The regions in the order focus first entered them. */
 const regionOrder = (seen: readonly Focused[]): string[] => [...new Set(seen.map((f) => f.region))]
 
-test('the home screen: the screens in the sidebar, then each lesson card in turn, every focus visible', async ({ page }) => {
+test('the home screen: the screens in the sidebar, the one-click chapter, then each lesson card in turn, every focus visible', async ({ page }) => {
   await page.goto('./')
   await expect(page.getByTestId('screen-lessons').getByTestId('lesson-code').first()).toBeVisible()
   const seen = await tabThrough(page, 40, 'lesson-races')
-  expect(regionOrder(seen)).toEqual(['sidebar', 'lesson-processes', 'lesson-threads', 'lesson-races'])
+  expect(regionOrder(seen)).toEqual(['sidebar', 'chapter', 'lesson-processes', 'lesson-threads', 'lesson-races'])
+  expect(seen.filter((f) => f.region === 'chapter').map((f) => f.label)).toEqual(['button lessons-run-chapter'])
   const sidebar = seen.filter((f) => f.region === 'sidebar').map((f) => f.label)
-  expect(sidebar).toHaveLength(6)
-  ;['Lessons', 'Processes', 'Threads', 'Races', 'Results', 'Settings'].forEach((screen, i) => expect(sidebar[i]).toMatch(new RegExp(`^a ${screen}`)))
+  expect(sidebar).toHaveLength(7)
+  ;['Lessons', 'Processes', 'Threads', 'Races', 'Results', 'Chapter', 'Settings'].forEach((screen, i) => expect(sidebar[i]).toMatch(new RegExp(`^a ${screen}`)))
   // within a card: its code excerpts (they scroll), then its Run with defaults button, then its answer (when it has one)
   const processes = seen.filter((f) => f.region === 'lesson-processes').map((f) => f.label)
   const run = processes.indexOf('button run-lesson-processes')
