@@ -7,6 +7,7 @@ import { seriesColor } from '../../src/shared/charts/palette'
 import { keyChartOf, reportCharts } from '../../src/shared/charts/result-charts'
 import type { RaceData } from '../../src/shared/experiments/race'
 import type { RunResult } from '../../src/shared/model/result'
+import { factorizeRunWithLanes } from './fixtures/lanes-result'
 import { runResult, useLabs } from './helpers/run-experiment'
 
 const newLab = useLabs()
@@ -79,5 +80,24 @@ describe('charts drawn headless, from the configurations the page draws', () => 
     expect(headlessFontFamily(['DejaVu Sans', 'Liberation Sans'])).toBe('Liberation Sans')
     expect(headlessFontFamily(['DejaVu Sans'])).toBe('DejaVu Sans')
     expect(headlessFontFamily([])).toMatch(/sans-serif/)
+  })
+})
+
+describe('the lanes and the lost-update traces reach the reports too', () => {
+  it('a factorize result with lanes: one chart per traced strategy, after the key chart, each drawn with its lanes', () => {
+    const run = factorizeRunWithLanes()
+    const charts = reportCharts(run)
+    expect(charts[0]!.name).toBe('scaling')
+    const lanes = charts.filter((chart) => chart.name.startsWith('lanes-'))
+    expect(lanes.map((chart) => chart.name)).toEqual(['lanes-threads-2', 'lanes-processes-2'])
+    for (const chart of lanes) expect(chart.drawnByPanel).toBe(true) // the Threads panel draws them beside its table
+    const svg = renderChartSvg(lanes[0]!.config, { widthPx: 900, heightPx: lanes[0]!.heightPx })
+    expect(textOf(svg)).toContain('worker thread 1')
+  })
+
+  it('a race result with traces: one trace chart per traced mode', () => {
+    const traces = (race.data.traces ?? []).map((trace) => `trace-${trace.variantId}`)
+    expect(traces.length).toBeGreaterThan(0)
+    expect(reportCharts(race).map((chart) => chart.name)).toEqual(expect.arrayContaining(traces))
   })
 })

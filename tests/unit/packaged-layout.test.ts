@@ -7,6 +7,7 @@ import asar from '@electron/asar'
 import { Arch, build, Platform } from 'electron-builder'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLab, type Lab } from '../../src/main/lab/lab'
+import { packagedCanvasBinary } from '../../src/main/lab/charts/headless-chart'
 import { labPathsFor } from '../../src/main/lab/paths-default'
 import { runResult } from './helpers/run-experiment'
 
@@ -147,16 +148,12 @@ describe('the packaged app (electron-builder --dir)', () => {
     }
   })
 
-  it("unpacks the chart-drawing binary the engine loads for headless reports (@napi-rs/canvas's prebuilt .node for this platform)", () => {
-    const platformPackages = readdirSync(join(root, 'node_modules', '@napi-rs')).filter((name) => name.startsWith('canvas-'))
-    expect(platformPackages.length).toBeGreaterThan(0)
-    for (const name of platformPackages) {
-      for (const file of filesIn(join(root, 'node_modules', '@napi-rs', name), '.node')) {
-        const path = `node_modules/@napi-rs/${name}/${file}`
-        expect(isUnpacked(path), `${path} is marked unpacked in app.asar`).toBe(true)
-        expect(existsSync(join(unpackedRoot, path)), `${path} is a real file`).toBe(true)
-      }
-    }
+  it("carries the chart-drawing binary for this platform as a real file beside the app, where the engine finds it (@napi-rs/canvas's .node)", () => {
+    const found = packagedCanvasBinary(resourcesPath, process.platform, process.arch)
+    expect(found, 'resources/canvas/canvas-<platform>-<arch>/*.node').toBeDefined()
+    const name = found!.split(/[\\/]/).at(-1)!
+    const source = readdirSync(join(root, 'node_modules', '@napi-rs')).map((pkg) => join(root, 'node_modules', '@napi-rs', pkg, name)).find((path) => existsSync(path))
+    expect(readFileSync(found!).equals(readFileSync(source!)), 'the binary is copied byte for byte').toBe(true)
   })
 
   it('ships no compiled Python (__pycache__), neither unpacked nor in the archive', () => {

@@ -1,9 +1,45 @@
-import { createCanvas, GlobalFonts, SvgExportFlag } from '@napi-rs/canvas'
+import { existsSync, readdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
 import { BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, ScatterController, Title, Tooltip, type ChartConfiguration } from 'chart.js'
 import { CHART_FONT_FAMILY, labPlugins } from '../../../shared/charts/lab-plugins'
 import { chartTitle } from '../../../shared/charts/result-charts'
 import { reportChartBackground } from '../../../shared/charts/palette'
 import { LabError } from '../../../shared/errors'
+
+type CanvasModule = typeof import('@napi-rs/canvas')
+
+/** Where the packaged app keeps the canvas binary for this platform (electron-builder.yml copies it to resources/canvas/). */
+export function packagedCanvasBinary(resourcesPath: string, platform: string, arch: string): string | undefined {
+  const root = join(resourcesPath, 'canvas')
+  if (!existsSync(root)) return undefined
+  // canvas-linux-x64-gnu, canvas-darwin-arm64, canvas-win32-x64-msvc: the platform and architecture lead the name
+  const folder = readdirSync(root).find((name) => name.startsWith(`canvas-${platform}-${arch}`))
+  const binary = folder && readdirSync(join(root, folder)).find((name) => name.endsWith('.node'))
+  return folder && binary ? join(root, folder, binary) : undefined
+}
+let canvasModule: CanvasModule | undefined
+
+/**
+ * @napi-rs/canvas, loaded on first use: its binary is a separate package per platform, and one
+ * that is missing or fails to load must cost the reports their charts, not the app its start.
+ */
+export function loadCanvas(resourcesPath: string | undefined = (process as { resourcesPath?: string }).resourcesPath): CanvasModule {
+  if (canvasModule) return canvasModule
+  const load = (): CanvasModule => createRequire(import.meta.url)('@napi-rs/canvas') as CanvasModule
+  try {
+    canvasModule = load()
+    return canvasModule
+  } catch (error) {
+    const packaged = resourcesPath === undefined ? undefined : packagedCanvasBinary(resourcesPath, process.platform, process.arch)
+    if (packaged) {
+      process.env.NAPI_RS_NATIVE_LIBRARY_PATH = packaged
+      canvasModule = load()
+      return canvasModule
+    }
+    throw new LabError('not-available', `Charts cannot be drawn without a page here: @napi-rs/canvas did not load for ${process.platform}-${process.arch} (${(error as Error).message.split('\n')[0]}).`)
+  }
+}
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, ScatterController, Filler, Legend, Title, Tooltip, ...labPlugins)
 
@@ -11,7 +47,7 @@ Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineContro
 const HEADLESS_FONTS = ['Liberation Sans', 'DejaVu Sans', 'Arial', 'Helvetica', 'Noto Sans']
 
 /** The first of HEADLESS_FONTS this machine has, named explicitly so every text is drawn in it. */
-export function headlessFontFamily(available: readonly string[] = GlobalFonts.families.map((f) => f.family)): string {
+export function headlessFontFamily(available: readonly string[] = loadCanvas().GlobalFonts.families.map((f) => f.family)): string {
   return HEADLESS_FONTS.find((family) => available.includes(family)) ?? CHART_FONT_FAMILY
 }
 Chart.defaults.font.family = headlessFontFamily()
@@ -75,12 +111,13 @@ function draw<C extends { getContext(type: '2d'): unknown }, T>(canvas: C, confi
 
 /** The chart as a PNG at `scale`× resolution, drawn in Node (no browser, no display). */
 export function renderChartPng(config: ChartConfiguration, size: ChartSize, scale = 2): Buffer {
-  const canvas = createCanvas(size.widthPx, size.heightPx)
+  const canvas = loadCanvas().createCanvas(size.widthPx, size.heightPx)
   return draw(canvas, config, scale, (drawn) => drawn.toBuffer('image/png'))
 }
 
 /** The chart as SVG; its words stay text (searchable, read aloud), in the font named above. */
 export function renderChartSvg(config: ChartConfiguration, size: ChartSize): string {
+  const { createCanvas, SvgExportFlag } = loadCanvas()
   const canvas = createCanvas(size.widthPx, size.heightPx, SvgExportFlag.NoPrettyXML)
   return draw(canvas, config, 1, (drawn) => drawn.getContent().toString('utf8'))
 }

@@ -1,7 +1,7 @@
 import { chartTitle, keyChartOf, reportCharts, type ResultChart } from '../../../shared/charts/result-charts'
 import type { ChartImage } from '../../../shared/export/exporter'
 import type { RunResult } from '../../../shared/model/result'
-import { renderChartPng } from './headless-chart'
+import { loadCanvas, renderChartPng } from './headless-chart'
 
 /** A report's page is about this wide; the PNG is drawn at twice that for sharp print. */
 const REPORT_CHART_WIDTH_PX = 900
@@ -10,13 +10,23 @@ function chartImage(chart: ResultChart): ChartImage {
   return { title: chartTitle(chart.config, chart.name), pngBase64: renderChartPng(chart.config, { widthPx: REPORT_CHART_WIDTH_PX, heightPx: chart.heightPx }).toString('base64') }
 }
 
-/** Every chart of the result's page, drawn headless for a report written without a page (the command line). */
+/** Whether this process can draw charts headless at all (the canvas binary for this platform loads). */
+function canDraw(): boolean {
+  try {
+    loadCanvas()
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Every chart of the result's page, drawn headless for a report written without a page; none where charts cannot be drawn here (the report keeps its tables). */
 export function reportChartImages(result: RunResult): ChartImage[] {
-  return reportCharts(result).map(chartImage)
+  return canDraw() ? reportCharts(result).map(chartImage) : []
 }
 
 /** The one chart that answers the experiment's question, or none where it has no chart. */
 export function keyChartImage(result: RunResult): ChartImage | undefined {
   const chart = keyChartOf(result)
-  return chart && chartImage(chart)
+  return chart && canDraw() ? chartImage(chart) : undefined
 }
