@@ -1,7 +1,10 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { PNG } from 'pngjs'
 import type { ChartConfiguration } from 'chart.js'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { headlessFontFamily, renderChartPng, renderChartSvg } from '../../src/main/lab/charts/headless-chart'
+import { headlessFontFamily, packagedCanvasBinary, renderChartPng, renderChartSvg } from '../../src/main/lab/charts/headless-chart'
 import { keyChartImage, reportChartImages } from '../../src/main/lab/charts/report-charts'
 import { seriesColor } from '../../src/shared/charts/palette'
 import { keyChartOf, reportCharts } from '../../src/shared/charts/result-charts'
@@ -99,5 +102,32 @@ describe('the lanes and the lost-update traces reach the reports too', () => {
     const traces = (race.data.traces ?? []).map((trace) => `trace-${trace.variantId}`)
     expect(traces.length).toBeGreaterThan(0)
     expect(reportCharts(race).map((chart) => chart.name)).toEqual(expect.arrayContaining(traces))
+  })
+})
+
+describe("where the packaged app's canvas binary is found, per system", () => {
+  it('picks the folder of this platform and architecture under resources/canvas, and nothing where there is none', () => {
+    const resources = mkdtempSync(join(tmpdir(), 'lab-resources-'))
+    try {
+      expect(packagedCanvasBinary(resources, 'linux', 'x64')).toBeUndefined()
+      for (const [folder, file] of [
+        ['canvas-darwin-arm64', 'skia.darwin-arm64.node'],
+        ['canvas-darwin-x64', 'skia.darwin-x64.node'],
+        ['canvas-linux-x64-gnu', 'skia.linux-x64-gnu.node'],
+        ['canvas-linux-arm64-gnu', 'skia.linux-arm64-gnu.node'],
+        ['canvas-win32-x64-msvc', 'skia.win32-x64-msvc.node'],
+      ]) {
+        mkdirSync(join(resources, 'canvas', folder!), { recursive: true })
+        writeFileSync(join(resources, 'canvas', folder!, file!), '')
+      }
+      expect(packagedCanvasBinary(resources, 'darwin', 'arm64')).toBe(join(resources, 'canvas', 'canvas-darwin-arm64', 'skia.darwin-arm64.node'))
+      expect(packagedCanvasBinary(resources, 'darwin', 'x64')).toBe(join(resources, 'canvas', 'canvas-darwin-x64', 'skia.darwin-x64.node'))
+      expect(packagedCanvasBinary(resources, 'win32', 'x64')).toBe(join(resources, 'canvas', 'canvas-win32-x64-msvc', 'skia.win32-x64-msvc.node'))
+      expect(packagedCanvasBinary(resources, 'linux', 'arm64')).toBe(join(resources, 'canvas', 'canvas-linux-arm64-gnu', 'skia.linux-arm64-gnu.node'))
+      // 32-bit arm is not arm64
+      expect(packagedCanvasBinary(resources, 'linux', 'arm')).toBeUndefined()
+    } finally {
+      rmSync(resources, { recursive: true, force: true })
+    }
   })
 })

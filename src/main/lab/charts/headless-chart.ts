@@ -13,8 +13,9 @@ type CanvasModule = typeof import('@napi-rs/canvas')
 export function packagedCanvasBinary(resourcesPath: string, platform: string, arch: string): string | undefined {
   const root = join(resourcesPath, 'canvas')
   if (!existsSync(root)) return undefined
-  // canvas-linux-x64-gnu, canvas-darwin-arm64, canvas-win32-x64-msvc: the platform and architecture lead the name
-  const folder = readdirSync(root).find((name) => name.startsWith(`canvas-${platform}-${arch}`))
+  // canvas-linux-x64-gnu, canvas-darwin-arm64, canvas-win32-x64-msvc: the platform and architecture lead the name (arm is not arm64)
+  const prefix = `canvas-${platform}-${arch}`
+  const folder = readdirSync(root).find((name) => name === prefix || name.startsWith(`${prefix}-`))
   const binary = folder && readdirSync(join(root, folder)).find((name) => name.endsWith('.node'))
   return folder && binary ? join(root, folder, binary) : undefined
 }
