@@ -76,14 +76,15 @@ describe('traced trials in a race run', () => {
   })
 
   it("Python: the call variant's trace shows lost updates that account for its final count", { timeout: 120_000 }, async () => {
-    const result = await runResult<RaceData>(makeLab(), 'race', { workers: 2, increments: 1000, trials: 1, runtime: 'python', modes: ['unsynchronised'], pythonTraceIncrements: 100_000 })
+    const result = await runResult<RaceData>(makeLab(), 'race', { workers: 2, increments: 1000, trials: 1, runtime: 'python', modes: ['unsynchronised'], pythonTraceIncrements: 200_000 })
     const [trace] = result.data.traces!
     expect(trace!.variantId).toBe('python-unlocked-call')
-    expect(trace!.totalIncrements).toBe(200_000)
+    expect(trace!.totalIncrements).toBe(400_000)
     expect(trace!.accounted).toBe(true)
     expect(trace!.shortBy).toBe(trace!.lostUpdates + trace!.readAboveFinal)
     // up to 5 traced trials until one loses: a switch between the read and the write is rare, not absent
-    expect(trace!.found).toBeLessThan(200_000)
+    // (the range's most increments: at 100,000 a clean-clone CI run once saw 5 trials without a loss)
+    expect(trace!.found).toBeLessThan(400_000)
     expect(trace!.crossWorkerLostUpdates).toBeGreaterThan(0)
     expect(result.data.bytecode?.python).toBe(result.data.python.version)
   })
