@@ -193,7 +193,10 @@ def main():
     parser.add_argument("--warmup", type=int, default=0)
     parser.add_argument("--variants")
     parser.add_argument("--trace", type=int, default=0)
+    parser.add_argument("--switch-interval-ms", type=float, default=0, help="sys.setswitchinterval before the threads start; 0 keeps the interpreter's own")
     args = parser.parse_args()
+    if args.switch_interval_ms > 0:
+        sys.setswitchinterval(args.switch_interval_ms / 1000)
     if args.bytecode_only:
         print(json.dumps({"python": sys.version.split()[0], "bytecode": bytecode()}))
         return

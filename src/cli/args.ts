@@ -2,7 +2,10 @@ import { LabError } from '../shared/errors'
 
 export interface ParsedArgs {
   positionals: string[]
+  /** The last value of each flag. */
   flags: Map<string, string | true>
+  /** Every value of each flag given more than once with a value, in order (`--python a --python b`). */
+  repeated?: Map<string, string[]>
 }
 
 /** `--compare-launchers` names the parameter compareLaunchers: both spellings work. */
@@ -15,6 +18,11 @@ export const camelCaseFlag = (name: string): string => name.replace(/-([a-z])/g,
 export function parseArgs(argv: readonly string[], switches: ReadonlySet<string>, booleans: ReadonlySet<string> = new Set()): ParsedArgs {
   const positionals: string[] = []
   const flags = new Map<string, string | true>()
+  const repeated = new Map<string, string[]>()
+  const setValue = (name: string, value: string): void => {
+    flags.set(name, value)
+    repeated.set(name, [...(repeated.get(name) ?? []), value])
+  }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     if (!arg.startsWith('--')) {
@@ -24,7 +32,7 @@ export function parseArgs(argv: readonly string[], switches: ReadonlySet<string>
     const body = arg.slice(2)
     const eq = body.indexOf('=')
     if (eq >= 0) {
-      flags.set(body.slice(0, eq), body.slice(eq + 1))
+      setValue(body.slice(0, eq), body.slice(eq + 1))
     } else if (switches.has(body)) {
       flags.set(body, true)
     } else if (booleans.has(body) || booleans.has(camelCaseFlag(body))) {
@@ -36,11 +44,17 @@ export function parseArgs(argv: readonly string[], switches: ReadonlySet<string>
     } else {
       const value = argv[i + 1]
       if (value === undefined || value.startsWith('--')) throw new LabError('invalid-params', `--${body} needs a value, as in --${body} 5.`)
-      flags.set(body, value)
+      setValue(body, value)
       i++
     }
   }
-  return { positionals, flags }
+  return { positionals, flags, repeated }
+}
+
+/** Every value given for a flag that may repeat, in order; [] when absent. */
+export function stringFlags(args: ParsedArgs, name: string): string[] {
+  if (args.flags.get(name) === true) throw new LabError('invalid-params', `--${name} needs a value.`)
+  return args.repeated?.get(name) ?? []
 }
 
 export function stringFlag(args: ParsedArgs, name: string): string | undefined {

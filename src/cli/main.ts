@@ -5,7 +5,7 @@ import { exporters } from '../shared/export/registry'
 import { experimentIds, experiments, type ExperimentId } from '../shared/experiments/catalog'
 import { createLab } from '../main/lab/lab'
 import { builtLabPaths, defaultDataDir } from '../main/lab/paths-default'
-import { parseArgs, stringFlag } from './args'
+import { parseArgs, stringFlag, stringFlags } from './args'
 import { listText } from './commands/list'
 import { pythonsText } from './commands/pythons'
 import { chapterCommand, testChapterSteps } from './commands/chapter'
@@ -55,10 +55,19 @@ Formats for run (one at a time; without a switch, --out's extension picks it, el
 ${FORMAT_HELP}
 Options for run, chapter and serve:
   --data-dir DIR   where results are saved (default ${defaultDataDir()})
-  --python CMD     the Python 3 interpreter to use (default python3)
+  --python CMD     the Python 3 interpreter to use (default python3); given again
+                   (--python A --python B), the Threads and Races experiments run
+                   their Python series on each, side by side
 `
 
+/** The first --python is the interpreter the lab uses; any further ones run beside it. */
+function pythonChoice(pythons: readonly string[]): { pythonCommand?: string; pythonsSideBySide?: string[] } {
+  if (pythons.length === 0) return {}
+  return pythons.length === 1 ? { pythonCommand: pythons[0] } : { pythonCommand: pythons[0], pythonsSideBySide: pythons.slice(1) }
+}
+
 /** Exit codes: 0 done, 1 the run failed, 2 bad usage or parameters, 130 cancelled (Ctrl+C). */
+
 export async function main(argv: readonly string[]): Promise<number> {
   const out = (text: string): void => void process.stdout.write(text)
   const err = (line: string): void => void process.stderr.write(`${line}\n`)
@@ -81,7 +90,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (!['run', 'serve', 'chapter', 'pythons'].includes(command)) throw new LabError('invalid-params', `There is no command "${command}". Try list, run, chapter, compare, pythons, serve or help.`)
 
     const entryUrl = import.meta.url
-    const lab = createLab({ host: command === 'serve' ? 'browser' : 'cli', dataDir: stringFlag(args, 'data-dir') ?? defaultDataDir(), paths: builtLabPaths(entryUrl), pythonCommand: stringFlag(args, 'python'), startSpawnersNow: command === 'serve', chapterSteps: testChapterSteps(process.env) })
+    const lab = createLab({ host: command === 'serve' ? 'browser' : 'cli', dataDir: stringFlag(args, 'data-dir') ?? defaultDataDir(), paths: builtLabPaths(entryUrl), ...pythonChoice(stringFlags(args, 'python')), startSpawnersNow: command === 'serve', chapterSteps: testChapterSteps(process.env) })
     const controller = new AbortController()
     let interrupts = 0
     const onSignal = (): void => {

@@ -47,6 +47,8 @@ export const settingsFields = {
   pythonsAdded: pythonPaths,
   /** Interpreters the user removed from the list: a path discovery found, or an interpreter's own file. */
   pythonsRemoved: pythonPaths,
+  /** Interpreters to run beside the one in use, each as its own series, in the Threads and Races experiments. */
+  pythonsSideBySide: pythonPaths,
   defaultRuns: z.int({ error: defaultRunsMessage }).min(1, { error: defaultRunsMessage }).max(MAX_DEFAULT_RUNS, { error: defaultRunsMessage }).nullable(),
   theme: z.enum(themes, { error: `theme must be one of ${themes.join(', ')}` }),
 }
@@ -58,7 +60,7 @@ export type Settings = z.output<typeof settingsSchema>
 export const settingsUpdateSchema = settingsSchema.partial()
 export type SettingsUpdate = z.output<typeof settingsUpdateSchema>
 
-export const defaultSettings: Readonly<Settings> = Object.freeze({ pythonCommand: '', pythonsAdded: [], pythonsRemoved: [], defaultRuns: null, theme: 'system' })
+export const defaultSettings: Readonly<Settings> = Object.freeze({ pythonCommand: '', pythonsAdded: [], pythonsRemoved: [], pythonsSideBySide: [], defaultRuns: null, theme: 'system' })
 
 export interface SettingsAnswer {
   settings: Settings

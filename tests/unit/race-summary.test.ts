@@ -46,7 +46,7 @@ describe('race summary', () => {
   })
 
   it('estimates grow with the work and refuse only what is too long', () => {
-    const base = { workers: 5, increments: 100_000, trials: 20, modes: ['unsynchronised', 'atomic', 'mutex'] as ('unsynchronised' | 'atomic' | 'mutex')[], runtime: 'both' as const, traceIncrements: 100_000, pythonTraceIncrements: 100_000 }
+    const base = { workers: 5, increments: 100_000, trials: 20, modes: ['unsynchronised', 'atomic', 'mutex'] as ('unsynchronised' | 'atomic' | 'mutex')[], runtime: 'both' as const, traceIncrements: 100_000, pythonTraceIncrements: 100_000, pythonSwitchIntervalMs: 0 }
     expect(raceParamsProblem(base)).toBeUndefined()
     expect(estimateRaceMs({ ...base, increments: 1_000_000 }).totalMs).toBeGreaterThan(estimateRaceMs(base).totalMs * 5)
     expect(estimateRaceMs({ ...base, runtime: 'node' }).totalMs).toBeLessThan(estimateRaceMs(base).totalMs)

@@ -38,7 +38,7 @@ describe('the settings store', () => {
     const store = freshStore()
     await store.save({ theme: 'dark', defaultRuns: 7 })
     const saved = await store.save({ pythonCommand: '/usr/bin/python3', pythonsAdded: ['/opt/python3.14t/bin/python3.14t'] })
-    const expected = { theme: 'dark', defaultRuns: 7, pythonCommand: '/usr/bin/python3', pythonsAdded: ['/opt/python3.14t/bin/python3.14t'], pythonsRemoved: [] }
+    const expected = { theme: 'dark', defaultRuns: 7, pythonCommand: '/usr/bin/python3', pythonsAdded: ['/opt/python3.14t/bin/python3.14t'], pythonsRemoved: [], pythonsSideBySide: [] }
     expect(saved.settings).toEqual(expected)
     expect(JSON.parse(readFileSync(store.file, 'utf8'))).toEqual({ version: 1, ...expected })
     expect((await new SettingsStore(store.file).read()).settings).toEqual(saved.settings)
@@ -49,7 +49,7 @@ describe('the settings store', () => {
   it('loses no update when saves overlap', async () => {
     const store = freshStore()
     await Promise.all([store.save({ theme: 'light' }), store.save({ defaultRuns: 3 }), store.save({ pythonCommand: 'python3.11' }), store.save({ pythonsRemoved: ['/usr/bin/python3.11'] })])
-    expect((await store.read()).settings).toEqual({ theme: 'light', defaultRuns: 3, pythonCommand: 'python3.11', pythonsAdded: [], pythonsRemoved: ['/usr/bin/python3.11'] })
+    expect((await store.read()).settings).toEqual({ theme: 'light', defaultRuns: 3, pythonCommand: 'python3.11', pythonsAdded: [], pythonsRemoved: ['/usr/bin/python3.11'], pythonsSideBySide: [] })
   })
 
   it('refuses invalid values with a sentence and keeps what was saved', async () => {
@@ -80,7 +80,7 @@ describe('the settings store', () => {
     const store = freshStore()
     writeFileSync(store.file, JSON.stringify({ version: 1, theme: 'purple', defaultRuns: 12, pythonCommand: 42, pythonsAdded: ['/opt/py/bin/python3'], pythonsRemoved: ['relative/python3'], unknownFutureField: true }))
     const answer = await store.read()
-    expect(answer.settings).toEqual({ theme: 'system', defaultRuns: 12, pythonCommand: '', pythonsAdded: ['/opt/py/bin/python3'], pythonsRemoved: [] })
+    expect(answer.settings).toEqual({ theme: 'system', defaultRuns: 12, pythonCommand: '', pythonsAdded: ['/opt/py/bin/python3'], pythonsRemoved: [], pythonsSideBySide: [] })
     expect(answer.problems).toHaveLength(3)
     expect(answer.problems.join(' ')).toMatch(/pythonsRemoved.*absolute path/)
     expect(answer.problems.join(' ')).toMatch(/theme must be one of system, light, dark; got "purple"/)

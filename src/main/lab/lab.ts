@@ -32,6 +32,8 @@ export interface LabOptions {
   startSpawnersNow?: boolean
   /** The Python to use, overriding the saved setting (the command line's --python). */
   pythonCommand?: string
+  /** Interpreters to run beside it, overriding the saved setting (the command line's further --python). */
+  pythonsSideBySide?: readonly string[]
   /** Told after the settings were saved (the desktop shell applies the theme to native menus and dialogs). */
   onSettingsSaved?: (settings: Settings) => void
   /** A face that can save files (the desktop app) provides this. */
@@ -80,11 +82,14 @@ export function createLab(options: LabOptions): Lab {
   // from a terminal. Every child inherits PATH, so the Python probe and the spawner helpers wait.
   const pathReady: Promise<unknown> = options.host === 'electron' ? repairDesktopPath({ platform: process.platform, env: process.env, homeDir: homedir(), accountShell: accountShell() }).catch(() => {}) : Promise.resolve()
   // The machine is probed once per Python command: a new command in the settings probes again.
-  let machine: { pythonCommand: string | undefined; info: Promise<MachineInfo> } | undefined
+  let machine: { pythons: string; info: Promise<MachineInfo> } | undefined
   const machineInfo = async (): Promise<MachineInfo> => {
     await pathReady
-    const pythonCommand = options.pythonCommand ?? ((await settings.read()).settings.pythonCommand || undefined)
-    if (!machine || machine.pythonCommand !== pythonCommand) machine = { pythonCommand, info: collectMachineInfo(options.host, pythonCommand) }
+    const saved = (await settings.read()).settings
+    const pythonCommand = options.pythonCommand ?? (saved.pythonCommand || undefined)
+    const sideBySide = options.pythonsSideBySide ?? saved.pythonsSideBySide
+    const pythons = JSON.stringify([pythonCommand, sideBySide])
+    if (!machine || machine.pythons !== pythons) machine = { pythons, info: collectMachineInfo(options.host, pythonCommand, sideBySide) }
     const info = await machine.info
     return { ...info, loadAverage: loadavg() as [number, number, number] }
   }

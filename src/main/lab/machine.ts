@@ -51,8 +51,13 @@ export async function probePython(configured?: string, system: PythonSystem = th
   return (await discoverPython(system, configured)).python
 }
 
-export async function collectMachineInfo(host: MachineInfo['host'], pythonCommand?: string): Promise<MachineInfo> {
-  const pythons = await discoverPython(thisSystem(), pythonCommand)
+/**
+ * The machine's facts, Python included: the interpreter the lab uses (`pythonCommand`, or the one it
+ * finds) and those to run beside it (`sideBySide`), each probed; a broken one is listed with its reason.
+ */
+export async function collectMachineInfo(host: MachineInfo['host'], pythonCommand?: string, sideBySide: readonly string[] = []): Promise<MachineInfo> {
+  const system = thisSystem()
+  const [pythons, others] = await Promise.all([discoverPython(system, pythonCommand), Promise.all(sideBySide.map(async (path) => (await discoverPython(system, path)).python))])
   const cpus = os.cpus()
   const load = os.loadavg()
   return {
@@ -68,6 +73,7 @@ export async function collectMachineInfo(host: MachineInfo['host'], pythonComman
     },
     python: pythons.python,
     pythonCandidates: pythons.candidates,
+    ...(others.length > 0 ? { pythonsSideBySide: others } : {}),
     host,
   }
 }

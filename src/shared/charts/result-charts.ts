@@ -4,6 +4,8 @@ import type { RaceData } from '../experiments/race'
 import type { BlockingIoData, FactorizeData } from '../experiments/threads'
 import type { LanesFigure } from '../experiments/worker-lanes'
 import type { RunResult, Timeline } from '../model/result'
+import type { InterpreterComparison } from '../experiments/interpreters'
+import { interpretersConfig } from './interpreters-config'
 import { launcherConfig } from './launcher-config'
 import { raceFoundConfig, raceHistogramConfig } from './race-config'
 import { raceTraceConfig } from './race-trace-config'
@@ -79,6 +81,12 @@ const lanesCharts = (result: RunResult, lanes: readonly LanesFigure[] | undefine
     drawnByPanel: true,
   }))
 
+/** Every Python interpreter of the run side by side, where several ran: drawn by the page's side-by-side section. */
+const interpreterCharts = (result: RunResult, comparison: InterpreterComparison | undefined): ResultChart[] =>
+  comparison
+    ? [{ name: 'interpreters', testId: 'chart-interpreters', config: interpretersConfig(comparison) as ChartConfiguration, alt: `${comparison.summary} ${result.headline}`, heightPx: DEFAULT_HEIGHT_PX, drawnByPanel: true }]
+    : []
+
 function experimentCharts(result: RunResult): ResultChart[] {
   const alt = result.headline
   switch (result.experimentId) {
@@ -95,6 +103,7 @@ function experimentCharts(result: RunResult): ResultChart[] {
           heightPx: 260,
           drawnByPanel: true,
         })),
+        ...interpreterCharts(result, data.interpreters),
       ]
     }
     case 'factorize': {
@@ -103,10 +112,13 @@ function experimentCharts(result: RunResult): ResultChart[] {
         { name: 'scaling', testId: 'chart-scaling', config: scalingSpeedupConfig(data.scaling, data.split.bounds, data.logicalCores) as ChartConfiguration, alt, heightPx: 380 },
         { name: 'efficiency', testId: 'chart-efficiency', config: scalingEfficiencyConfig(data.scaling, data.logicalCores) as ChartConfiguration, alt, heightPx: DEFAULT_HEIGHT_PX },
         ...lanesCharts(result, data.lanes),
+        ...interpreterCharts(result, data.interpreters),
       ]
     }
-    case 'blocking-io':
-      return lanesCharts(result, (result.data as BlockingIoData).lanes)
+    case 'blocking-io': {
+      const data = result.data as BlockingIoData
+      return [...lanesCharts(result, data.lanes), ...interpreterCharts(result, data.interpreters)]
+    }
     case 'fanout': {
       const data = result.data as FanoutData
       const children = (result.params as { children?: number }).children ?? 0

@@ -1,5 +1,6 @@
+import type { InterpreterComparison } from './interpreters'
 import { formatCount, formatRoughDurationMs, MS_PER_SECOND, nsToMs } from '../units'
-import { enumParam, intParam, listParam, type EnumParam, type ParamValues } from './params'
+import { enumParam, intParam, listParam, numberParam, type EnumParam, type ParamValues } from './params'
 import type { RaceTrace } from './race-trace'
 import type { PythonInstruction } from './race-stepper'
 
@@ -38,6 +39,15 @@ export const raceParamSpecs = {
     min: 0,
     max: 200_000,
     default: 100_000,
+  }),
+  pythonSwitchIntervalMs: numberParam({
+    label: 'Switch interval (Python)',
+    help: "sys.setswitchinterval for the Python threads: how long a thread may hold the GIL before it is asked to let another run. 0 keeps the interpreter's own (5 ms). Shorter asks more often, so the Counter's switch lands inside a read-add-write more often where the interpreter can switch there; it changes nothing where it cannot, nor on a build without the GIL.",
+    min: 0,
+    max: 1000,
+    step: 0.01,
+    default: 0,
+    unit: 'ms',
   }),
 } as const
 
@@ -238,6 +248,8 @@ export interface RaceData {
   traces?: RaceVariantTrace[]
   /** Why a variant has no trace (Python missing, traced increments 0), where one was left out. */
   traceNotes?: string[]
+  /** Every Python interpreter of the run side by side, where more than one was chosen. */
+  interpreters?: InterpreterComparison
   /** Absent where no Python was found; bytecodeNote says so. */
   bytecode?: RaceBytecode
   bytecodeNote?: string

@@ -1,3 +1,4 @@
+import type { InterpreterComparison } from './interpreters'
 import { LESSON_NUMBERS } from '../factorize'
 import type { AmdahlFit } from '../stats/scaling'
 import type { LanesFigure } from './worker-lanes'
@@ -146,6 +147,8 @@ export interface ScalingCurve {
   points: ScalingPoint[]
   /** Amdahl fit over the worker counts up to the core count; null when fewer than two counts qualify. */
   amdahl: AmdahlFit | null
+  /** The interpreter, for the curves of a Python run beside the primary one ("CPython 3.14.0t (free-threaded)"). */
+  interpreter?: string
 }
 
 /** What the split of the work into tasks allows p workers at best. */
@@ -199,6 +202,8 @@ export interface FactorizeData {
   findings: string[]
   /** Who ran when: one traced trial per strategy (absent in results saved before the lanes). */
   lanes?: LanesFigure[]
+  /** Every Python interpreter of the run side by side, where more than one was chosen. */
+  interpreters?: InterpreterComparison
 }
 
 type BlockingStrategy = 'serial' | 'threads' | 'async'
@@ -218,4 +223,6 @@ export interface BlockingIoData {
   findings: string[]
   /** Who waited when: one lane per thread (or pending call), from the last measured trial (absent in older results). */
   lanes?: LanesFigure[]
+  /** Every Python interpreter of the run side by side, where more than one was chosen. */
+  interpreters?: InterpreterComparison
 }

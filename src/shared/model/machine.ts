@@ -56,6 +56,8 @@ export interface MachineInfo {
   python: PythonInfo
   /** Every Python considered, in the order tried, each with its answer or why it was skipped. */
   pythonCandidates?: PythonInfo[]
+  /** The interpreters chosen to run beside `python` in the Threads and Races experiments, each probed (absent: none). */
+  pythonsSideBySide?: PythonInfo[]
   /** Which face serves the engine. */
   host: 'electron' | 'browser' | 'cli'
 }

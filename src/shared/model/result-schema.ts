@@ -88,6 +88,7 @@ const machine = z.looseObject({
   runtimes: z.looseObject({ node: shortText, v8: shortText, electron: shortText.optional(), chrome: shortText.optional() }),
   python,
   pythonCandidates: list(python, 100).optional(),
+  pythonsSideBySide: list(python, 100).optional(),
   host: shortText,
 })
 const resources = z.looseObject({

@@ -11,9 +11,15 @@ import { measureInterleaved, type Variant } from '../measure/interleave'
 import { runAll } from '../pool/run-all'
 import { WorkerPool, type PoolStartup } from '../pool/worker-pool'
 import type { ComputeTasks } from '../workers/compute-tasks'
-import { compare, toSeries, type ExperimentRunner } from './experiment'
+import type { InterpreterComparison, InterpreterRun } from '../../../shared/experiments/interpreters'
+import { interpreterLabel } from '../../../shared/model/interpreter-label'
+import type { PythonInfo } from '../../../shared/model/machine'
+import { speedupEvidence } from '../../../shared/stats/speedup-evidence'
+import { besideWarnings, runBeside, type BesideRun } from '../python/side-by-side'
+import { compare, toSeries, type ExperimentContext, type ExperimentRunner } from './experiment'
+import { interpreterComparison, interpreterRunOf, speedupRows, type InterpreterRuntime } from './explain/interpreters'
 import { lanesFigure, type TracedLane } from './worker-lanes'
-import { describePython, planRuntimes, pythonRuntimeInfo, runThreadsScript, seriesOfPython, spansOfPython, type PythonScriptOutput } from './threads-python'
+import { describePython, planRuntimes, pythonRuntimeInfo, runThreadsScript, seriesOfPython, spansOfPython, type PythonScriptInfo, type PythonScriptOutput } from './threads-python'
 
 /**
  * K blocking calls of D ms: one after another on one thread (K × D), on K worker threads that
@@ -92,6 +98,8 @@ interface BlockingScriptOutput extends PythonScriptOutput {
   ms: number
 }
 
+/** Where several interpreters ran, each series is named after its interpreter, then this. */
+const INTERPRETER_LABELS: Record<string, string> = { serial: 'serial (select)', threads: 'threads blocking in select', asyncio: 'asyncio' }
 const PYTHON_LABELS: Record<string, string> = { serial: 'Python serial (select, one after another)', threads: 'Python threads, each blocking in select', asyncio: 'Python asyncio (non-blocking sleeps)' }
 
 /** Calls in flight on average: the sum of the calls' durations over the wall time. */
@@ -119,6 +127,47 @@ function blockingLanes(m: MeasuredBlocking, wallMs: number): LanesFigure {
   )
 }
 
+/** The Python originals on one interpreter: serial, threads and asyncio, measured inside Python. */
+async function measurePythonBlocking(params: BlockingIoParams, context: ExperimentContext, interpreter: PythonInfo, seriesPrefix: string, who?: string): Promise<{ info: BlockingIoData['python']; measured: MeasuredBlocking[]; script: PythonScriptInfo }> {
+  context.progress(`Running the Python originals (${interpreterLabel(interpreter)}, ${interpreter.executable ?? interpreter.command})`, 0, 0)
+  const args = ['blocking', '--calls', String(params.calls), '--ms', String(params.ms), '--runs', String(params.runs), '--warmup', String(params.warmup)]
+  const timeoutMs = 60_000 + (params.runs + params.warmup) * params.calls * params.ms * 3
+  const { output, interpreterStartupMs } = await runThreadsScript<BlockingScriptOutput>(context, args, timeoutMs, interpreter)
+  const label = (strategy: string, id: string): string => (who ? `${who}: ${INTERPRETER_LABELS[strategy] ?? id}` : (PYTHON_LABELS[strategy] ?? id))
+  const series = output.variants.map((v) => seriesOfPython(v, label(v.strategy, v.id), seriesPrefix))
+  const measured = output.variants.map(
+    (v, i): MeasuredBlocking => ({
+      runtime: 'python',
+      strategy: v.strategy as Strategy,
+      series: series[i]!,
+      spans: spansOfPython(v, (span) => `call ${span.index + 1}`),
+      comparison: i === 0 ? undefined : compare(series[0]!, series[i]!, params.calls, params.calls),
+    }),
+  )
+  return { info: pythonRuntimeInfo(output.python, interpreterStartupMs), measured, script: output.python }
+}
+
+/** Each interpreter's threads and asyncio against its own serial run, and what that says. */
+function interpretersOfRun(params: BlockingIoParams, machine: ExperimentContext['machine'], primary: MeasuredBlocking[], python: BlockingIoData['python'], beside: readonly BesideRun<MeasuredBlocking[]>[]): InterpreterComparison | undefined {
+  if (beside.length === 0) return undefined
+  const runOf = (info: PythonInfo, index: number, measured: MeasuredBlocking[] | undefined, reason?: string, runtime?: InterpreterRuntime): InterpreterRun => {
+    const parallel = (measured ?? []).filter((m) => m.strategy !== 'serial')
+    const rows = measured ? speedupRows(measured.map((m) => m.series), measured.flatMap((m) => (m.comparison ? [m.comparison] : [])), parallel.map((m) => ({ seriesId: m.series.id, variant: m.strategy, label: m.strategy === 'threads' ? `${params.calls} threads` : 'asyncio' }))) : undefined
+    const explain = (run: InterpreterRun): string => {
+      const threads = run.rows.find((r) => r.variant === 'threads')
+      if (!threads?.speedup) return `${run.label}: only serial ran.`
+      const evidence = speedupEvidence(threads.speedup.ci95, threads.speedup.runs)
+      return `${run.label}: ${threads.label} ran ${formatRatio(threads.speedup.median)} as fast as serial${evidence.qualifier}. ${evidence.verdict === 'faster' ? 'A thread waiting in select() lets go of the GIL (or there is none), so the waits overlap on any build.' : 'Waiting threads let go of the GIL, so they should overlap; this run does not show it.'}`
+    }
+    return interpreterRunOf(info, index, { runtime, rows, reason: measured ? undefined : (reason ?? 'Python did not run.'), explain })
+  }
+  const primaryRuntime = python.ran ? { version: python.version, implementation: python.implementation, gilEnabled: python.gilEnabled, freeThreadedBuild: python.freeThreadedBuild } : undefined
+  return interpreterComparison('speedup', [
+    runOf(machine.python, 0, python.ran ? primary : undefined, python.reason, primaryRuntime),
+    ...beside.map((b) => runOf(b.python, b.index, b.value, b.reason)),
+  ])
+}
+
 export const blockingIoRunner: ExperimentRunner<BlockingIoParams, BlockingIoData> = {
   id: 'blocking-io',
   async run(params, context) {
@@ -127,6 +176,7 @@ export const blockingIoRunner: ExperimentRunner<BlockingIoParams, BlockingIoData
     const measured: MeasuredBlocking[] = []
     let poolStartup: PoolStartup | undefined
     let python = { ran: false, reason: plan.pythonSkipped } as BlockingIoData['python']
+    let beside: BesideRun<MeasuredBlocking[]>[] = []
     const loop = watchEventLoop()
     let eventLoopDelay
     try {
@@ -152,21 +202,12 @@ export const blockingIoRunner: ExperimentRunner<BlockingIoParams, BlockingIoData
         }
       }
       if (plan.runtimes.includes('python')) {
-        context.progress(`Running the Python originals (${context.machine.python.command})`, 0, 0)
-        const args = ['blocking', '--calls', String(params.calls), '--ms', String(params.ms), '--runs', String(params.runs), '--warmup', String(params.warmup)]
-        const timeoutMs = 60_000 + (params.runs + params.warmup) * params.calls * params.ms * 3
-        const { output, interpreterStartupMs } = await runThreadsScript<BlockingScriptOutput>(context, args, timeoutMs)
-        python = pythonRuntimeInfo(output.python, interpreterStartupMs)
-        const series = output.variants.map((v) => seriesOfPython(v, PYTHON_LABELS[v.strategy] ?? v.id))
-        output.variants.forEach((v, i) => {
-          measured.push({
-            runtime: 'python',
-            strategy: v.strategy as Strategy,
-            series: series[i]!,
-            spans: spansOfPython(v, (span) => `call ${span.index + 1}`),
-            comparison: i === 0 ? undefined : compare(series[0]!, series[i]!, params.calls, params.calls),
-          })
-        })
+        const primary = await measurePythonBlocking(params, context, context.machine.python, 'python-', context.machine.pythonsSideBySide?.length ? interpreterLabel(context.machine.python) : undefined)
+        python = primary.info
+        measured.push(...primary.measured)
+      }
+      if (params.runtime !== 'node') {
+        beside = await runBeside(context.machine, context.signal, async (other, prefix) => (await measurePythonBlocking(params, context, other, prefix, interpreterLabel(other))).measured)
       }
     } finally {
       eventLoopDelay = loop.stop()
@@ -214,9 +255,13 @@ export const blockingIoRunner: ExperimentRunner<BlockingIoParams, BlockingIoData
     const headline = `${params.calls} × ${params.ms} ms blocking calls: ${[plan.runtimes.includes('node') ? `Node ${describe('node')}` : '', python.ran ? `Python ${describe('python')}` : ''].filter(Boolean).join('; ')}`
 
     const timelines: Timeline[] = measured.map((m) => ({ id: m.series.id, title: `${m.runtime === 'node' ? 'Node' : 'Python'}: ${m.series.label}`, spans: m.spans }))
+    warnings.push(...besideWarnings(beside))
+    const primaryPython = measured.filter((m) => m.runtime === 'python')
+    const interpreters = interpretersOfRun(params, context.machine, primaryPython, python, beside)
+    const everyMeasured = [...measured, ...beside.flatMap((b) => b.value ?? [])]
     return {
-      series: measured.map((m) => m.series),
-      comparisons: measured.flatMap((m) => (m.comparison ? [m.comparison] : [])),
+      series: everyMeasured.map((m) => m.series),
+      comparisons: everyMeasured.flatMap((m) => (m.comparison ? [m.comparison] : [])),
       timelines,
       warnings,
       headline,
@@ -231,6 +276,7 @@ export const blockingIoRunner: ExperimentRunner<BlockingIoParams, BlockingIoData
         python,
         findings,
         lanes: measured.map((m) => blockingLanes(m, m.series.samples.at(-1)?.valueMs ?? 0)),
+        ...(interpreters ? { interpreters } : {}),
       },
     }
   },

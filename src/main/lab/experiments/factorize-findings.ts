@@ -15,6 +15,8 @@ export interface MeasuredVariant {
   series: Series
   /** Serial ÷ this variant, pair by pair; absent for serial itself. */
   comparison?: Comparison
+  /** An interpreter run beside the primary Python: its own curves, named after it. */
+  interpreter?: { seriesPrefix: string; label: string }
 }
 
 const CURVE_LABELS: Record<Runtime, Partial<Record<FactorizeStrategy, string>>> = {
@@ -26,8 +28,9 @@ export function scalingCurves(variants: readonly MeasuredVariant[], cores: numbe
   const curves = new Map<string, ScalingCurve>()
   for (const v of variants) {
     if (v.strategy === 'serial' || !v.comparison) continue
-    const key = `${v.runtime}/${v.strategy}`
-    const curve = curves.get(key) ?? { runtime: v.runtime, strategy: v.strategy, label: CURVE_LABELS[v.runtime][v.strategy] ?? key, points: [], amdahl: null }
+    const key = `${v.interpreter?.seriesPrefix ?? v.runtime}/${v.strategy}`
+    const label = v.interpreter ? `${v.interpreter.label}: ${v.strategy}` : (CURVE_LABELS[v.runtime][v.strategy] ?? key)
+    const curve = curves.get(key) ?? { runtime: v.runtime, strategy: v.strategy, label, points: [], amdahl: null, ...(v.interpreter ? { interpreter: v.interpreter.label } : {}) }
     const speedup = v.comparison.summary.median
     const point: ScalingPoint = {
       workers: v.workers,
@@ -59,7 +62,7 @@ const plural = (n: number, one: string, many: string): string => `${n} ${n === 1
 const evidenceOf = (point: ScalingPoint): ReturnType<typeof speedupEvidence> => speedupEvidence(point.speedupCi95, point.runs)
 
 /** Why Python threads did what they did on CPU work, saying no more than the interval supports. */
-function pythonThreadsWhy(gilOn: boolean, verdict: ReturnType<typeof speedupEvidence>['verdict']): string {
+export function pythonThreadsWhy(gilOn: boolean, verdict: ReturnType<typeof speedupEvidence>['verdict']): string {
   if (gilOn) {
     return verdict === 'faster'
       ? 'the GIL lets only one thread run Python code at a time, so a clear speedup means part of the work ran outside it (C code that releases the GIL), or the machine sped up between runs.'

@@ -2,17 +2,23 @@ import { median } from 'simple-statistics'
 import { LabError } from '../../../shared/errors'
 import type { EventLoopDelay, FactorizeData, FactorizeParams, FactorizeStrategy, Runtime } from '../../../shared/experiments/threads'
 import { checkAgainstReference, firstDifference, trialDivisionsOf } from '../../../shared/factorize'
-import type { MachineInfo } from '../../../shared/model/machine'
+import type { MachineInfo, PythonInfo } from '../../../shared/model/machine'
 import type { LanesFigure } from '../../../shared/experiments/worker-lanes'
-import type { RunWarning, Series } from '../../../shared/model/result'
+import type { Comparison, RunWarning, Series } from '../../../shared/model/result'
 import { inOrderScheduleBound, longestTaskBound } from '../../../shared/stats/scaling'
-import { formatDurationMs } from '../../../shared/units'
+import { formatDurationMs, formatRatio } from '../../../shared/units'
 import type { Measured } from '../measure/interleave'
 import type { PoolStartup } from '../pool/worker-pool'
 import { busyMachineWarning } from './busy-machine'
 import { compare, toSeries, type ExperimentOutput } from './experiment'
-import { factorizeFindings, factorizeHeadline, scalingCurves, type MeasuredVariant } from './factorize-findings'
+import { factorizeFindings, factorizeHeadline, pythonThreadsWhy, scalingCurves, type MeasuredVariant } from './factorize-findings'
 import type { FactorizeTrialDetail } from './factorize-variants'
+import type { InterpreterComparison, InterpreterRow, InterpreterRun } from '../../../shared/experiments/interpreters'
+import { interpreterSeriesPrefix } from '../../../shared/experiments/interpreters'
+import { interpreterLabel } from '../../../shared/model/interpreter-label'
+import { speedupEvidence } from '../../../shared/stats/speedup-evidence'
+import { besideWarnings, type BesideRun } from '../python/side-by-side'
+import { interpreterComparison, interpreterRunOf, speedupRows } from './explain/interpreters'
 import { pythonRuntimeInfo, seriesOfPython, type PythonScriptOutput, type PythonVariant, type RuntimePlan } from './threads-python'
 import { implausibleLanes, lanesFigure, type TracedTrial } from './worker-lanes'
 
@@ -75,16 +81,21 @@ export interface FactorizeTrials {
   workerCounts: number[]
   node?: NodeTrials
   python?: PythonTrials
+  /** The interpreters run beside the primary Python, each with its trials or why it did not run. */
+  beside?: BesideRun<PythonTrials>[]
   eventLoopDelay: EventLoopDelay
   /** The 1-minute load average when measuring ended (the machine's facts hold the one at the start). */
   loadAverageAtEnd: number
 }
 
 /** The machine as the run began. */
-export type FactorizeMachine = Pick<MachineInfo, 'logicalCores' | 'loadAverage'>
+export type FactorizeMachine = Pick<MachineInfo, 'logicalCores' | 'loadAverage'> & Partial<Pick<MachineInfo, 'python'>>
 
-const pythonLabel = (v: PythonVariant): string =>
-  v.strategy === 'serial' ? 'Python serial' : `Python: ${v.workers} ${v.strategy === 'threads' ? (v.workers === 1 ? 'thread' : 'threads') : v.workers === 1 ? 'process' : 'processes'}`
+/** "2 threads", "1 process". */
+const workersText = (v: PythonVariant): string => `${v.workers} ${v.strategy === 'threads' ? (v.workers === 1 ? 'thread' : 'threads') : v.workers === 1 ? 'process' : 'processes'}`
+
+/** "Python: 2 threads", or with several interpreters "CPython 3.11.7 (GIL): 2 threads". */
+const pythonLabel = (v: PythonVariant, who?: string): string => (v.strategy === 'serial' ? (who ? `${who}: serial` : 'Python serial') : `${who ?? 'Python'}: ${workersText(v)}`)
 
 function nodeVariants(node: NodeTrials): MeasuredVariant[] {
   const series = node.variants.map(toSeries)
@@ -98,17 +109,49 @@ function nodeVariants(node: NodeTrials): MeasuredVariant[] {
   }))
 }
 
-function pythonVariants({ output }: PythonTrials): MeasuredVariant[] {
-  const series = output.variants.map((v) => seriesOfPython(v, pythonLabel(v)))
-  const serial = series.find((s) => s.id === 'python-serial')
-  if (!serial) throw new LabError('internal', 'The Python script measured no serial baseline.')
+/** One interpreter's variants; `interpreter` names them where several interpreters ran. */
+function pythonVariants({ output }: PythonTrials, interpreter?: { seriesPrefix: string; label: string }): MeasuredVariant[] {
+  const prefix = interpreter?.seriesPrefix ?? 'python-'
+  const series = output.variants.map((v) => seriesOfPython(v, pythonLabel(v, interpreter?.label), prefix))
+  const serial = series.find((s) => s.id === `${prefix}serial`)
+  if (!serial) throw new LabError('internal', `The Python script measured no serial baseline${interpreter ? ` on ${interpreter.label}` : ''}.`)
   return output.variants.map((v, i): MeasuredVariant => ({
     runtime: 'python',
     strategy: v.strategy as FactorizeStrategy,
     workers: v.workers,
     series: series[i]!,
     comparison: v.strategy === 'serial' ? undefined : compare(serial, series[i]!, v.workers, v.workers),
+    ...(interpreter ? { interpreter } : {}),
   }))
+}
+
+/** What one interpreter's figures say: its threads and processes at the core count, no more than their intervals support. */
+function explainInterpreter(run: InterpreterRun, cores: number): string {
+  const at = (strategy: string): InterpreterRow | undefined =>
+    [...run.rows].reverse().find((r) => r.variant.startsWith(`${strategy}-`) && Number(r.variant.split('-')[1]) <= cores) ?? run.rows.find((r) => r.variant.startsWith(`${strategy}-`))
+  const threads = at('threads')
+  const processes = at('processes')
+  const parts: string[] = []
+  if (threads?.speedup) {
+    const evidence = speedupEvidence(threads.speedup.ci95, threads.speedup.runs)
+    parts.push(`${threads.label} ran ${formatRatio(threads.speedup.median)} as fast as serial${evidence.qualifier}: ${pythonThreadsWhy(run.gilEnabled !== false, evidence.verdict)}`)
+  }
+  if (processes?.speedup) parts.push(`${processes.label} ${formatRatio(processes.speedup.median)}${speedupEvidence(processes.speedup.ci95, processes.speedup.runs).qualifier}: each has its own interpreter and its own GIL.`)
+  return `${run.label}: ${parts.join(' ') || 'only serial ran.'}`
+}
+
+/** Every interpreter of the run side by side (absent when only one was chosen). */
+function interpretersOfRun(machine: FactorizeMachine, python: PythonTrials | undefined, beside: readonly BesideRun<PythonTrials>[], series: readonly Series[], comparisons: readonly Comparison[]): InterpreterComparison | undefined {
+  if (beside.length === 0 || !machine.python) return undefined
+  const runOf = (info: PythonInfo, index: number, trials: PythonTrials | undefined, reason?: string): InterpreterRun => {
+    const prefix = interpreterSeriesPrefix(index)
+    const rows = trials
+      ? speedupRows(series, comparisons, trials.output.variants.filter((v) => v.strategy !== 'serial').map((v) => ({ seriesId: `${prefix}${v.id}`, variant: v.id, label: workersText(v) })))
+      : undefined
+    const script = trials?.output.python
+    return interpreterRunOf(info, index, { runtime: script && { ...script, switchIntervalMs: script.switchIntervalMs }, rows, reason: trials ? undefined : (reason ?? 'Python did not run.'), explain: (run) => explainInterpreter(run, machine.logicalCores) })
+  }
+  return interpreterComparison('speedup', [runOf(machine.python, 0, python), ...beside.map((b) => runOf(b.python, b.index, b.value, b.reason))])
 }
 
 function tracedOfPython(trace: PythonTrace, tasks: readonly number[], switchIntervalMs: number | undefined): TracedTrial {
@@ -152,13 +195,13 @@ function lanesOfRun(params: FactorizeParams, machine: FactorizeMachine, node: No
 }
 
 /** Python must agree with Node (or, alone, with the reference); returns how many numbers the reference checked. */
-function checkDivisors(params: FactorizeParams, node: NodeTrials | undefined, python: PythonTrials | undefined): number {
+function checkDivisors(params: FactorizeParams, node: NodeTrials | undefined, python: PythonTrials | undefined, who = 'Python'): number {
   let referenceChecked = node ? checkAgainstReference(params.numbers, node.referenceOfList) : 0
   if (python) {
     const pythonLists = python.output.divisors.map((d) => d.divisors)
     if (node) {
       const at = firstDifference(node.referenceOfList, pythonLists)
-      if (at >= 0) throw new LabError('internal', `Python found the divisors of ${params.numbers[at]} to be ${pythonLists[at]?.join(', ')}, Node found ${node.referenceOfList[at]?.join(', ')}: the runtimes must agree, so this run is void.`)
+      if (at >= 0) throw new LabError('internal', `${who} found the divisors of ${params.numbers[at]} to be ${pythonLists[at]?.join(', ')}, Node found ${node.referenceOfList[at]?.join(', ')}: the runtimes must agree, so this run is void.`)
     } else {
       referenceChecked = checkAgainstReference(params.numbers, pythonLists)
     }
@@ -171,9 +214,13 @@ export function summarizeFactorize(params: FactorizeParams, machine: FactorizeMa
   const { plan, strategies, workerCounts, node, python, eventLoopDelay } = trials
   const cores = machine.logicalCores
   const referenceChecked = checkDivisors(params, node, python)
+  for (const other of trials.beside ?? []) if (other.value) checkDivisors(params, node, other.value, other.label)
+  const beside = trials.beside ?? []
+  const besideRan = beside.filter((b) => b.value)
   const nodeMeasured = node ? nodeVariants(node) : []
-  const pythonMeasured = python ? pythonVariants(python) : []
-  const variants = [...nodeMeasured, ...pythonMeasured]
+  const pythonMeasured = python ? pythonVariants(python, besideRan.length > 0 && machine.python ? { seriesPrefix: 'python-', label: interpreterLabel(machine.python) } : undefined) : []
+  const besideMeasured = besideRan.flatMap((b) => pythonVariants(b.value!, { seriesPrefix: b.seriesPrefix, label: b.label }))
+  const variants = [...nodeMeasured, ...pythonMeasured, ...besideMeasured]
   const scaling = scalingCurves(variants, cores)
   const scale = node?.scale ?? python?.output.scale ?? 1
   const tasks = params.numbers.length * scale
@@ -205,13 +252,16 @@ export function summarizeFactorize(params: FactorizeParams, machine: FactorizeMa
     : { ran: false, reason: plan.pythonSkipped }
   const serialOf = (runtime: Runtime): Series | undefined => variants.find((v) => v.runtime === runtime && v.strategy === 'serial')?.series
   const serialMedianMs = { node: serialOf('node')?.summary.median, python: serialOf('python')?.summary.median }
-  const comparedRuns = (node?.comparedRuns ?? 0) + pythonMeasured.reduce((n, v) => n + v.series.samples.length, 0)
+  const comparedRuns = (node?.comparedRuns ?? 0) + [...pythonMeasured, ...besideMeasured].reduce((n, v) => n + v.series.samples.length, 0)
+  const comparisons = variants.flatMap((v) => (v.comparison ? [v.comparison] : []))
+  const interpreters = interpretersOfRun(machine, python, beside, variants.map((v) => v.series), comparisons)
 
   const warnings: RunWarning[] = [...plan.warnings]
   if (serialMedianMs.node !== undefined && serialMedianMs.node < 200) {
     warnings.push({ code: 'short-run', message: `Serial work took only ${formatDurationMs(serialMedianMs.node)}; below about 200 ms, start-up costs and noise weigh heavily on the speedups. Raise the scale (or leave it at 0, automatic).` })
   }
   if (python) warnings.push(...python.warnings)
+  warnings.push(...besideWarnings(beside))
   const lanes = lanesOfRun(params, machine, node, python, variants.map((v) => v.series))
   warnings.push(...lanes.warnings)
   const busy = busyMachineWarning(Math.max(machine.loadAverage[0], trials.loadAverageAtEnd), cores)
@@ -238,7 +288,7 @@ export function summarizeFactorize(params: FactorizeParams, machine: FactorizeMa
   const referenceLists = node?.referenceOfList ?? python?.output.divisors.map((d) => d.divisors) ?? []
   return {
     series: variants.map((v) => v.series),
-    comparisons: variants.flatMap((v) => (v.comparison ? [v.comparison] : [])),
+    comparisons,
     // the lanes (data.lanes) show who ran when, one lane per worker
     timelines: [],
     warnings,
@@ -269,6 +319,7 @@ export function summarizeFactorize(params: FactorizeParams, machine: FactorizeMa
       python: pythonInfo,
       findings: factorizeFindings(findingsInput),
       lanes: lanes.lanes,
+      ...(interpreters ? { interpreters } : {}),
     },
   }
 }

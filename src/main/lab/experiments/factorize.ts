@@ -23,6 +23,9 @@ import { inGroupsOf, repeatList, sum, summarizeFactorize, type FactorizeScriptOu
 import { traceNodeStrategy, tracedWorkerCount } from './factorize-traced'
 import { concurrentVariant, DivisorChecker, processesVariant, serialVariant, TASKS_PER_THREAD, threadsVariant, type FactorizeVariant } from './factorize-variants'
 import { planRuntimes, pythonProcessCounts, runThreadsScript } from './threads-python'
+import type { PythonInfo } from '../../../shared/model/machine'
+import { interpreterLabel } from '../../../shared/model/interpreter-label'
+import { runBeside, type BesideRun } from '../python/side-by-side'
 
 /**
  * CPU-bound work four ways — serial, interleaved on one thread, worker threads, child processes —
@@ -109,9 +112,9 @@ async function measureNode(params: FactorizeParams, context: ExperimentContext, 
   }
 }
 
-async function measurePython(params: FactorizeParams, context: ExperimentContext, strategies: FactorizeStrategy[], workerCounts: number[]): Promise<PythonTrials> {
+async function measurePython(params: FactorizeParams, context: ExperimentContext, strategies: FactorizeStrategy[], workerCounts: number[], python: PythonInfo, traced: boolean): Promise<PythonTrials> {
   const pythonStrategies = ['serial', ...(strategies.includes('threads') || strategies.includes('concurrent') ? ['threads'] : []), ...(strategies.includes('processes') ? ['processes'] : [])]
-  context.progress(`Running the Python originals (${context.machine.python.command} ${context.machine.python.version ?? ''})`.trim(), 0, 0)
+  context.progress(`Running the Python originals (${interpreterLabel(python)}, ${python.executable ?? python.command})`, 0, 0)
   const processCounts = pythonProcessCounts(context.machine.os.platform, workerCounts)
   const args = [
     'factorize',
@@ -123,10 +126,10 @@ async function measurePython(params: FactorizeParams, context: ExperimentContext
     '--strategies', pythonStrategies.join(','),
     '--runs', String(params.runs),
     '--warmup', String(params.warmup),
-    '--trace-workers', String(tracedWorkerCount(workerCounts, context.machine.logicalCores)),
+    '--trace-workers', String(traced ? tracedWorkerCount(workerCounts, context.machine.logicalCores) : 0),
     ...(params.includeStartup ? ['--include-startup'] : []),
   ]
-  const { output, interpreterStartupMs } = await runThreadsScript<FactorizeScriptOutput>(context, args, PYTHON_TIMEOUT_MS)
+  const { output, interpreterStartupMs } = await runThreadsScript<FactorizeScriptOutput>(context, args, PYTHON_TIMEOUT_MS, python)
   return { output, interpreterStartupMs, warnings: pythonStrategies.includes('processes') && processCounts.warning ? [processCounts.warning] : [] }
 }
 
@@ -142,14 +145,17 @@ export async function measureFactorize(params: FactorizeParams, context: Experim
   const loop = watchEventLoop()
   let node: NodeTrials | undefined
   let python: PythonTrials | undefined
+  let beside: BesideRun<PythonTrials>[] = []
   let eventLoopDelay
   try {
     if (plan.runtimes.includes('node')) node = await measureNode(params, context, strategies, workerCounts)
-    if (plan.runtimes.includes('python')) python = await measurePython(params, context, strategies, workerCounts)
+    if (plan.runtimes.includes('python')) python = await measurePython(params, context, strategies, workerCounts, context.machine.python, true)
+    // the same Python series on every interpreter chosen beside it (who ran when is traced for the primary only)
+    if (params.runtime !== 'node') beside = await runBeside(context.machine, context.signal, (other) => measurePython(params, context, strategies, workerCounts, other, false))
   } finally {
     eventLoopDelay = loop.stop()
   }
-  return { plan, strategies, workerCounts, node, python, eventLoopDelay, loadAverageAtEnd: loadavg()[0] ?? 0 }
+  return { plan, strategies, workerCounts, node, python, beside, eventLoopDelay, loadAverageAtEnd: loadavg()[0] ?? 0 }
 }
 
 export const factorizeRunner: ExperimentRunner<FactorizeParams, FactorizeData> = {

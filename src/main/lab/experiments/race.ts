@@ -22,9 +22,12 @@ import { measureInterleaved, type Measured, type Variant } from '../measure/inte
 import { pythonMissingError } from '../python/run-script'
 import { RaceWorkerPool, type NodeTrialOutcome } from '../races/race-pool'
 import { runPythonRace, type PythonRaceRun, type PythonTrial } from '../races/python-race'
-import { RACE_VARIANTS, pythonVariantId, raceExplanations, raceHeadline, trialRecord, variantData, withSharedHistogram } from '../races/summarize'
+import { RACE_VARIANTS, pythonVariantId, raceExplanations, raceHeadline, switchIntervalSentence, trialRecord, variantData, withSharedHistogram } from '../races/summarize'
 import { compareCost, toSeries, type ExperimentContext, type ExperimentRunner } from './experiment'
 import { explainRace } from './explain/race'
+import { interpreterLabel } from '../../../shared/model/interpreter-label'
+import { raceInterpreters } from '../races/race-interpreters'
+import { besideWarnings, runBeside } from '../python/side-by-side'
 import { pythonVariantTrace, traceNodeModes } from '../races/race-traces'
 import { raceWalkthroughBytecode } from '../races/race-bytecode'
 
@@ -60,12 +63,13 @@ async function measureNode(params: RaceParams, modes: RaceMode[], context: Exper
 const nodeSpans = (outcome: NodeTrialOutcome): { startMs: number; endMs: number }[] =>
   outcome.workers.map((w) => ({ startMs: w.startedAtMs - outcome.releasedAtMs, endMs: w.endedAtMs - outcome.releasedAtMs }))
 
-function pythonSeries(id: RaceVariantId, trials: PythonTrial[]): Series {
+/** A Python counter's series; `who` names the interpreter where several ran ("CPython 3.11.7 (GIL): Counter (no lock)"). */
+function pythonSeries(id: RaceVariantId, trials: PythonTrial[], who?: string, seriesId: string = id): Series {
   const sample = (t: PythonTrial): Sample => ({ trial: t.trial, startedAtMs: t.releasedAtEpochMs, valueMs: t.durationMs })
   const measured = trials.filter((t) => !t.warmup)
   return {
-    id,
-    label: RACE_VARIANTS[id].label,
+    id: seriesId,
+    label: who ? `${who}: ${RACE_VARIANTS[id].label.replace(/^Python: /, '')}` : RACE_VARIANTS[id].label,
     samples: measured.map(sample),
     warmupSamples: trials.filter((t) => t.warmup).map(sample),
     summary: summarize(measured.map((t) => t.durationMs)),
@@ -135,6 +139,7 @@ export const raceRunner: ExperimentRunner<RaceParams, RaceData> = {
         warmupRounds: RACE_WARMUP_ROUNDS,
         variants: pythonVariants,
         traceIncrements: pythonVariants.includes('unlocked-call') && params.workers >= TRACE_WORKERS ? params.pythonTraceIncrements : 0,
+        switchIntervalMs: params.pythonSwitchIntervalMs,
         signal: context.signal,
         timeoutMs: 10 * estimateRaceMs({ ...params, runtime: 'python' }).totalMs + 60_000,
         runChild: (spec) => context.spawners.run(spec),
@@ -149,6 +154,29 @@ export const raceRunner: ExperimentRunner<RaceParams, RaceData> = {
         interpreterStartupMs: python.interpreterStartupMs,
       })
     }
+
+    // the same counters on every interpreter chosen beside it (traced on the primary only)
+    const beside =
+      pythonVariants.length > 0
+        ? await runBeside(context.machine, context.signal, (other) =>
+            runPythonRace({
+              python: other,
+              resourcesDir: context.paths.resourcesDir,
+              workers: params.workers,
+              increments: params.increments,
+              trials: params.trials,
+              warmupRounds: RACE_WARMUP_ROUNDS,
+              variants: pythonVariants,
+              traceIncrements: 0,
+              switchIntervalMs: params.pythonSwitchIntervalMs,
+              signal: context.signal,
+              timeoutMs: 10 * estimateRaceMs({ ...params, runtime: 'python' }).totalMs + 60_000,
+              runChild: (spec) => context.spawners.run(spec),
+            }),
+          )
+        : []
+    warnings.push(...besideWarnings(beside))
+    const primaryLabel = beside.length > 0 ? interpreterLabel(context.machine.python) : undefined
 
     // Series, per-variant figures and timelines, Node first, in the catalog's order.
     const series: Series[] = []
@@ -165,7 +193,7 @@ export const raceRunner: ExperimentRunner<RaceParams, RaceData> = {
       const id = pythonVariantId(variant)
       const trials = python!.report.trials.filter((t) => t.variant === variant)
       const measured = trials.filter((t) => !t.warmup)
-      series.push(pythonSeries(id, trials))
+      series.push(pythonSeries(id, trials, primaryLabel))
       variants.push(variantData(id, measured.map((t) => trialRecord(t.trial, t.expected, t.found, t.durationMs, t.threads))))
       const last = measured.at(-1)
       if (last) timelines.push(timelineOf(id, last.trial, last.threads, 'thread'))
@@ -199,6 +227,26 @@ export const raceRunner: ExperimentRunner<RaceParams, RaceData> = {
       warnings.push({ code: 'one-core', message: 'This machine has one logical core: the workers take turns, so the unsynchronised counter loses updates only when the OS switches threads between a read and its write. Run on a machine with more cores to see the race in full.' })
     }
 
+    // every interpreter beside the primary: its series, its counters' figures, and what they say
+    const besideVariants = beside.map((b) => {
+      const report = b.value?.report
+      const data = (report ? pythonVariants : []).map((variant) => {
+        const trials = report!.trials.filter((t) => t.variant === variant)
+        series.push(pythonSeries(pythonVariantId(variant), trials, b.label, `${b.seriesPrefix}${variant}`))
+        return variantData(pythonVariantId(variant), trials.filter((t) => !t.warmup).map((t) => trialRecord(t.trial, t.expected, t.found, t.durationMs, t.threads)))
+      })
+      for (const v of data.filter((x) => x.exactViolation)) {
+        warnings.push({ code: 'exactness-violated', message: `${b.label}: ${v.label.toUpperCase()} WAS NOT EXACT in ${v.trials.length - v.exactTrials} of ${v.trials.length} trials. A lock must never lose an update: this is a bug in the lab or the runtime; please report it with this result.` })
+      }
+      return data
+    })
+    const interpreters =
+      beside.length > 0 && python
+        ? raceInterpreters(
+            [{ python: context.machine.python, index: 0, report: python.report, variants: variants.filter((v) => v.runtime === 'python') }, ...beside.map((b, i) => ({ python: b.python, index: b.index, report: b.value?.report, variants: besideVariants[i]!, reason: b.reason }))],
+          )
+        : undefined
+
     const traces = [...node.traces, ...(python?.traces ?? []).map(pythonVariantTrace)]
     for (const trace of traces.filter((t) => !t.checkPassed)) {
       warnings.push({ code: 'exactness-violated', message: `The traced trial of ${trace.label}: ${trace.sentences.find((s) => s.startsWith('CHECK FAILED')) ?? 'CHECK FAILED.'} Please report it with this result.` })
@@ -223,8 +271,13 @@ export const raceRunner: ExperimentRunner<RaceParams, RaceData> = {
       traces,
       traceNotes: traceNotes(params, modes, pythonInfo),
       ...walkthrough,
+      ...(interpreters ? { interpreters } : {}),
     }
-    data.explanations = [...raceExplanations(data), ...(pythonInfo.status === 'no-matching-mode' && pythonInfo.reason ? [pythonInfo.reason] : [])]
+    data.explanations = [
+      ...raceExplanations(data),
+      ...(pythonInfo.status === 'no-matching-mode' && pythonInfo.reason ? [pythonInfo.reason] : []),
+      ...(pythonInfo.status === 'ran' && params.pythonSwitchIntervalMs > 0 ? [switchIntervalSentence(params.pythonSwitchIntervalMs)] : []),
+    ]
 
     return { series, comparisons, timelines, warnings, headline: raceHeadline(data), data: { ...data, ...explainRace(data) } }
   },

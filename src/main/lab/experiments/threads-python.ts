@@ -91,10 +91,10 @@ export function planRuntimes(choice: RuntimeChoice, python: PythonInfo): Runtime
 }
 
 /** Runs threads.py with a subcommand and its flags; rejects with a LabError on any failure. */
-export async function runThreadsScript<T extends PythonScriptOutput>(context: ExperimentContext, args: string[], timeoutMs: number): Promise<{ output: T; interpreterStartupMs: number }> {
+export async function runThreadsScript<T extends PythonScriptOutput>(context: ExperimentContext, args: string[], timeoutMs: number, python: PythonInfo = context.machine.python): Promise<{ output: T; interpreterStartupMs: number }> {
   await context.spawners.ready() // before the clock starts: the interpreter's start-up is measured from the request
   const { value, outcome } = await runPythonScript<T>({
-    python: context.machine.python,
+    python,
     resourcesDir: context.paths.resourcesDir,
     script: THREADS_SCRIPT,
     args,
@@ -135,9 +135,9 @@ export function describePython(info: PythonRuntimeInfo): string {
   return `${info.implementation ?? 'Python'} ${info.version}${build}`
 }
 
-export function seriesOfPython(variant: PythonVariant, label: string): Series {
+export function seriesOfPython(variant: PythonVariant, label: string, seriesPrefix = 'python-'): Series {
   return {
-    id: `python-${variant.id}`,
+    id: `${seriesPrefix}${variant.id}`,
     label,
     samples: variant.samples,
     warmupSamples: variant.warmupSamples,

@@ -63,6 +63,8 @@ export async function runPythonRace(options: {
   variants: readonly PythonRaceVariant[]
   /** Increments of each of the 2 threads in the traced trial; 0 for none. */
   traceIncrements: number
+  /** sys.setswitchinterval in ms before the threads start; 0: the interpreter's own. */
+  switchIntervalMs?: number
   signal: AbortSignal
   timeoutMs: number
   runChild: (spec: ChildSpec) => Promise<ChildOutcome>
@@ -78,6 +80,7 @@ export async function runPythonRace(options: {
       '--warmup', String(options.warmupRounds),
       '--variants', options.variants.join(','),
       '--trace', String(options.traceIncrements),
+      ...(options.switchIntervalMs ? ['--switch-interval-ms', String(options.switchIntervalMs)] : []),
     ],
     signal: options.signal,
     timeoutMs: options.timeoutMs,

@@ -168,7 +168,12 @@ export function raceExplanations(data: Pick<RaceData, 'variants' | 'slowdowns' |
   return lines
 }
 
-function pythonExplanations(byId: Map<RaceVariantId, RaceVariantData>, python: RaceData['python']): string[] {
+/** What setting the switch interval changes, and what it cannot. */
+export function switchIntervalSentence(setMs: number): string {
+  return `The switch interval was set to ${formatDurationMs(setMs)} for this run (CPython's own is 5 ms): the running thread is asked to let go of the GIL that often, so a switch lands between a read and its write more often where the code has a point to switch at (the call variant). It cannot make the plain Counter lose on CPython 3.10 or later with the GIL, which has no such point inside self.count += offset, and it changes nothing on a build without the GIL, where threads do not take turns.`
+}
+
+export function pythonExplanations(byId: Map<RaceVariantId, RaceVariantData>, python: RaceData['python']): string[] {
   const lines: string[] = []
   const unlocked = byId.get('python-unlocked')
   const call = byId.get('python-unlocked-call')
@@ -178,7 +183,10 @@ function pythonExplanations(byId: Map<RaceVariantId, RaceVariantData>, python: R
   const switchesAtCallsOnly = python.gilEnabled !== false && (major > 3 || (major === 3 && minor >= 10))
   if (unlocked) {
     if (unlocked.lossyTrials > 0) {
-      lines.push(`${name}: the lesson's unlocked Counter lost updates in ${unlocked.lossyTrials} of ${unlocked.trials.length} trials (median ${formatShare(unlocked.lostShare.median)}): the interpreter switched threads between the read and the write of self.count += offset.`)
+      const how = python.gilEnabled === false
+        ? 'without the GIL its threads run at once, so one thread reads self.count while another is between its read and its write.'
+        : 'the interpreter switched threads between the read and the write of self.count += offset.'
+      lines.push(`${name}: the lesson's unlocked Counter lost updates in ${unlocked.lossyTrials} of ${unlocked.trials.length} trials (median ${formatShare(unlocked.lostShare.median)}): ${how}`)
     } else {
       const why = python.gilEnabled === false
         ? 'This Python runs without the GIL, so that is luck of the timing, not a guarantee.'
