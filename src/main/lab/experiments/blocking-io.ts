@@ -150,7 +150,7 @@ async function measurePythonBlocking(params: BlockingIoParams, context: Experime
 /** Each interpreter's threads and asyncio against its own serial run, and what that says. */
 function interpretersOfRun(params: BlockingIoParams, machine: ExperimentContext['machine'], primary: MeasuredBlocking[], python: BlockingIoData['python'], beside: readonly BesideRun<MeasuredBlocking[]>[]): InterpreterComparison | undefined {
   if (beside.length === 0) return undefined
-  const runOf = (info: PythonInfo, index: number, measured: MeasuredBlocking[] | undefined, reason?: string, runtime?: InterpreterRuntime): InterpreterRun => {
+  const runOf = (info: PythonInfo, index: number, measured: MeasuredBlocking[] | undefined, reason?: string, runtime?: InterpreterRuntime, label?: string): InterpreterRun => {
     const parallel = (measured ?? []).filter((m) => m.strategy !== 'serial')
     const rows = measured ? speedupRows(measured.map((m) => m.series), measured.flatMap((m) => (m.comparison ? [m.comparison] : [])), parallel.map((m) => ({ seriesId: m.series.id, variant: m.strategy, label: m.strategy === 'threads' ? `${params.calls} threads` : 'asyncio' }))) : undefined
     const explain = (run: InterpreterRun): string => {
@@ -159,12 +159,12 @@ function interpretersOfRun(params: BlockingIoParams, machine: ExperimentContext[
       const evidence = speedupEvidence(threads.speedup.ci95, threads.speedup.runs)
       return `${run.label}: ${threads.label} ran ${formatRatio(threads.speedup.median)} as fast as serial${evidence.qualifier}. ${evidence.verdict === 'faster' ? 'A thread waiting in select() lets go of the GIL (or there is none), so the waits overlap on any build.' : 'Waiting threads let go of the GIL, so they should overlap; this run does not show it.'}`
     }
-    return interpreterRunOf(info, index, { runtime, rows, reason: measured ? undefined : (reason ?? 'Python did not run.'), explain })
+    return interpreterRunOf(info, index, { runtime, rows, reason: measured ? undefined : (reason ?? 'Python did not run.'), explain, label })
   }
   const primaryRuntime = python.ran ? { version: python.version, implementation: python.implementation, gilEnabled: python.gilEnabled, freeThreadedBuild: python.freeThreadedBuild } : undefined
   return interpreterComparison('speedup', [
     runOf(machine.python, 0, python.ran ? primary : undefined, python.reason, primaryRuntime),
-    ...beside.map((b) => runOf(b.python, b.index, b.value, b.reason)),
+    ...beside.map((b) => runOf(b.python, b.index, b.value, b.reason, undefined, b.label)),
   ])
 }
 
@@ -207,7 +207,7 @@ export const blockingIoRunner: ExperimentRunner<BlockingIoParams, BlockingIoData
         measured.push(...primary.measured)
       }
       if (params.runtime !== 'node') {
-        beside = await runBeside(context.machine, context.signal, async (other, prefix) => (await measurePythonBlocking(params, context, other, prefix, interpreterLabel(other))).measured)
+        beside = await runBeside(context.machine, context.signal, async (other, prefix, label) => (await measurePythonBlocking(params, context, other, prefix, label)).measured)
       }
     } finally {
       eventLoopDelay = loop.stop()

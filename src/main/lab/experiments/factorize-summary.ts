@@ -143,15 +143,15 @@ function explainInterpreter(run: InterpreterRun, cores: number): string {
 /** Every interpreter of the run side by side (absent when only one was chosen). */
 function interpretersOfRun(machine: FactorizeMachine, python: PythonTrials | undefined, beside: readonly BesideRun<PythonTrials>[], series: readonly Series[], comparisons: readonly Comparison[]): InterpreterComparison | undefined {
   if (beside.length === 0 || !machine.python) return undefined
-  const runOf = (info: PythonInfo, index: number, trials: PythonTrials | undefined, reason?: string): InterpreterRun => {
+  const runOf = (info: PythonInfo, index: number, trials: PythonTrials | undefined, reason?: string, label?: string): InterpreterRun => {
     const prefix = interpreterSeriesPrefix(index)
     const rows = trials
       ? speedupRows(series, comparisons, trials.output.variants.filter((v) => v.strategy !== 'serial').map((v) => ({ seriesId: `${prefix}${v.id}`, variant: v.id, label: workersText(v) })))
       : undefined
     const script = trials?.output.python
-    return interpreterRunOf(info, index, { runtime: script && { ...script, switchIntervalMs: script.switchIntervalMs }, rows, reason: trials ? undefined : (reason ?? 'Python did not run.'), explain: (run) => explainInterpreter(run, machine.logicalCores) })
+    return interpreterRunOf(info, index, { runtime: script && { ...script, switchIntervalMs: script.switchIntervalMs }, rows, reason: trials ? undefined : (reason ?? 'Python did not run.'), explain: (run) => explainInterpreter(run, machine.logicalCores), label })
   }
-  return interpreterComparison('speedup', [runOf(machine.python, 0, python), ...beside.map((b) => runOf(b.python, b.index, b.value, b.reason))])
+  return interpreterComparison('speedup', [runOf(machine.python, 0, python), ...beside.map((b) => runOf(b.python, b.index, b.value, b.reason, b.label))])
 }
 
 function tracedOfPython(trace: PythonTrace, tasks: readonly number[], switchIntervalMs: number | undefined): TracedTrial {

@@ -243,7 +243,7 @@ export const raceRunner: ExperimentRunner<RaceParams, RaceData> = {
     const interpreters =
       beside.length > 0 && python
         ? raceInterpreters(
-            [{ python: context.machine.python, index: 0, report: python.report, variants: variants.filter((v) => v.runtime === 'python') }, ...beside.map((b, i) => ({ python: b.python, index: b.index, report: b.value?.report, variants: besideVariants[i]!, reason: b.reason }))],
+            [{ python: context.machine.python, index: 0, report: python.report, variants: variants.filter((v) => v.runtime === 'python') }, ...beside.map((b, i) => ({ python: b.python, index: b.index, report: b.value?.report, variants: besideVariants[i]!, reason: b.reason, label: b.label }))],
           )
         : undefined
 

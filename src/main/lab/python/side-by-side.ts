@@ -32,16 +32,21 @@ export function interpretersBeside(machine: Pick<MachineInfo, 'python' | 'python
  * Runs `measure` on each interpreter beside the primary, one after another. An interpreter that is
  * missing or whose script fails gets its reason in words and the run goes on; a cancel stops it all.
  */
-export async function runBeside<T>(machine: Pick<MachineInfo, 'python' | 'pythonsSideBySide'>, signal: AbortSignal, measure: (python: PythonInfo, seriesPrefix: string) => Promise<T>): Promise<BesideRun<T>[]> {
+export async function runBeside<T>(machine: Pick<MachineInfo, 'python' | 'pythonsSideBySide'>, signal: AbortSignal, measure: (python: PythonInfo, seriesPrefix: string, label: string) => Promise<T>): Promise<BesideRun<T>[]> {
   const runs: BesideRun<T>[] = []
+  const labels = new Set([interpreterLabel(machine.python)])
   for (const [i, python] of interpretersBeside(machine).entries()) {
-    const base = { python, index: i + 1, seriesPrefix: interpreterSeriesPrefix(i + 1), label: interpreterLabel(python) }
+    // two interpreters of one version and build are told apart by their file
+    const plain = interpreterLabel(python)
+    const label = labels.has(plain) ? `${plain} at ${python.executable ?? python.command}` : plain
+    labels.add(label)
+    const base = { python, index: i + 1, seriesPrefix: interpreterSeriesPrefix(i + 1), label }
     if (!python.found) {
       runs.push({ ...base, reason: `${python.command} did not run: ${python.reason ?? 'it was not found'}` })
       continue
     }
     try {
-      runs.push({ ...base, value: await measure(python, base.seriesPrefix) })
+      runs.push({ ...base, value: await measure(python, base.seriesPrefix, label) })
     } catch (error) {
       if (signal.aborted || (error instanceof LabError && error.code === 'cancelled')) throw error
       runs.push({ ...base, reason: `${base.label} (${python.executable ?? python.command}) did not finish its run: ${error instanceof Error ? error.message : String(error)}` })

@@ -13,6 +13,8 @@ export interface InterpreterRace {
   report?: Pick<PythonRaceRun['report'], 'python' | 'implementation' | 'gilEnabled' | 'switchIntervalMs'>
   variants: RaceVariantData[]
   reason?: string
+  /** Its name where another interpreter of the run has the same version and build. */
+  label?: string
 }
 
 /** The race on each interpreter: how much its counters lost and why, in the words the single-interpreter run uses. */
@@ -29,7 +31,7 @@ export function raceInterpreters(runs: readonly InterpreterRace[]): InterpreterC
         const lines = pythonExplanations(new Map(run.variants.map((v) => [v.id, v])), info).map((line) => line.replace(/^CPython [\d.]+\w*: /, ''))
         return `${interpreter.label}: ${lines.join(' ')}`
       }
-      return interpreterRunOf(run.python, run.index, { runtime, rows, reason: run.report ? undefined : (run.reason ?? 'Python did not run.'), explain })
+      return interpreterRunOf(run.python, run.index, { runtime, rows, reason: run.report ? undefined : (run.reason ?? 'Python did not run.'), explain, label: run.label })
     }),
   )
 }

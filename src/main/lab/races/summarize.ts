@@ -199,7 +199,7 @@ export function pythonExplanations(byId: Map<RaceVariantId, RaceVariantData>, py
   if (call) {
     lines.push(
       call.lossyTrials > 0
-        ? `With a function call between the read and the write (the same unlocked counter), updates were lost in ${call.lossyTrials} of ${call.trials.length} trials (median ${formatShare(call.lostShare.median)}): the call is a point where the interpreter may switch threads, after the read and before the write.`
+        ? `With a function call between the read and the write (the same unlocked counter), updates were lost in ${call.lossyTrials} of ${call.trials.length} trials (median ${formatShare(call.lostShare.median)}): ${python.gilEnabled === false ? 'without the GIL the threads run at once, and the call only widens the gap between the read and the write.' : 'the call is a point where the interpreter may switch threads, after the read and before the write.'}`
         : `With a function call between the read and the write, all ${call.trials.length} trials were exact this time: a switch there needs the switch interval to run out exactly at that call, which did not happen.`,
     )
   }

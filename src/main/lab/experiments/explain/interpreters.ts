@@ -16,13 +16,13 @@ export interface InterpreterRuntime {
 }
 
 /** One interpreter of a run: the probe's facts, what the script said at run time, its rows, and why it did not run if it did not. */
-export function interpreterRunOf(python: PythonInfo, index: number, outcome: { runtime?: InterpreterRuntime; rows?: InterpreterRow[]; explain?: (run: InterpreterRun) => string; reason?: string }): InterpreterRun {
+export function interpreterRunOf(python: PythonInfo, index: number, outcome: { runtime?: InterpreterRuntime; rows?: InterpreterRow[]; explain?: (run: InterpreterRun) => string; reason?: string; label?: string }): InterpreterRun {
   const runtime = outcome.runtime ?? {}
   const facts = { ...python, ...definedOf(runtime) }
   const switchIntervalMs = runtime.switchIntervalMs ?? (python.switchIntervalS === undefined ? undefined : python.switchIntervalS * 1000)
   const run: InterpreterRun = {
     key: interpreterKey(python),
-    label: interpreterLabel(facts),
+    label: outcome.label ?? interpreterLabel(facts),
     command: python.command,
     ...definedOf({ executable: facts.executable, version: facts.version, freeThreadedBuild: facts.freeThreadedBuild, gilEnabled: facts.gilEnabled, switchIntervalMs }),
     primary: index === 0,
