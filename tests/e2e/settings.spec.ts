@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { openExperiment } from './helpers'
+import { openExperiment, runAndWaitForResult, setParam } from './helpers'
 
 test('Settings persist across a reload, a bad Python command is refused or flagged, and Ctrl+Enter runs the experiment on screen', async ({ page }) => {
   await page.goto('./#/settings')
@@ -81,4 +81,42 @@ test('Settings lists every Python on this machine: a broken path gets its reason
   await page.getByTestId('settings-python').fill('')
   await page.getByTestId('settings-save').click()
   await expect(page.getByTestId('interpreter-in-use')).toHaveCount(1)
+})
+
+test('Two interpreters chosen in Settings run the race side by side: each labelled with its version and build, charted and explained', async ({ page }) => {
+  await page.goto('./#/settings')
+  const rows = page.getByTestId('interpreter-row')
+  await expect(rows.first()).toBeVisible({ timeout: 60_000 })
+  const other = rows.filter({ has: page.getByTestId('interpreter-side-by-side') }).first()
+  test.skip((await other.count()) === 0, 'one Python on this machine: nothing to run beside it')
+  const otherLabel = (await other.locator('th').textContent())!.trim()
+  const inUseLabel = (await rows.filter({ has: page.getByTestId('interpreter-in-use') }).locator('th').textContent())!.trim()
+  await other.getByTestId('interpreter-side-by-side').check()
+  await expect(other.getByTestId('interpreter-side-by-side')).toBeChecked()
+
+  try {
+    await openExperiment(page, 'races', 'race')
+    await setParam(page, 'race', 'workers', '2')
+    await setParam(page, 'race', 'increments', '20000')
+    await setParam(page, 'race', 'trials', '3')
+    await setParam(page, 'race', 'runtime', 'python')
+    await setParam(page, 'race', 'pythonTraceIncrements', '0')
+    await runAndWaitForResult(page, 'race', 90_000)
+
+    const section = page.getByTestId('interpreters-side-by-side')
+    await expect(section).toBeVisible()
+    const table = section.getByTestId('interpreters-table')
+    for (const [label, prefix] of [[inUseLabel, 'python-'], [otherLabel, 'python2-']] as const) {
+      for (const variant of ['unlocked', 'unlocked-call', 'locked']) await expect(table.locator(`[data-series="${prefix}${variant}"] th`)).toContainText(label)
+      await expect(table.locator(`[data-series="${prefix}locked"] [data-cell="figure"]`)).toHaveText('exact')
+    }
+    await expect(section.getByTestId('interpreters-summary')).toContainText(`LockingCounter: ${inUseLabel} exact, ${otherLabel} exact`)
+    await expect(section.getByTestId('interpreters-explanations').locator('li')).toHaveCount(2)
+    await expect(section.getByTestId('chart-interpreters').locator('canvas')).toBeVisible()
+  } finally {
+    // back to the lab as shipped
+    await page.goto('./#/settings')
+    await rows.filter({ hasText: otherLabel }).getByTestId('interpreter-side-by-side').uncheck()
+    await expect(rows.filter({ hasText: otherLabel }).getByTestId('interpreter-side-by-side')).not.toBeChecked()
+  }
 })
