@@ -26,6 +26,7 @@ import { RACE_VARIANTS, pythonVariantId, raceExplanations, raceHeadline, switchI
 import { compareCost, toSeries, type ExperimentContext, type ExperimentRunner } from './experiment'
 import { explainRace } from './explain/race'
 import { interpreterLabel } from '../../../shared/model/interpreter-label'
+import type { PythonInfo } from '../../../shared/model/machine'
 import { raceInterpreters } from '../races/race-interpreters'
 import { besideWarnings, runBeside } from '../python/side-by-side'
 import { pythonVariantTrace, traceNodeModes } from '../races/race-traces'
@@ -126,24 +127,27 @@ export const raceRunner: ExperimentRunner<RaceParams, RaceData> = {
     const node = wantsNode ? await measureNode(params, modes, context, progressTotal) : { measured: [], traces: [] }
     const nodeMeasured = node.measured
 
-    let python: PythonRaceRun | undefined
-    if (runsPython) {
-      context.progress(`Running the Python originals: ${pythonVariants.length} counters × ${params.trials + RACE_WARMUP_ROUNDS} rounds in one interpreter`, nodeSteps, progressTotal)
-      await context.spawners.ready()
-      python = await runPythonRace({
-        python: context.machine.python,
+    /** The lesson's counters on one interpreter, every trial of every variant interleaved inside Python. */
+    const racePythonOn = (interpreter: PythonInfo, traceIncrements: number): Promise<PythonRaceRun> =>
+      runPythonRace({
+        python: interpreter,
         resourcesDir: context.paths.resourcesDir,
         workers: params.workers,
         increments: params.increments,
         trials: params.trials,
         warmupRounds: RACE_WARMUP_ROUNDS,
         variants: pythonVariants,
-        traceIncrements: pythonVariants.includes('unlocked-call') && params.workers >= TRACE_WORKERS ? params.pythonTraceIncrements : 0,
+        traceIncrements,
         switchIntervalMs: params.pythonSwitchIntervalMs,
         signal: context.signal,
         timeoutMs: 10 * estimateRaceMs({ ...params, runtime: 'python' }).totalMs + 60_000,
         runChild: (spec) => context.spawners.run(spec),
       })
+    let python: PythonRaceRun | undefined
+    if (runsPython) {
+      context.progress(`Running the Python originals: ${pythonVariants.length} counters × ${params.trials + RACE_WARMUP_ROUNDS} rounds in one interpreter`, nodeSteps, progressTotal)
+      await context.spawners.ready()
+      python = await racePythonOn(context.machine.python, pythonVariants.includes('unlocked-call') && params.workers >= TRACE_WORKERS ? params.pythonTraceIncrements : 0)
       context.progress('Measured', progressTotal, progressTotal)
       Object.assign(pythonInfo, {
         status: 'ran',
@@ -158,22 +162,7 @@ export const raceRunner: ExperimentRunner<RaceParams, RaceData> = {
     // the same counters on every interpreter chosen beside it (traced on the primary only)
     const beside =
       pythonVariants.length > 0
-        ? await runBeside(context.machine, context.signal, (other) =>
-            runPythonRace({
-              python: other,
-              resourcesDir: context.paths.resourcesDir,
-              workers: params.workers,
-              increments: params.increments,
-              trials: params.trials,
-              warmupRounds: RACE_WARMUP_ROUNDS,
-              variants: pythonVariants,
-              traceIncrements: 0,
-              switchIntervalMs: params.pythonSwitchIntervalMs,
-              signal: context.signal,
-              timeoutMs: 10 * estimateRaceMs({ ...params, runtime: 'python' }).totalMs + 60_000,
-              runChild: (spec) => context.spawners.run(spec),
-            }),
-          )
+        ? await runBeside(context.machine, context.signal, (other) => racePythonOn(other, 0))
         : []
     warnings.push(...besideWarnings(beside))
     const primaryLabel = beside.length > 0 ? interpreterLabel(context.machine.python) : undefined
@@ -241,9 +230,9 @@ export const raceRunner: ExperimentRunner<RaceParams, RaceData> = {
       return data
     })
     const interpreters =
-      beside.length > 0 && python
+      beside.length > 0
         ? raceInterpreters(
-            [{ python: context.machine.python, index: 0, report: python.report, variants: variants.filter((v) => v.runtime === 'python') }, ...beside.map((b, i) => ({ python: b.python, index: b.index, report: b.value?.report, variants: besideVariants[i]!, reason: b.reason, label: b.label }))],
+            [{ python: context.machine.python, index: 0, report: python?.report, variants: variants.filter((v) => v.runtime === 'python'), reason: pythonInfo.reason }, ...beside.map((b, i) => ({ python: b.python, index: b.index, report: b.value?.report, variants: besideVariants[i]!, reason: b.reason, label: b.label }))],
           )
         : undefined
 
