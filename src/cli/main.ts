@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { LabError, toErrorData } from '../shared/errors'
@@ -11,7 +12,7 @@ import { pythonsText } from './commands/pythons'
 import { chapterCommand, testChapterSteps } from './commands/chapter'
 import { compareCommand } from './commands/compare'
 import { checkOutPath, chooseExporter, FORMAT_SWITCHES } from './commands/export'
-import { paramsFromFlags, runToEnd, writeResult } from './commands/run'
+import { runParams, runToEnd, writeResult } from './commands/run'
 import { serve } from './commands/serve'
 
 const FORMAT_DETAILS: Record<string, string> = {
@@ -34,6 +35,9 @@ Usage:
                                              run one experiment headless (progress goes to stderr);
                                              the result in the format asked for on stdout, or in
                                              FILE with --out (then the headline on stdout)
+  concurrency-lab run workload --module my-work.mjs [--json]
+                                             your own function: an ES module exporting work(input)
+                                             (and inputs()), serially, on threads and in processes
   concurrency-lab compare <a.json> <b.json>… [--markdown|--html] [--threshold PERCENT] [--out FILE]
                                              every run against the first, series by series:
                                              "faster by 1.80× ± 0.10 (significant)" or "no significant
@@ -131,7 +135,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
     try {
       if (!experimentId) throw new LabError('invalid-params', `Name the experiment to run, one of: ${experimentIds.join(', ')}.`)
-      const params = paramsFromFlags(experimentId, args)
+      const params = await runParams(experimentId, args, (path) => readFile(path, 'utf8'))
       const outPath = await checkOutPath(args)
       chooseExporter(args, outPath) // refuses two formats before the run, not after
       const result = await runToEnd(lab, experimentId as ExperimentId, params, args.flags.has('quiet') ? () => {} : err, controller.signal)

@@ -20,6 +20,8 @@ export type LabErrorCode =
   | 'worker-failed'
   /** A measured child process failed (non-zero exit, timeout) in a way that stops the measurement. */
   | 'command-failed'
+  /** The user's own workload failed: it would not load, threw, outran its timeout, ran out of memory, or returned what cannot cross a thread. */
+  | 'workload-failed'
   | 'internal'
 
 export class LabError extends Error {

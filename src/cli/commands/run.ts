@@ -10,6 +10,27 @@ import { chooseExporter, FORMAT_SWITCHES, outputText, writeOutput } from './expo
 
 const GLOBAL_FLAGS = new Set<string>([...FORMAT_SWITCHES, 'out', 'data-dir', 'python', 'quiet'])
 
+/** `run workload --module my-work.mjs`: the module's source, as the app's Source field would hold it. */
+async function moduleParams(experimentId: string, args: ParsedArgs, readText: (path: string) => Promise<string>): Promise<Record<string, unknown>> {
+  const path = args.flags.get('module')
+  if (path === undefined) return {}
+  if (experimentId !== 'workload') throw new LabError('invalid-params', `--module belongs to the workload experiment (concurrency-lab run workload --module my-work.mjs), not to ${experimentId}.`)
+  if (path === true) throw new LabError('invalid-params', '--module needs the path of an ES module, as in --module my-work.mjs.')
+  if (/\.py$/i.test(path)) throw new LabError('not-available', 'Python workloads (--module my_work.py) are not run yet: for now the workload experiment runs JavaScript modules only.')
+  try {
+    return { example: 'own', source: await readText(path) }
+  } catch (error) {
+    throw new LabError('invalid-params', `--module ${path} could not be read: ${(error as Error).message}`)
+  }
+}
+
+/** The run's parameters from its flags (and, for the workload, the module --module names). */
+export async function runParams(experimentId: string, args: ParsedArgs, readText: (path: string) => Promise<string>): Promise<Record<string, unknown>> {
+  const module = await moduleParams(experimentId, args, readText)
+  const withoutModule: ParsedArgs = { ...args, flags: new Map([...args.flags].filter(([name]) => name !== 'module')) }
+  return { ...paramsFromFlags(experimentId, withoutModule), ...module }
+}
+
 export function paramsFromFlags(experimentId: string, args: ParsedArgs): Record<string, unknown> {
   const info = findExperiment(experimentId)
   if (!info) throw new LabError('unknown-experiment', `There is no experiment "${experimentId}". Try one of: ${experimentIds.join(', ')} (concurrency-lab list).`)

@@ -1,8 +1,9 @@
 import type { ChartConfiguration } from 'chart.js'
 import type { FanoutData } from '../experiments/fanout'
 import type { RaceData } from '../experiments/race'
-import type { BlockingIoData, FactorizeData } from '../experiments/threads'
+import type { BlockingIoData, FactorizeData, ScalingCurve, SplitBound } from '../experiments/threads'
 import type { LanesFigure } from '../experiments/worker-lanes'
+import type { WorkloadData } from '../experiments/workload'
 import type { RunResult, Timeline } from '../model/result'
 import type { InterpreterComparison } from '../experiments/interpreters'
 import { interpretersConfig } from './interpreters-config'
@@ -58,6 +59,7 @@ const KEY_CHARTS: Record<string, readonly KeyChartName[]> = {
   race: ['histogram'],
   factorize: ['scaling'],
   'blocking-io': ['times'],
+  workload: ['scaling'],
 }
 
 const DEFAULT_HEIGHT_PX = 320
@@ -87,6 +89,12 @@ const interpreterCharts = (result: RunResult, comparison: InterpreterComparison 
     ? [{ name: 'interpreters', testId: 'chart-interpreters', config: interpretersConfig(comparison) as ChartConfiguration, alt: `${comparison.summary} ${result.headline}`, heightPx: DEFAULT_HEIGHT_PX, drawnByPanel: true }]
     : []
 
+/** Speedup and efficiency against workers, with the ideal, the cores and the bound the split sets. */
+const scalingCharts = (scaling: ScalingCurve[], bounds: SplitBound[], cores: number, alt: string): ResultChart[] => [
+  { name: 'scaling', testId: 'chart-scaling', config: scalingSpeedupConfig(scaling, bounds, cores) as ChartConfiguration, alt, heightPx: 380 },
+  { name: 'efficiency', testId: 'chart-efficiency', config: scalingEfficiencyConfig(scaling, cores) as ChartConfiguration, alt, heightPx: DEFAULT_HEIGHT_PX },
+]
+
 function experimentCharts(result: RunResult): ResultChart[] {
   const alt = result.headline
   switch (result.experimentId) {
@@ -109,11 +117,14 @@ function experimentCharts(result: RunResult): ResultChart[] {
     case 'factorize': {
       const data = result.data as FactorizeData
       return [
-        { name: 'scaling', testId: 'chart-scaling', config: scalingSpeedupConfig(data.scaling, data.split.bounds, data.logicalCores) as ChartConfiguration, alt, heightPx: 380 },
-        { name: 'efficiency', testId: 'chart-efficiency', config: scalingEfficiencyConfig(data.scaling, data.logicalCores) as ChartConfiguration, alt, heightPx: DEFAULT_HEIGHT_PX },
+        ...scalingCharts(data.scaling, data.split.bounds, data.logicalCores, alt),
         ...lanesCharts(result, data.lanes),
         ...interpreterCharts(result, data.interpreters),
       ]
+    }
+    case 'workload': {
+      const data = result.data as WorkloadData
+      return scalingCharts(data.scaling, data.split.bounds, data.logicalCores, alt)
     }
     case 'blocking-io': {
       const data = result.data as BlockingIoData

@@ -7,6 +7,7 @@ import { pipelineParamSpecs, pipelineParamsProblem, type PipelineParams } from '
 import { raceParamSpecs, raceParamsProblem, type RaceParams } from './race'
 import { blockingIoParamSpecs, factorizeParamSpecs } from './threads'
 import { timeoutParamSpecs } from './timeout'
+import { workloadParamSpecs, workloadParamsProblem, type WorkloadParams } from './workload'
 
 export type ScreenId = 'lessons' | 'processes' | 'threads' | 'races' | 'results' | 'chapter' | 'settings'
 
@@ -18,6 +19,8 @@ export interface ExperimentInfo {
   params: ParamSpecs
   /** What ranges alone cannot check (one parameter against another), as a sentence without its final period. */
   check?(params: Record<string, unknown>): string | undefined
+  /** Not one of the lessons: the chapter leaves it out. */
+  notInChapter?: true
 }
 
 /** Every experiment the lab offers; ids are stable (CLI, saved results, URLs). */
@@ -79,6 +82,15 @@ export const experiments = [
     summary: 'W workers add one to a shared counter I times each: unsynchronised they lose updates; Atomics.add and a mutex stay exact, at a cost. With the lesson\'s Python Counter and LockingCounter.',
     params: raceParamSpecs,
     check: (params) => raceParamsProblem(params as RaceParams),
+  },
+  {
+    id: 'workload',
+    screen: 'threads',
+    title: 'Your own function',
+    summary: 'Will your code get faster on threads or processes? An ES module exporting work(input) (and inputs()), run serially, as async tasks on one thread, on 1, 2, 4 … worker threads and in child processes, every result checked against serial. Start from an example: CPU-bound, I/O-bound, or uneven.',
+    params: workloadParamSpecs,
+    check: (params) => workloadParamsProblem(params as WorkloadParams),
+    notInChapter: true,
   },
 ] as const satisfies readonly ExperimentInfo[]
 

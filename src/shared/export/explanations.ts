@@ -7,6 +7,7 @@ import { showsPipelineFix, type PipelineData } from '../experiments/pipeline'
 import type { RaceData } from '../experiments/race'
 import type { BlockingIoData, FactorizeData, PythonRuntimeInfo } from '../experiments/threads'
 import type { TimeoutData } from '../experiments/timeout'
+import type { WorkloadData } from '../experiments/workload'
 import type { RunResult } from '../model/result'
 
 type Sentences = (string | undefined)[]
@@ -29,6 +30,7 @@ const SENTENCES: Record<ExperimentId, (data: unknown) => Sentences> = {
   race: sentencesOf((d: RaceData) => [d.slowdownSentence, ...d.explanations, d.python.status === 'ran' ? d.python.sentence : d.python.reason, ...interpreterSentences(d.interpreters)]),
   factorize: sentencesOf((d: FactorizeData) => [...d.findings, pythonSentence(d.python), ...interpreterSentences(d.interpreters)]),
   'blocking-io': sentencesOf((d: BlockingIoData) => [...d.findings, pythonSentence(d.python), ...interpreterSentences(d.interpreters)]),
+  workload: sentencesOf((d: WorkloadData) => d.findings),
 }
 
 /**

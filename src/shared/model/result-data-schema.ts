@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { MAX_WORKLOAD_INPUTS, MAX_WORKLOAD_SOURCE_CHARS, WORKLOAD_STRATEGIES } from '../experiments/workload'
 import type { ExperimentId } from '../experiments/catalog'
 import { LAUNCHERS } from '../experiments/launchers'
 import { PIPELINE_MODES } from '../experiments/pipeline'
@@ -255,6 +256,20 @@ const lanesFigure = z.looseObject({
 const lanes = list(lanesFigure, 100).optional()
 const workersAndMs = list(z.looseObject({ workers: count, ms: measured }), 1000)
 
+const scalingCurves = list(
+  z.looseObject({
+    runtime,
+    strategy: z.enum(FACTORIZE_STRATEGIES),
+    label: shortText,
+    points: list(
+      z.looseObject({ workers: count, speedup: measured, speedupCi95: z.tuple([measured, measured]), efficiency: measured, karpFlatt: measured, seriesId: shortText }),
+      1000,
+    ),
+    amdahl: z.looseObject({}).nullable(),
+  }),
+  100,
+)
+
 const factorize = z.looseObject({
   numbers: list(z.number(), 10_000),
   scale: measured,
@@ -275,19 +290,7 @@ const factorize = z.looseObject({
     divisors: list(z.looseObject({ number: z.number(), divisors: list(z.number()) }), 10_000),
   }),
   split: z.looseObject({ largestTaskShare: measured, bounds: list(z.looseObject({ workers: count, longestTaskBound: measured, inOrderBound: measured }), 1000) }),
-  scaling: list(
-    z.looseObject({
-      runtime,
-      strategy: z.enum(FACTORIZE_STRATEGIES),
-      label: shortText,
-      points: list(
-        z.looseObject({ workers: count, speedup: measured, speedupCi95: z.tuple([measured, measured]), efficiency: measured, karpFlatt: measured, seriesId: shortText }),
-        1000,
-      ),
-      amdahl: z.looseObject({}).nullable(),
-    }),
-    100,
-  ),
+  scaling: scalingCurves,
   startup: z.looseObject({
     pool: z.looseObject({ workers: count, allReadyMs: measured, readyMs: list(measured, 10_000) }).optional(),
     freshPoolMedianMs: workersAndMs.optional(),
@@ -394,6 +397,21 @@ const race = z.looseObject({
   bytecodeNote: text.optional(),
 })
 
+const workload = z.looseObject({
+  moduleName: shortText,
+  source: z.string().max(MAX_WORKLOAD_SOURCE_CHARS),
+  inputs: list(z.looseObject({ index: count, preview: shortText, serialMs: measured.optional(), share: measured.optional(), error: text.optional() }), MAX_WORKLOAD_INPUTS),
+  measuredInputs: count,
+  workerCounts: list(count, 1000),
+  strategies: list(z.enum(WORKLOAD_STRATEGIES), 10),
+  logicalCores: count,
+  split: z.looseObject({ largestInputShare: measured, largestInputIndex: count, bounds: list(z.looseObject({ workers: count, longestTaskBound: measured, inOrderBound: measured }), 1000) }),
+  scaling: scalingCurves,
+  identical: z.boolean(),
+  mismatches: list(z.looseObject({ seriesId: shortText, label: shortText, inputs: list(text, 100) }), 100),
+  findings: list(text, 1000),
+})
+
 /** The schema of `data` for each experiment. */
 export const resultDataSchemas: Record<ExperimentId, z.ZodType> = {
   capture,
@@ -404,4 +422,5 @@ export const resultDataSchemas: Record<ExperimentId, z.ZodType> = {
   factorize,
   'blocking-io': blockingIo,
   race,
+  workload,
 }

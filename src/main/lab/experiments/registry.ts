@@ -8,6 +8,7 @@ import { fanoutRunner } from './fanout'
 import { pipelineRunner } from './pipeline'
 import { raceRunner } from './race'
 import { timeoutRunner } from './timeout'
+import { workloadRunner } from './workload'
 
 /** The engine side of every experiment in the catalog; the compiler checks none is missing. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each runner's params are checked by its own schema before run()
@@ -20,4 +21,5 @@ export const experimentRunners: Record<ExperimentId, ExperimentRunner<any>> = {
   race: raceRunner,
   factorize: factorizeRunner,
   'blocking-io': blockingIoRunner,
+  workload: workloadRunner,
 }

@@ -7,6 +7,7 @@ import RaceInsight from './race/RaceInsight.vue'
 import BlockingIoInsight from './threads/BlockingIoInsight.vue'
 import FactorizeInsight from './threads/FactorizeInsight.vue'
 import TimeoutInsight from './timeout/TimeoutInsight.vue'
+import WorkloadInsight from './workload/WorkloadInsight.vue'
 
 export interface Insight {
   /** The words and pictures that explain *why*; the generic tables and charts come anyway. */
@@ -23,6 +24,7 @@ const insights: Record<string, Insight> = {
   race: { component: RaceInsight },
   factorize: { component: FactorizeInsight },
   'blocking-io': { component: BlockingIoInsight },
+  workload: { component: WorkloadInsight },
 }
 
 export const insightFor = (experimentId: string): Insight | undefined => insights[experimentId]

@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { isDeepStrictEqual } from 'node:util'
+import { median } from 'simple-statistics'
+import { LabError, cancelledError } from '../../../shared/errors'
+import type { FactorizeStrategy } from '../../../shared/experiments/threads'
+import { MAX_WORKLOAD_INPUTS, workloadParamsProblem, type WorkloadData, type WorkloadInputInfo, type WorkloadMismatch, type WorkloadParams, type WorkloadStrategy } from '../../../shared/experiments/workload'
+import { WORKLOAD_EXAMPLE_SOURCES } from '../../../shared/experiments/workload-examples'
+import type { RunWarning } from '../../../shared/model/result'
+import { inOrderScheduleBound, longestTaskBound } from '../../../shared/stats/scaling'
+import { speedupEvidence } from '../../../shared/stats/speedup-evidence'
+import { formatDurationMs, formatRatio, formatShare } from '../../../shared/units'
+import { measureInterleaved } from '../measure/interleave'
+import { WorkerPool } from '../pool/worker-pool'
+import { powersOfTwoUpTo } from '../processes/limit'
+import { nodeScriptCommand } from '../processes/node-program'
+import type { WorkloadTasks } from '../workers/workload.worker'
+import { inputPreview } from '../workload/user-module'
+import { concurrentVariant, differences, processesVariant, runInput, serialVariant, threadsVariant, withTimeout, type StrategyContext, type WorkloadInput, type WorkloadVariant } from '../workload/strategies'
+import { busyMachineWarning } from './busy-machine'
+import { compare, toSeries, type ExperimentContext, type ExperimentOutput, type ExperimentRunner } from './experiment'
+import { pointAtCores, scalingCurves, type MeasuredVariant } from './factorize-findings'
+
+/**
+ * Your own function: the user's ES module (or an example) run serially, as async tasks on one
+ * thread, on 1, 2, 4 … worker threads and in child processes, measured as factorize is, every
+ * strategy's results checked against serial's. Bad code ends in a sentence, never a hung app.
+ */
+
+const MAX_MISMATCHES_LISTED = 5
+/** Async tasks on one thread must beat serial by this much before the lab says the work waits: a CPU-bound list run as one task saves only the round trips of serial's one task per input. */
+const WAITS_SPEEDUP = 1.25
+
+const failure = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+/** Writes the module where a worker thread and a child process can import it: a folder of its own, removed after the run. */
+async function moduleFile(source: string): Promise<{ file: string; remove: () => Promise<void> }> {
+  const dir = join(tmpdir(), 'concurrency-lab-workloads', randomUUID())
+  await mkdir(dir, { recursive: true })
+  const file = join(dir, 'workload.mjs')
+  await writeFile(file, source)
+  return { file, remove: () => rm(dir, { recursive: true, force: true }) }
+}
+
+/**
+ * Where a syntax error is: an import's error does not say (its stack is the loader's), but
+ * node --check prints the line, a caret under the place, and the error.
+ */
+async function syntaxErrorAt(file: string, context: ExperimentContext): Promise<string | undefined> {
+  const check = nodeScriptCommand(file)
+  const outcome = await context.spawners.run({ ...check, args: ['--check', ...check.args], timeoutMs: 15_000, signal: context.signal })
+  const said = outcome.stderr.text.trim()
+  if (outcome.exitCode === 0 || !said) return undefined
+  return said.split(pathToFileURL(file).href).join('your module').split(file).join('your module').split('\n').filter((line) => !/^\s+at /.test(line) && !/^Node\.js v/.test(line)).join('\n').trim()
+}
+
+interface ReferencePass {
+  inputs: WorkloadInputInfo[]
+  good: WorkloadInput[]
+  serialMs: number[]
+  values: Map<number, unknown>
+}
+
+/** Every input once, serially, each timed on its own: the reference results, the shape of the work, and the inputs that fail. */
+async function referencePass(params: WorkloadParams, context: ExperimentContext, ctx: Pick<StrategyContext, 'file' | 'singlePool' | 'inputTimeoutMs'>, inputs: unknown[]): Promise<ReferencePass> {
+  const infos: WorkloadInputInfo[] = []
+  const good: WorkloadInput[] = []
+  const serialMs: number[] = []
+  const values = new Map<number, unknown>()
+  for (const [index, input] of inputs.entries()) {
+    context.progress(`Running every input once, serially: input ${index + 1} of ${inputs.length}`, index, inputs.length)
+    const info: WorkloadInputInfo = { index, preview: inputPreview(input) }
+    try {
+      const run = await runInput(ctx.singlePool, ctx, { index, input }, context.signal)
+      info.serialMs = run.value.ms
+      values.set(index, run.value.value)
+      good.push({ index, input })
+      serialMs.push(run.value.ms)
+    } catch (error) {
+      if (context.signal.aborted) throw cancelledError()
+      if (params.onError === 'stop') throw new LabError('workload-failed', `${failure(error)} The run stopped there (On an error: stop); choose skip to measure the other inputs without it.`)
+      info.error = failure(error)
+    }
+    infos.push(info)
+  }
+  return { inputs: infos, good, serialMs, values }
+}
+
+function findingsOf(data: Omit<WorkloadData, 'findings'>, serialMedianMs: number, failed: readonly WorkloadInputInfo[]): string[] {
+  const findings: string[] = []
+  const cores = data.logicalCores
+  findings.push(`Serially, the ${data.measuredInputs} input${data.measuredInputs === 1 ? '' : 's'} took ${formatDurationMs(serialMedianMs)} (median).`)
+  const atCores = Math.max(...data.workerCounts.filter((p) => p <= cores), Math.min(...data.workerCounts))
+  const bound = data.split.bounds.find((b) => b.workers === atCores)
+  const largest = data.inputs.find((i) => i.index === data.split.largestInputIndex)
+  if (largest && bound) {
+    findings.push(
+      `Your largest input (input ${largest.index}: ${largest.preview}) is ${formatShare(data.split.largestInputShare)} of the serial work, so ${atCores} workers can give at most ${formatRatio(bound.longestTaskBound)} (${formatRatio(bound.inOrderBound)} handing the inputs out in order).`,
+    )
+  }
+  const curve = (strategy: FactorizeStrategy) => data.scaling.find((c) => c.strategy === strategy)
+  for (const [strategy, name] of [['threads', 'worker threads'], ['processes', 'child processes']] as const) {
+    const point = pointAtCores(curve(strategy), cores)
+    if (!point) continue
+    const evidence = speedupEvidence(point.speedupCi95, point.runs)
+    const near = bound && evidence.verdict === 'faster' && point.speedup >= 0.8 * bound.longestTaskBound ? ', close to what the split of your inputs allows' : ''
+    const startCost =
+      strategy === 'processes' && evidence.verdict === 'slower'
+        ? ': each child starts a new Node and loads your module before it works, which costs more than its share of this work saves; processes pay off when each share takes far longer than a process start'
+        : ''
+    findings.push(`${point.workers} ${name} ran ${formatRatio(point.speedup)} as fast as serial${evidence.qualifier}${near}${startCost}.`)
+  }
+  const concurrent = curve('concurrent')?.points[0]
+  if (concurrent) {
+    const evidence = speedupEvidence(concurrent.speedupCi95, concurrent.runs)
+    findings.push(
+      evidence.verdict === 'faster' && concurrent.speedup >= WAITS_SPEEDUP
+        ? `As async tasks on one thread the inputs ran ${formatRatio(concurrent.speedup)} as fast as serial: your work waits (on timers, I/O or other processes), and one thread overlaps the waits; threads are not needed for that.`
+        : `As async tasks on one thread: ${formatRatio(concurrent.speedup)}${evidence.qualifier}. Your work keeps the thread busy (CPU), so taking turns on one thread cannot make it faster; threads or processes can, on more than one core.`,
+    )
+  }
+  findings.push(
+    data.identical
+      ? `Every strategy returned the same results as serial for all ${data.measuredInputs} inputs (deep equality of what came back).`
+      : `Some strategies returned other results than the first serial pass (${data.mismatches.map((m) => m.label).join(', ')}): your work depends on more than its input (time, randomness, shared state), or on where it runs.`,
+  )
+  for (const info of failed) findings.push(`Input ${info.index} (${info.preview}) was left out of the measured runs: ${info.error}`)
+  return findings
+}
+
+async function runWorkload(params: WorkloadParams, context: ExperimentContext): Promise<ExperimentOutput<WorkloadData>> {
+  const problem = workloadParamsProblem(params)
+  if (problem) throw new LabError('invalid-params', `${problem}.`)
+  const source = params.example === 'own' ? params.source : WORKLOAD_EXAMPLE_SOURCES[params.example]
+  const moduleName = params.example === 'own' ? 'your module' : `the ${params.example} example`
+  const cores = context.machine.logicalCores
+  const workerCounts = params.workers.length > 0 ? [...new Set(params.workers)].sort((a, b) => a - b) : powersOfTwoUpTo(Math.min(256, 2 * cores))
+  const strategies: WorkloadStrategy[] = ['serial', ...(['concurrent', 'threads', 'processes'] as const).filter((s) => params.strategies.includes(s))]
+  const { file, remove } = await moduleFile(source)
+  const workerFile = join(context.paths.workersDir, 'workload.js')
+  const resourceLimits = { maxOldGenerationSizeMb: params.memoryLimitMb }
+  const singlePool = new WorkerPool<WorkloadTasks>({ filename: workerFile, size: 1, resourceLimits, name: 'workload' })
+  const pool = new WorkerPool<WorkloadTasks>({ filename: workerFile, size: strategies.includes('threads') ? Math.max(...workerCounts) : 1, resourceLimits, name: 'workload' })
+  try {
+    context.progress('Loading your module', 0, 0)
+    const described = await withTimeout((signal) => singlePool.run('describe', { file }, { signal }), params.inputTimeoutMs, context.signal, () => 'Loading the module and calling its inputs()').catch(async (error: unknown) => {
+      if (context.signal.aborted) throw cancelledError()
+      const where = /SyntaxError/.test(failure(error)) ? await syntaxErrorAt(file, context) : undefined
+      throw new LabError('workload-failed', where ? `Your module could not be loaded: ${where}` : failure(error))
+    })
+    const inputs = described.value.inputs
+    if (inputs.length === 0) throw new LabError('workload-failed', 'inputs() returned an empty list: there is nothing to run. Return at least one input.')
+    if (inputs.length > MAX_WORKLOAD_INPUTS) throw new LabError('workload-failed', `inputs() returned ${inputs.length} inputs; the lab runs at most ${MAX_WORKLOAD_INPUTS}. Group them into fewer, larger inputs.`)
+    const reference = await referencePass(params, context, { file, singlePool, inputTimeoutMs: params.inputTimeoutMs }, inputs)
+    if (reference.good.length === 0) throw new LabError('workload-failed', `Every input failed, so there is nothing to measure. The first: ${reference.inputs[0]?.error ?? ''}`)
+
+    const ctx: StrategyContext = {
+      file,
+      inputs: reference.good,
+      serialMs: reference.serialMs,
+      singlePool,
+      pool,
+      childScript: join(context.paths.workersDir, 'workload-child.js'),
+      memoryLimitMb: params.memoryLimitMb,
+      inputTimeoutMs: params.inputTimeoutMs,
+      runChild: (spec) => context.spawners.run(spec),
+    }
+    const variants: WorkloadVariant[] = [serialVariant(ctx)]
+    if (strategies.includes('concurrent')) variants.push(concurrentVariant(ctx))
+    if (strategies.includes('threads')) variants.push(...workerCounts.map((p) => threadsVariant(ctx, p)))
+    if (strategies.includes('processes')) {
+      await context.spawners.ready()
+      variants.push(...workerCounts.map((p) => processesVariant(ctx, p)))
+    }
+    const measured = await measureInterleaved(variants, { warmup: params.warmup, runs: params.runs, signal: context.signal, onProgress: context.progress })
+
+    // every strategy's results against the reference pass's, by deep equality
+    const mismatches: WorkloadMismatch[] = measured.flatMap((m) => {
+      // each differing input once (its first difference), across every run of the strategy
+      const byInput = new Map(m.details.flatMap((found) => differences(reference.values, found.values, m.label, reference.good, isDeepStrictEqual)).reverse().map((d) => [d.index, d.text]))
+      const distinct = [...byInput.entries()].sort((a, b) => a[0] - b[0]).map(([, text]) => text)
+      return distinct.length > 0 ? [{ seriesId: m.id, label: m.label, inputs: distinct.slice(0, MAX_MISMATCHES_LISTED) }] : []
+    })
+    const series = measured.map(toSeries)
+    const serial = series[0]!
+    const measuredVariants: MeasuredVariant[] = variants.map((v, i) => ({
+      runtime: 'node',
+      strategy: v.strategy,
+      workers: v.workers,
+      series: series[i]!,
+      comparison: i === 0 ? undefined : compare(serial, series[i]!, v.workers, v.strategy === 'concurrent' ? 1 : v.workers),
+    }))
+    // the shape of the work from the measured serial runs (warm), not the first pass (cold: the JIT had not yet compiled work)
+    const inputMs = reference.good.map((item, k) => median(measured[0]!.details.map((d) => d.inputMs?.get(item.index) ?? reference.serialMs[k]!)))
+    reference.good.forEach((item, k) => (reference.inputs.find((i) => i.index === item.index)!.serialMs = inputMs[k]))
+    const total = inputMs.reduce((a, b) => a + b, 0)
+    for (const info of reference.inputs) info.share = info.serialMs !== undefined && total > 0 ? info.serialMs / total : undefined
+    const largestAt = inputMs.indexOf(Math.max(...inputMs))
+    const data: Omit<WorkloadData, 'findings'> = {
+      moduleName,
+      source,
+      inputs: reference.inputs,
+      measuredInputs: reference.good.length,
+      workerCounts,
+      strategies,
+      logicalCores: cores,
+      split: {
+        largestInputShare: total > 0 ? inputMs[largestAt]! / total : 0,
+        largestInputIndex: reference.good[largestAt]!.index,
+        bounds: workerCounts.map((p) => ({ workers: p, longestTaskBound: longestTaskBound(inputMs, p), inOrderBound: inOrderScheduleBound(inputMs, p) })),
+      },
+      scaling: scalingCurves(measuredVariants, cores),
+      identical: mismatches.length === 0,
+      mismatches,
+    }
+    const failed = reference.inputs.filter((i) => i.error !== undefined)
+    const warnings: RunWarning[] = failed.map((info) => ({ code: 'input-failed', message: `Input ${info.index} (${info.preview}) failed and was left out: ${info.error}` }))
+    for (const m of mismatches) warnings.push({ code: 'results-differ', message: `${m.label} returned other results than the first serial pass: ${m.inputs.join('; ')}.` })
+    const busy = busyMachineWarning(context.machine.loadAverage[0], cores)
+    if (busy) warnings.push(busy)
+    const best = measuredVariants.filter((v) => v.comparison).sort((a, b) => b.comparison!.summary.median - a.comparison!.summary.median)[0]
+    const headline = `${moduleName}, ${reference.good.length} inputs: serial ${formatDurationMs(serial.summary.median)}${best ? `; fastest ${best.series.label}, ${formatRatio(best.comparison!.summary.median)} as fast` : ''}`
+    return {
+      series,
+      comparisons: measuredVariants.flatMap((v) => (v.comparison ? [v.comparison] : [])),
+      timelines: [],
+      warnings,
+      headline,
+      data: { ...data, findings: findingsOf(data, serial.summary.median, failed) },
+    }
+  } finally {
+    await Promise.all([singlePool.destroy(), pool.destroy()])
+    await remove()
+  }
+}
+
+export const workloadRunner: ExperimentRunner<WorkloadParams, WorkloadData> = { id: 'workload', run: runWorkload }
