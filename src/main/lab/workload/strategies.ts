@@ -47,7 +47,7 @@ export interface StrategyContext {
 
 const CHILD_OUTPUT_LIMIT_BYTES = 64 * 1024 * 1024
 /** Node's own start-up in a child, on top of its inputs' timeouts. */
-const CHILD_STARTUP_ALLOWANCE_MS = 10_000
+const CHILD_STARTUP_ALLOWANCE_MS = 5_000
 
 /**
  * A task with a timeout of its own: past it the pool ends the thread (the only way to stop code a
