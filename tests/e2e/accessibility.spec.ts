@@ -33,6 +33,7 @@ const EXPERIMENTS: { screen: string; id: string; quick: Record<string, string> }
   { screen: 'threads', id: 'factorize', quick: { runs: '1', warmup: '0' } },
   { screen: 'threads', id: 'blocking-io', quick: { runs: '1', warmup: '0' } },
   { screen: 'races', id: 'race', quick: { trials: '2' } },
+  { screen: 'threads', id: 'workload', quick: { runs: '1', warmup: '0', workers: '2' } },
 ]
 
 test.describe('accessibility (axe-core): no serious or critical violation', () => {

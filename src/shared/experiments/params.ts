@@ -28,7 +28,7 @@ export interface ListParam<Item extends IntParam | EnumParam = IntParam | EnumPa
  * Free text, bounded: at most maxLength characters and, when given, matching `pattern` as a whole
  * (a RegExp source, a string so the spec stays plain data); patternHelp says in words what it allows.
  */
-export interface TextParam extends ParamBase { kind: 'text'; default: string; minLength?: number; maxLength: number; pattern?: string; patternHelp?: string; /** Many lines (source code): a text area. */ multiline?: boolean }
+export interface TextParam extends ParamBase { kind: 'text'; default: string; minLength?: number; maxLength: number; pattern?: string; patternHelp?: string; /** Many lines (source code): a text area. */ multiline?: boolean; /** The form fills it with a text per value of another (enum) parameter when that one changes, and when it is empty. */ fillFrom?: { param: string; texts: Record<string, string> } }
 export type ParamSpec = IntParam | NumberParam | EnumParam | BooleanParam | ListParam | TextParam
 export type ParamSpecs = Record<string, ParamSpec>
 
@@ -120,4 +120,10 @@ export function coerceParam(spec: ParamSpec, raw: string): unknown {
     case 'list':
       return raw.trim() === '' ? [] : raw.split(',').map((piece) => coerceParam(spec.item, piece.trim()))
   }
+}
+
+/** A run's parameters as one line of JSON, a long text (a module's source) cut to its start and its length. */
+export function paramsLine(params: Record<string, unknown>, maxChars = 60): string {
+  const cut = Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === 'string' && value.length > maxChars ? `${value.slice(0, maxChars).replace(/\s+/g, ' ')}… (${value.length} characters)` : value]))
+  return JSON.stringify(cut)
 }

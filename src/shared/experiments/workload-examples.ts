@@ -1,7 +1,5 @@
-import type { WorkloadExample } from './workload'
-
 /** The examples to start from, as the modules a user would write: each exports work(input) and inputs(). */
-export const WORKLOAD_EXAMPLE_SOURCES: Record<Exclude<WorkloadExample, 'own'>, string> = {
+export const WORKLOAD_EXAMPLE_SOURCES: Record<'cpu-hash' | 'io-timer' | 'uneven', string> = {
   'cpu-hash': `// CPU-bound: a hash loop (FNV-1a over a counter), no I/O at all.
 export function inputs() {
   return [1, 2, 3, 4, 5, 6, 7, 8]

@@ -1,4 +1,5 @@
 import { enumParam, intParam, listParam, textParam, type EnumParam, type IntParam, type ParamValues } from './params'
+import { WORKLOAD_EXAMPLE_SOURCES } from './workload-examples'
 import type { ScalingCurve, SplitBound } from './threads'
 
 /**
@@ -20,16 +21,17 @@ export const MAX_WORKLOAD_INPUTS = 10_000
 export const workloadParamSpecs = {
   example: enumParam({
     label: 'Workload',
-    help: 'cpu-hash: a hash loop (CPU-bound); io-timer: waits on a timer (I/O-bound); uneven: CPU work with one input far larger than the rest; own: the module you give in Source (or --module on the command line).',
+    help: 'An example to start from, put into Source to read and change: cpu-hash, a hash loop (CPU-bound); io-timer, waits on a timer (I/O-bound); uneven, CPU work with one input far larger than the rest; own, an empty Source for your module (--module on the command line).',
     options: WORKLOAD_EXAMPLES,
     default: 'cpu-hash',
   }),
   source: textParam({
-    label: 'Source (own)',
-    help: 'An ES module that exports work(input) (it may be async) and, optionally, inputs() returning the list of inputs (default: the numbers 0 to 7). Used when Workload is own.',
+    label: 'Source',
+    help: "The ES module that runs: it exports work(input) (which may be async) and, optionally, inputs() returning the list of inputs (default: the numbers 0 to 7). Empty: the chosen example's.",
     default: '',
     maxLength: MAX_WORKLOAD_SOURCE_CHARS,
     multiline: true,
+    fillFrom: { param: 'example', texts: { ...WORKLOAD_EXAMPLE_SOURCES, own: '' } },
   }),
   workers: listParam<IntParam>({
     label: 'Workers',
@@ -65,6 +67,14 @@ export type WorkloadParams = ParamValues<typeof workloadParamSpecs>
 export function workloadParamsProblem(params: WorkloadParams): string | undefined {
   if (params.example === 'own' && params.source.trim() === '') return 'Workload own needs its Source: an ES module that exports work(input) (on the command line, --module my-work.mjs)'
   return undefined
+}
+
+/** The module a run runs, and its name: the Source when given (an example's name when it is that example unchanged), else the example's. */
+export function workloadModule(params: Pick<WorkloadParams, 'example' | 'source'>): { source: string; name: string } {
+  const given = params.source.trim() !== ''
+  const example = (Object.entries(WORKLOAD_EXAMPLE_SOURCES) as [string, string][]).find(([, source]) => source === (given ? params.source : WORKLOAD_EXAMPLE_SOURCES[params.example as keyof typeof WORKLOAD_EXAMPLE_SOURCES]))
+  if (!given) return { source: example?.[1] ?? '', name: `the ${example?.[0] ?? params.example} example` }
+  return { source: params.source, name: example ? `the ${example[0]} example` : 'your module' }
 }
 
 /** One input of the run: what it is (shortly), its serial time, or why it failed. */

@@ -7,8 +7,7 @@ import { isDeepStrictEqual } from 'node:util'
 import { median } from 'simple-statistics'
 import { LabError, cancelledError } from '../../../shared/errors'
 import type { FactorizeStrategy } from '../../../shared/experiments/threads'
-import { MAX_WORKLOAD_INPUTS, workloadParamsProblem, type WorkloadData, type WorkloadInputInfo, type WorkloadMismatch, type WorkloadParams, type WorkloadStrategy } from '../../../shared/experiments/workload'
-import { WORKLOAD_EXAMPLE_SOURCES } from '../../../shared/experiments/workload-examples'
+import { MAX_WORKLOAD_INPUTS, workloadModule, workloadParamsProblem, type WorkloadData, type WorkloadInputInfo, type WorkloadMismatch, type WorkloadParams, type WorkloadStrategy } from '../../../shared/experiments/workload'
 import type { RunWarning } from '../../../shared/model/result'
 import { inOrderScheduleBound, longestTaskBound } from '../../../shared/stats/scaling'
 import { speedupEvidence } from '../../../shared/stats/speedup-evidence'
@@ -134,8 +133,7 @@ function findingsOf(data: Omit<WorkloadData, 'findings'>, serialMedianMs: number
 async function runWorkload(params: WorkloadParams, context: ExperimentContext): Promise<ExperimentOutput<WorkloadData>> {
   const problem = workloadParamsProblem(params)
   if (problem) throw new LabError('invalid-params', `${problem}.`)
-  const source = params.example === 'own' ? params.source : WORKLOAD_EXAMPLE_SOURCES[params.example]
-  const moduleName = params.example === 'own' ? 'your module' : `the ${params.example} example`
+  const { source, name: moduleName } = workloadModule(params)
   const cores = context.machine.logicalCores
   const workerCounts = params.workers.length > 0 ? [...new Set(params.workers)].sort((a, b) => a - b) : powersOfTwoUpTo(Math.min(256, 2 * cores))
   const strategies: WorkloadStrategy[] = ['serial', ...(['concurrent', 'threads', 'processes'] as const).filter((s) => params.strategies.includes(s))]

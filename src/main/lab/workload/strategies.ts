@@ -5,7 +5,6 @@ import type { WorkloadStrategy } from '../../../shared/experiments/workload'
 import { balancedShares } from '../../../shared/stats/scaling'
 import { formatDurationMs } from '../../../shared/units'
 import type { Trial, Variant } from '../measure/interleave'
-import { runAll } from '../pool/run-all'
 import type { WorkerPool } from '../pool/worker-pool'
 import { nodeScriptCommand } from '../processes/node-program'
 import { describeEnd, type ChildOutcome, type ChildSpec } from '../processes/run-child'
@@ -97,7 +96,8 @@ export function concurrentVariant(ctx: StrategyContext): WorkloadVariant {
     id: 'concurrent',
     label: `Concurrent: ${plural(ctx.inputs.length, 'async task', 'async tasks')} on one thread`,
     strategy: 'concurrent',
-    workers: ctx.inputs.length,
+    // one thread: that is the point
+    workers: 1,
     async run(signal) {
       const originMs = performance.now()
       // all at once on one thread: together they may take as long as every input's timeout

@@ -51,7 +51,7 @@ async function importModule(file: string): Promise<LoadedModule> {
   try {
     namespace = (await import(pathToFileURL(file).href)) as Record<string, unknown>
   } catch (error) {
-    throw new Error(`Your module could not be loaded: ${errorText(error, file)}`)
+    throw new Error(`Your module could not be loaded: ${errorText(error, file)}`, { cause: error })
   }
   const exportNames = Object.keys(namespace)
   if (typeof namespace.work !== 'function') {
@@ -78,7 +78,7 @@ export async function moduleInputs(file: string): Promise<{ inputs: unknown[]; e
   try {
     inputs = await module.inputs()
   } catch (error) {
-    throw new Error(`inputs() threw: ${errorText(error, file)}`)
+    throw new Error(`inputs() threw: ${errorText(error, file)}`, { cause: error })
   }
   if (!Array.isArray(inputs)) throw new Error(`inputs() must return a list (an array); it returned ${inputs === null ? 'null' : typeof inputs}.`)
   inputs.forEach((input, index) => crossable(input, `input ${index} (what inputs() returned at index ${index})`))
@@ -90,7 +90,7 @@ export function crossable(value: unknown, what: string): void {
   try {
     structuredClone(value)
   } catch (error) {
-    throw new Error(`${what} cannot cross to another thread or process: ${(error as Error).message.replace(/\.$/, '')}. Return plain data (numbers, strings, arrays, objects, Maps, typed arrays).`)
+    throw new Error(`${what} cannot cross to another thread or process: ${(error as Error).message.replace(/\.$/, '')}. Return plain data (numbers, strings, arrays, objects, Maps, typed arrays).`, { cause: error })
   }
 }
 
@@ -102,7 +102,7 @@ export async function runOne(file: string, index: number, input: unknown): Promi
   try {
     value = await work(input)
   } catch (error) {
-    throw new Error(`work(input ${index}: ${inputPreview(input)}) threw: ${errorText(error, file)}`)
+    throw new Error(`work(input ${index}: ${inputPreview(input)}) threw: ${errorText(error, file)}`, { cause: error })
   }
   const ms = performance.now() - startedAtMs
   crossable(value, `What work(input ${index}: ${inputPreview(input)}) returned`)
