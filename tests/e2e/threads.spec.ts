@@ -115,5 +115,14 @@ test.describe('Threads screen', () => {
     await panel.getByTestId('run').click()
     await expect(panel.getByTestId('run-error')).toContainText("Your module could not be loaded: your module:2")
     await expect(panel.getByTestId('run-error')).toContainText("SyntaxError: Unexpected token '*'")
+
+    // the same in Python: choosing an example puts its source in the form, threads are explained by the GIL
+    await setParam(page, 'workload', 'language', 'python')
+    await setParam(page, 'workload', 'example', 'cpu-hash')
+    await expect(panel.locator('[name="source"]')).toHaveValue(/^# CPU-bound: a hash loop[\s\S]*def work\(seed\):/)
+    await setParam(page, 'workload', 'runs', '1')
+    await runAndWaitForResult(page, 'workload', 90_000)
+    await expect(panel.getByTestId('workload-findings')).toContainText(/CPython 3\.\d+\.\d+ \(GIL\): 2 threads ran .* as fast as serial/)
+    await expect(panel.getByTestId('workload-findings')).toContainText('the GIL lets only one thread run Python code at a time')
   })
 })

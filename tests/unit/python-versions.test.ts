@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process'
-import { readdirSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
@@ -27,7 +28,7 @@ describe.skipIf(usable.length === 0)('the Python scripts on every interpreter fo
     expect(stdout.trim()).toBe('ok')
   })
 
-  it.each(ends.map((i) => [interpreterLabel(i), i.executable!] as const))('%s runs threads.py and race.py end to end (%s)', async (_label, executable) => {
+  it.each(ends.map((i) => [interpreterLabel(i), i.executable!] as const))('%s runs threads.py, race.py and workload.py end to end (%s)', async (_label, executable) => {
     const threads = join(SCRIPTS_DIR, 'threads.py')
     const factorize = JSON.parse((await run(executable, [threads, 'factorize', '--numbers', '1009,2003', '--scale', '1', '--workers', '1,2', '--runs', '1', '--warmup', '0'], { timeout: 60_000 })).stdout) as { variants: unknown[] }
     expect(factorize.variants.length).toBeGreaterThan(0)
@@ -37,6 +38,17 @@ describe.skipIf(usable.length === 0)('the Python scripts on every interpreter fo
     expect(race.trials.length).toBe(RACE_VARIANTS.split(',').length)
     const bytecode = (await run(executable, [join(SCRIPTS_DIR, 'race.py'), '--bytecode-only'], { timeout: 60_000 })).stdout
     expect(bytecode).toMatch(/LOAD|STORE/)
+    const dir = mkdtempSync(join(tmpdir(), 'concurrency-lab-workload-py-'))
+    try {
+      writeFileSync(join(dir, 'user_workload.py'), 'def inputs():\n    return [1, 2, 3]\n\n\ndef work(x):\n    return {"x": x, "square": x * x}\n')
+      const lines = (await run(executable, [join(SCRIPTS_DIR, 'workload.py'), '--module', join(dir, 'user_workload.py'), '--workers', '1,2', '--runs', '1', '--warmup', '0'], { timeout: 60_000 })).stdout.trim().split('\n')
+      const workload = JSON.parse(lines.at(-1)!) as { error?: string; variants: { id: string }[]; mismatches: object }
+      expect(workload.error).toBeUndefined()
+      expect(workload.variants.map((v) => v.id)).toEqual(['serial', 'threads-1', 'threads-2', 'processes-1', 'processes-2'])
+      expect(workload.mismatches).toEqual({})
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 

@@ -176,11 +176,53 @@ describe('the command line: run workload --module', () => {
     expect(result.data.inputs.map((i) => i.preview)).toEqual(['3', '4'])
   })
 
-  it('says what is wrong with a missing file or a Python module', async () => {
+  it('says what is wrong with a missing file', async () => {
     const missing = await cli('--module', join(work, 'nope.mjs'))
     expect(missing.code).toBe(2)
     expect(missing.stderr).toContain(`--module ${join(work, 'nope.mjs')} could not be read: ENOENT`)
-    const python = await cli('--module', join(work, 'my_work.py'))
-    expect(python.stderr).toContain('Python workloads (--module my_work.py) are not run yet')
   })
+})
+
+describe('a Python function', () => {
+  const pythonHere = !!process.env.PATH?.split(':').some((dir) => existsSync(join(dir, 'python3')))
+  if (!pythonHere) console.warn('Skipped the Python workload runs: no python3 on PATH.')
+
+  it.skipIf(!pythonHere)('cpu-hash on threads and a process pool: threads are explained by the GIL', async () => {
+    const result = await runResult<WorkloadData>(newLab(), 'workload', { language: 'python', example: 'cpu-hash', workers: [2], runs: 2, warmup: 0 })
+    expect(result.data.language).toBe('python')
+    expect(result.series.map((s) => s.id)).toEqual(['python-serial', 'python-threads-2', 'python-processes-2'])
+    expect(result.series[1]!.label).toBe('Python: 2 threads')
+    expect(result.data.identical).toBe(true)
+    expect(result.data.findings.join(' ')).toMatch(/CPython 3\.\d+\.\d+ \(GIL\): 2 threads ran .* as fast as serial.*: the GIL lets only one thread run Python code at a time/)
+    expect(result.data.scaling.map((c) => c.strategy)).toEqual(['threads', 'processes'])
+  }, 60_000)
+
+  it.skipIf(!pythonHere)('bad Python code gets a sentence: a syntax error, no work, a raise (stop and skip), a hang, an unpicklable result', async () => {
+    const failure = async (source: string, more: Record<string, unknown> = {}) => (await runFailure(newLab(), 'workload', { language: 'python', example: 'own', source, workers: [2], runs: 1, warmup: 0, ...more })).error
+    expect((await failure('def work(x):\n    return x +* 2\n')).message).toBe('Your module could not be loaded: invalid syntax (your module, line 2)\n        return x +* 2')
+    expect((await failure('def compute(x):\n    return x\n')).message).toBe('Your module defines no function named work; it defines compute. Write def work(x): ...')
+    const raises = 'def inputs():\n    return [1, 2, 3]\n\n\ndef work(x):\n    if x == 2:\n        raise ValueError("two is not allowed")\n    return x\n'
+    expect((await failure(raises)).message).toBe('work(input 1: 2) raised: \n  File "your module", line 7, in work\n    raise ValueError("two is not allowed")\nValueError: two is not allowed The run stopped there (On an error: stop); choose skip to measure the other inputs without it.')
+    const skipped = await runResult<WorkloadData>(newLab(), 'workload', { language: 'python', example: 'own', source: raises, workers: [2], runs: 1, warmup: 0, onError: 'skip' })
+    expect(skipped.data.measuredInputs).toBe(2)
+    expect(skipped.data.inputs[1]!.error).toMatch(/ValueError: two is not allowed$/)
+    const started = performance.now()
+    expect((await failure('def inputs():\n    return [1, 2]\n\n\ndef work(x):\n    while x == 2:\n        pass\n    return x\n', { inputTimeoutMs: 500 })).message).toBe('work(input 1: 2) did not finish within 0.5 s; a Python thread cannot be stopped, so the lab ended the interpreter.')
+    expect(performance.now() - started).toBeLessThan(15_000)
+    expect((await failure('def inputs():\n    return [1, 2]\n\n\ndef work(x):\n    return (lambda: x) if x == 2 else x\n')).message).toMatch(/^What work\(input 1: 2\) returned cannot go to another process: Can't pickle .*lambda.*\. The run stopped there/)
+  }, 120_000)
+
+  it.skipIf(!pythonHere)('the command line picks Python from the extension: --module my_work.py', async () => {
+    const file = join(work, 'my_work.py')
+    writeFileSync(file, 'def inputs():\n    return [3, 4]\n\n\ndef work(n):\n    return n * n\n')
+    const ran = await new Promise<{ code: number; stdout: string }>((done) =>
+      execFile(process.execPath, [resolve(process.env.CONCURRENCY_LAB_OUT ?? 'out', 'main', 'cli.js'), 'run', 'workload', '--module', file, '--workers', '2', '--runs', '1', '--warmup', '0', '--json', '--quiet', '--data-dir', join(work, 'data')], { timeout: 120_000 }, (error, stdout) =>
+        done({ code: error ? 1 : 0, stdout }),
+      ),
+    )
+    expect(ran.code).toBe(0)
+    const result = JSON.parse(ran.stdout) as { data: WorkloadData }
+    expect(result.data.language).toBe('python')
+    expect(result.data.inputs.map((i) => i.preview)).toEqual(['3', '4'])
+  }, 120_000)
 })

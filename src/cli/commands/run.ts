@@ -16,9 +16,9 @@ async function moduleParams(experimentId: string, args: ParsedArgs, readText: (p
   if (path === undefined) return {}
   if (experimentId !== 'workload') throw new LabError('invalid-params', `--module belongs to the workload experiment (concurrency-lab run workload --module my-work.mjs), not to ${experimentId}.`)
   if (path === true) throw new LabError('invalid-params', '--module needs the path of an ES module, as in --module my-work.mjs.')
-  if (/\.py$/i.test(path)) throw new LabError('not-available', 'Python workloads (--module my_work.py) are not run yet: for now the workload experiment runs JavaScript modules only.')
   try {
-    return { example: 'own', source: await readText(path) }
+    // the extension picks the runtime: my_work.py runs on Python (--python picks which), anything else on Node
+    return { example: 'own', language: /\.py$/i.test(path) ? 'python' : 'javascript', source: await readText(path) }
   } catch (error) {
     throw new LabError('invalid-params', `--module ${path} could not be read: ${(error as Error).message}`)
   }

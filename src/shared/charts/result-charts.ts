@@ -124,7 +124,7 @@ function experimentCharts(result: RunResult): ResultChart[] {
     }
     case 'workload': {
       const data = result.data as WorkloadData
-      return scalingCharts(data.scaling, data.split.bounds, data.logicalCores, alt)
+      return [...scalingCharts(data.scaling, data.split.bounds, data.logicalCores, alt), ...interpreterCharts(result, data.interpreters)]
     }
     case 'blocking-io': {
       const data = result.data as BlockingIoData

@@ -1,5 +1,7 @@
+export type ExampleName = 'cpu-hash' | 'io-timer' | 'uneven'
+
 /** The examples to start from, as the modules a user would write: each exports work(input) and inputs(). */
-export const WORKLOAD_EXAMPLE_SOURCES: Record<'cpu-hash' | 'io-timer' | 'uneven', string> = {
+export const WORKLOAD_EXAMPLE_SOURCES: Record<ExampleName, string> = {
   'cpu-hash': `// CPU-bound: a hash loop (FNV-1a over a counter), no I/O at all.
 export function inputs() {
   return [1, 2, 3, 4, 5, 6, 7, 8]
@@ -34,5 +36,43 @@ export function work(size) {
   for (let i = 0; i < size * 5_000_000; i++) hash = Math.imul(hash ^ (i & 0xff), 16777619) >>> 0
   return { size, hash }
 }
+`,
+}
+
+/** The same three in Python: each defines work(x) and inputs(). */
+export const PYTHON_WORKLOAD_EXAMPLE_SOURCES: Record<ExampleName, string> = {
+  'cpu-hash': `# CPU-bound: a hash loop (FNV-1a over a counter), no I/O at all.
+def inputs():
+    return [1, 2, 3, 4, 5, 6, 7, 8]
+
+
+def work(seed):
+    h = 2166136261 ^ seed
+    for i in range(300_000):
+        h = ((h ^ (i & 0xFF)) * 16777619) & 0xFFFFFFFF
+    return h
+`,
+  'io-timer': `# I/O-bound: each input waits 50 ms, as a network or disk call would (the GIL is let go while waiting).
+import time
+
+
+def inputs():
+    return [1, 2, 3, 4, 5, 6, 7, 8]
+
+
+def work(item):
+    time.sleep(0.05)
+    return {"id": item, "waited_ms": 50}
+`,
+  uneven: `# CPU-bound with one input far larger than the rest: it sets a bound no number of workers can pass.
+def inputs():
+    return [8, 1, 1, 1, 1, 1, 1, 1]
+
+
+def work(size):
+    h = 2166136261
+    for i in range(size * 80_000):
+        h = ((h ^ (i & 0xFF)) * 16777619) & 0xFFFFFFFF
+    return {"size": size, "hash": h}
 `,
 }

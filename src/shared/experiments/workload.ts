@@ -1,5 +1,16 @@
 import { enumParam, intParam, listParam, textParam, type EnumParam, type IntParam, type ParamValues } from './params'
-import { WORKLOAD_EXAMPLE_SOURCES } from './workload-examples'
+import { PYTHON_WORKLOAD_EXAMPLE_SOURCES, WORKLOAD_EXAMPLE_SOURCES, type ExampleName } from './workload-examples'
+
+export const WORKLOAD_LANGUAGES = ['javascript', 'python'] as const
+export type WorkloadLanguage = (typeof WORKLOAD_LANGUAGES)[number]
+
+const EXAMPLES: Record<WorkloadLanguage, Record<ExampleName, string>> = { javascript: WORKLOAD_EXAMPLE_SOURCES, python: PYTHON_WORKLOAD_EXAMPLE_SOURCES }
+
+/** Every example's source by "language/example", as the form fills Source. */
+const exampleTexts = Object.fromEntries(
+  WORKLOAD_LANGUAGES.flatMap((language) => [...Object.entries(EXAMPLES[language]).map(([example, source]) => [`${language}/${example}`, source]), [`${language}/own`, '']]),
+)
+import type { InterpreterComparison } from './interpreters'
 import type { ScalingCurve, SplitBound } from './threads'
 
 /**
@@ -19,6 +30,12 @@ export const MAX_WORKLOAD_SOURCE_CHARS = 200_000
 export const MAX_WORKLOAD_INPUTS = 10_000
 
 export const workloadParamSpecs = {
+  language: enumParam({
+    label: 'Language',
+    help: 'javascript: an ES module exporting work(input), on worker threads and child processes; python: a module defining work(x), on threads and a process pool of each Python chosen in Settings (side by side).',
+    options: WORKLOAD_LANGUAGES,
+    default: 'javascript',
+  }),
   example: enumParam({
     label: 'Workload',
     help: 'An example to start from, put into Source to read and change: cpu-hash, a hash loop (CPU-bound); io-timer, waits on a timer (I/O-bound); uneven, CPU work with one input far larger than the rest; own, an empty Source for your module (--module on the command line).',
@@ -27,11 +44,11 @@ export const workloadParamSpecs = {
   }),
   source: textParam({
     label: 'Source',
-    help: "The ES module that runs: it exports work(input) (which may be async) and, optionally, inputs() returning the list of inputs (default: the numbers 0 to 7). Empty: the chosen example's.",
+    help: "The module that runs. JavaScript: an ES module that exports work(input) (which may be async) and, optionally, inputs() returning the list of inputs (default: the numbers 0 to 7). Python: def work(x) and, optionally, def inputs(). Empty: the chosen example's.",
     default: '',
     maxLength: MAX_WORKLOAD_SOURCE_CHARS,
     multiline: true,
-    fillFrom: { param: 'example', texts: { ...WORKLOAD_EXAMPLE_SOURCES, own: '' } },
+    fillFrom: { params: ['language', 'example'], texts: exampleTexts },
   }),
   workers: listParam<IntParam>({
     label: 'Workers',
@@ -65,14 +82,19 @@ export type WorkloadParams = ParamValues<typeof workloadParamSpecs>
 
 /** Where the check across parameters finds a problem, as a sentence without its final period. */
 export function workloadParamsProblem(params: WorkloadParams): string | undefined {
-  if (params.example === 'own' && params.source.trim() === '') return 'Workload own needs its Source: an ES module that exports work(input) (on the command line, --module my-work.mjs)'
+  if (params.example === 'own' && params.source.trim() === '') {
+    return params.language === 'python'
+      ? 'Workload own needs its Source: a Python module that defines work(x) (on the command line, --module my_work.py)'
+      : 'Workload own needs its Source: an ES module that exports work(input) (on the command line, --module my-work.mjs)'
+  }
   return undefined
 }
 
 /** The module a run runs, and its name: the Source when given (an example's name when it is that example unchanged), else the example's. */
-export function workloadModule(params: Pick<WorkloadParams, 'example' | 'source'>): { source: string; name: string } {
+export function workloadModule(params: Pick<WorkloadParams, 'language' | 'example' | 'source'>): { source: string; name: string } {
+  const examples = EXAMPLES[params.language]
   const given = params.source.trim() !== ''
-  const example = (Object.entries(WORKLOAD_EXAMPLE_SOURCES) as [string, string][]).find(([, source]) => source === (given ? params.source : WORKLOAD_EXAMPLE_SOURCES[params.example as keyof typeof WORKLOAD_EXAMPLE_SOURCES]))
+  const example = (Object.entries(examples) as [string, string][]).find(([, source]) => source === (given ? params.source : examples[params.example as ExampleName]))
   if (!given) return { source: example?.[1] ?? '', name: `the ${example?.[0] ?? params.example} example` }
   return { source: params.source, name: example ? `the ${example[0]} example` : 'your module' }
 }
@@ -99,6 +121,7 @@ export interface WorkloadMismatch {
 }
 
 export interface WorkloadData {
+  language?: WorkloadLanguage
   /** The module that ran: an example's name or "your module" (and its file, from the command line). */
   moduleName: string
   source: string
@@ -115,4 +138,6 @@ export interface WorkloadData {
   identical: boolean
   mismatches: WorkloadMismatch[]
   findings: string[]
+  /** Python: every interpreter that ran it (or why it did not), side by side. */
+  interpreters?: InterpreterComparison
 }

@@ -30,7 +30,7 @@ const SENTENCES: Record<ExperimentId, (data: unknown) => Sentences> = {
   race: sentencesOf((d: RaceData) => [d.slowdownSentence, ...d.explanations, d.python.status === 'ran' ? d.python.sentence : d.python.reason, ...interpreterSentences(d.interpreters)]),
   factorize: sentencesOf((d: FactorizeData) => [...d.findings, pythonSentence(d.python), ...interpreterSentences(d.interpreters)]),
   'blocking-io': sentencesOf((d: BlockingIoData) => [...d.findings, pythonSentence(d.python), ...interpreterSentences(d.interpreters)]),
-  workload: sentencesOf((d: WorkloadData) => d.findings),
+  workload: sentencesOf((d: WorkloadData) => [...d.findings, ...interpreterSentences(d.interpreters)]),
 }
 
 /**

@@ -398,6 +398,7 @@ const race = z.looseObject({
 })
 
 const workload = z.looseObject({
+  language: z.enum(['javascript', 'python']).optional(),
   moduleName: shortText,
   source: z.string().max(MAX_WORKLOAD_SOURCE_CHARS),
   inputs: list(z.looseObject({ index: count, preview: shortText, serialMs: measured.optional(), share: measured.optional(), error: text.optional() }), MAX_WORKLOAD_INPUTS),

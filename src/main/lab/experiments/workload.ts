@@ -6,12 +6,10 @@ import { pathToFileURL } from 'node:url'
 import { isDeepStrictEqual } from 'node:util'
 import { median } from 'simple-statistics'
 import { LabError, cancelledError } from '../../../shared/errors'
-import type { FactorizeStrategy } from '../../../shared/experiments/threads'
 import { MAX_WORKLOAD_INPUTS, workloadModule, workloadParamsProblem, type WorkloadData, type WorkloadInputInfo, type WorkloadMismatch, type WorkloadParams, type WorkloadStrategy } from '../../../shared/experiments/workload'
 import type { RunWarning } from '../../../shared/model/result'
 import { inOrderScheduleBound, longestTaskBound } from '../../../shared/stats/scaling'
-import { speedupEvidence } from '../../../shared/stats/speedup-evidence'
-import { formatDurationMs, formatRatio, formatShare } from '../../../shared/units'
+import { formatDurationMs, formatRatio } from '../../../shared/units'
 import { measureInterleaved } from '../measure/interleave'
 import { WorkerPool } from '../pool/worker-pool'
 import { powersOfTwoUpTo } from '../processes/limit'
@@ -21,7 +19,9 @@ import { inputPreview } from '../workload/user-module'
 import { concurrentVariant, differences, processesVariant, runInput, serialVariant, threadsVariant, withTimeout, type StrategyContext, type WorkloadInput, type WorkloadVariant } from '../workload/strategies'
 import { busyMachineWarning } from './busy-machine'
 import { compare, toSeries, type ExperimentContext, type ExperimentOutput, type ExperimentRunner } from './experiment'
-import { pointAtCores, scalingCurves, type MeasuredVariant } from './factorize-findings'
+import { scalingCurves, type MeasuredVariant } from './factorize-findings'
+import { workloadFindings } from '../workload/findings'
+import { PYTHON_MODULE_FILE, runPythonWorkload } from '../workload/python-workload'
 
 /**
  * Your own function: the user's ES module (or an example) run serially, as async tasks on one
@@ -30,16 +30,14 @@ import { pointAtCores, scalingCurves, type MeasuredVariant } from './factorize-f
  */
 
 const MAX_MISMATCHES_LISTED = 5
-/** Async tasks on one thread must beat serial by this much before the lab says the work waits: a CPU-bound list run as one task saves only the round trips of serial's one task per input. */
-const WAITS_SPEEDUP = 1.25
 
 const failure = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 /** Writes the module where a worker thread and a child process can import it: a folder of its own, removed after the run. */
-async function moduleFile(source: string): Promise<{ file: string; remove: () => Promise<void> }> {
+async function moduleFile(source: string, name: string): Promise<{ file: string; remove: () => Promise<void> }> {
   const dir = join(tmpdir(), 'concurrency-lab-workloads', randomUUID())
   await mkdir(dir, { recursive: true })
-  const file = join(dir, 'workload.mjs')
+  const file = join(dir, name)
   await writeFile(file, source)
   return { file, remove: () => rm(dir, { recursive: true, force: true }) }
 }
@@ -88,47 +86,6 @@ async function referencePass(params: WorkloadParams, context: ExperimentContext,
   return { inputs: infos, good, serialMs, values }
 }
 
-function findingsOf(data: Omit<WorkloadData, 'findings'>, serialMedianMs: number, failed: readonly WorkloadInputInfo[]): string[] {
-  const findings: string[] = []
-  const cores = data.logicalCores
-  findings.push(`Serially, the ${data.measuredInputs} input${data.measuredInputs === 1 ? '' : 's'} took ${formatDurationMs(serialMedianMs)} (median).`)
-  const atCores = Math.max(...data.workerCounts.filter((p) => p <= cores), Math.min(...data.workerCounts))
-  const bound = data.split.bounds.find((b) => b.workers === atCores)
-  const largest = data.inputs.find((i) => i.index === data.split.largestInputIndex)
-  if (largest && bound) {
-    findings.push(
-      `Your largest input (input ${largest.index}: ${largest.preview}) is ${formatShare(data.split.largestInputShare)} of the serial work, so ${atCores} workers can give at most ${formatRatio(bound.longestTaskBound)} (${formatRatio(bound.inOrderBound)} handing the inputs out in order).`,
-    )
-  }
-  const curve = (strategy: FactorizeStrategy) => data.scaling.find((c) => c.strategy === strategy)
-  for (const [strategy, name] of [['threads', 'worker threads'], ['processes', 'child processes']] as const) {
-    const point = pointAtCores(curve(strategy), cores)
-    if (!point) continue
-    const evidence = speedupEvidence(point.speedupCi95, point.runs)
-    const near = bound && evidence.verdict === 'faster' && point.speedup >= 0.8 * bound.longestTaskBound ? ', close to what the split of your inputs allows' : ''
-    const startCost =
-      strategy === 'processes' && evidence.verdict === 'slower'
-        ? ': each child starts a new Node and loads your module before it works, which costs more than its share of this work saves; processes pay off when each share takes far longer than a process start'
-        : ''
-    findings.push(`${point.workers} ${name} ran ${formatRatio(point.speedup)} as fast as serial${evidence.qualifier}${near}${startCost}.`)
-  }
-  const concurrent = curve('concurrent')?.points[0]
-  if (concurrent) {
-    const evidence = speedupEvidence(concurrent.speedupCi95, concurrent.runs)
-    findings.push(
-      evidence.verdict === 'faster' && concurrent.speedup >= WAITS_SPEEDUP
-        ? `As async tasks on one thread the inputs ran ${formatRatio(concurrent.speedup)} as fast as serial: your work waits (on timers, I/O or other processes), and one thread overlaps the waits; threads are not needed for that.`
-        : `As async tasks on one thread: ${formatRatio(concurrent.speedup)}${evidence.qualifier}. Your work keeps the thread busy (CPU), so taking turns on one thread cannot make it faster; threads or processes can, on more than one core.`,
-    )
-  }
-  findings.push(
-    data.identical
-      ? `Every strategy returned the same results as serial for all ${data.measuredInputs} inputs (deep equality of what came back).`
-      : `Some strategies returned other results than the first serial pass (${data.mismatches.map((m) => m.label).join(', ')}): your work depends on more than its input (time, randomness, shared state), or on where it runs.`,
-  )
-  for (const info of failed) findings.push(`Input ${info.index} (${info.preview}) was left out of the measured runs: ${info.error}`)
-  return findings
-}
 
 async function runWorkload(params: WorkloadParams, context: ExperimentContext): Promise<ExperimentOutput<WorkloadData>> {
   const problem = workloadParamsProblem(params)
@@ -137,7 +94,15 @@ async function runWorkload(params: WorkloadParams, context: ExperimentContext): 
   const cores = context.machine.logicalCores
   const workerCounts = params.workers.length > 0 ? [...new Set(params.workers)].sort((a, b) => a - b) : powersOfTwoUpTo(Math.min(256, 2 * cores))
   const strategies: WorkloadStrategy[] = ['serial', ...(['concurrent', 'threads', 'processes'] as const).filter((s) => params.strategies.includes(s))]
-  const { file, remove } = await moduleFile(source)
+  if (params.language === 'python') {
+    const { file, remove } = await moduleFile(source, PYTHON_MODULE_FILE)
+    try {
+      return await runPythonWorkload(params, context, { file, source, name: moduleName }, workerCounts)
+    } finally {
+      await remove()
+    }
+  }
+  const { file, remove } = await moduleFile(source, 'workload.mjs')
   const workerFile = join(context.paths.workersDir, 'workload.js')
   const resourceLimits = { maxOldGenerationSizeMb: params.memoryLimitMb }
   const singlePool = new WorkerPool<WorkloadTasks>({ filename: workerFile, size: 1, resourceLimits, name: 'workload' })
@@ -198,6 +163,7 @@ async function runWorkload(params: WorkloadParams, context: ExperimentContext): 
     for (const info of reference.inputs) info.share = info.serialMs !== undefined && total > 0 ? info.serialMs / total : undefined
     const largestAt = inputMs.indexOf(Math.max(...inputMs))
     const data: Omit<WorkloadData, 'findings'> = {
+      language: 'javascript',
       moduleName,
       source,
       inputs: reference.inputs,
@@ -227,7 +193,7 @@ async function runWorkload(params: WorkloadParams, context: ExperimentContext): 
       timelines: [],
       warnings,
       headline,
-      data: { ...data, findings: findingsOf(data, serial.summary.median, failed) },
+      data: { ...data, findings: workloadFindings(data, serial.summary.median, failed) },
     }
   } finally {
     await Promise.all([singlePool.destroy(), pool.destroy()])
