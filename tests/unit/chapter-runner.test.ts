@@ -23,21 +23,25 @@ function recordProgress(lab: Lab): ChapterProgress[] {
   return seen
 }
 
+/** The chapter's experiments: the catalog but those marked notInChapter (your own function). */
+const lessonExperiments = experiments.filter((e) => !('notInChapter' in e))
+
 describe('the chapter plan', () => {
-  it('is every experiment of the catalog, in its order, with its default parameters, each with an expected duration', () => {
+  it('is every lesson experiment of the catalog (not your own function), in its order, with its default parameters, each with an expected duration', () => {
     const steps = defaultChapterSteps()
-    expect(steps.map((s) => s.experimentId)).toEqual(experiments.map((e) => e.id))
+    expect(steps.map((s) => s.experimentId)).toEqual(lessonExperiments.map((e) => e.id))
+    expect(steps.map((s) => s.experimentId)).not.toContain('workload')
     for (const step of steps) {
       expect(step.params).toEqual(experimentParamSchemas[step.experimentId].parse({}))
       expect(EXPECTED_DEFAULT_RUN_MS[step.experimentId]).toBeGreaterThan(0)
     }
   })
 
-  it('a lab without a chapter list of its own runs the whole catalog', async () => {
+  it('a lab without a chapter list of its own runs every lesson experiment of the catalog', async () => {
     const lab = newLab()
     const { chapterId } = lab.chapters.start()
     const first = await new Promise<ChapterProgress>((resolve) => lab.events.subscribe((name, payload) => name === 'chapterProgress' && (payload as ChapterProgress).currentExperimentId && resolve(payload as ChapterProgress)))
-    expect(first.total).toBe(experiments.length)
+    expect(first.total).toBe(lessonExperiments.length)
     expect(first.currentExperimentId).toBe(experiments[0].id)
     lab.chapters.cancel(chapterId)
     await lab.chapters.settled()

@@ -1,3 +1,5 @@
+import { WORKLOAD_LANGUAGES, type WorkloadLanguage, type WorkloadParams } from './workload'
+
 export type ExampleName = 'cpu-hash' | 'io-timer' | 'uneven'
 
 /** The examples to start from, as the modules a user would write: each exports work(input) and inputs(). */
@@ -75,4 +77,20 @@ def work(size):
         h = ((h ^ (i & 0xFF)) * 16777619) & 0xFFFFFFFF
     return {"size": size, "hash": h}
 `,
+}
+
+const EXAMPLES: Record<WorkloadLanguage, Record<ExampleName, string>> = { javascript: WORKLOAD_EXAMPLE_SOURCES, python: PYTHON_WORKLOAD_EXAMPLE_SOURCES }
+
+/** Every example's source by "language/example", as the form fills Source ("own": empty). */
+export const WORKLOAD_EXAMPLE_TEXTS: Record<string, string> = Object.fromEntries(
+  WORKLOAD_LANGUAGES.flatMap((language) => [...Object.entries(EXAMPLES[language]).map(([example, source]) => [`${language}/${example}`, source]), [`${language}/own`, '']]),
+)
+
+/** The module a run runs, and its name: the Source when given (an example's name when it is that example unchanged), else the example's. */
+export function workloadModule(params: Pick<WorkloadParams, 'language' | 'example' | 'source'>): { source: string; name: string } {
+  const examples = EXAMPLES[params.language]
+  const given = params.source.trim() !== ''
+  const example = (Object.entries(examples) as [string, string][]).find(([, source]) => source === (given ? params.source : examples[params.example as ExampleName]))
+  if (!given) return { source: example?.[1] ?? '', name: `the ${example?.[0] ?? params.example} example` }
+  return { source: params.source, name: example ? `the ${example[0]} example` : 'your module' }
 }

@@ -1,22 +1,15 @@
+import type { InterpreterComparison } from './interpreters'
 import { enumParam, intParam, listParam, textParam, type EnumParam, type IntParam, type ParamValues } from './params'
-import { PYTHON_WORKLOAD_EXAMPLE_SOURCES, WORKLOAD_EXAMPLE_SOURCES, type ExampleName } from './workload-examples'
+import type { ScalingCurve, SplitBound } from './threads'
 
 export const WORKLOAD_LANGUAGES = ['javascript', 'python'] as const
 export type WorkloadLanguage = (typeof WORKLOAD_LANGUAGES)[number]
 
-const EXAMPLES: Record<WorkloadLanguage, Record<ExampleName, string>> = { javascript: WORKLOAD_EXAMPLE_SOURCES, python: PYTHON_WORKLOAD_EXAMPLE_SOURCES }
-
-/** Every example's source by "language/example", as the form fills Source. */
-const exampleTexts = Object.fromEntries(
-  WORKLOAD_LANGUAGES.flatMap((language) => [...Object.entries(EXAMPLES[language]).map(([example, source]) => [`${language}/${example}`, source]), [`${language}/own`, '']]),
-)
-import type { InterpreterComparison } from './interpreters'
-import type { ScalingCurve, SplitBound } from './threads'
-
 /**
  * Your own workload: an ES module exporting work(input) (and optionally inputs()), run serially,
  * as async tasks on one thread, on 1, 2, 4 … worker threads and in child processes, with the same
- * measurement as factorize.
+ * measurement as factorize. The examples' sources live in workload-examples.ts, apart from the
+ * parameters, so that the preload (which validates parameters) does not carry them.
  */
 
 export const WORKLOAD_STRATEGIES = ['serial', 'concurrent', 'threads', 'processes'] as const
@@ -48,7 +41,7 @@ export const workloadParamSpecs = {
     default: '',
     maxLength: MAX_WORKLOAD_SOURCE_CHARS,
     multiline: true,
-    fillFrom: { params: ['language', 'example'], texts: exampleTexts },
+    fillFrom: { params: ['language', 'example'], texts: 'workload-examples' },
   }),
   workers: listParam<IntParam>({
     label: 'Workers',
@@ -90,14 +83,6 @@ export function workloadParamsProblem(params: WorkloadParams): string | undefine
   return undefined
 }
 
-/** The module a run runs, and its name: the Source when given (an example's name when it is that example unchanged), else the example's. */
-export function workloadModule(params: Pick<WorkloadParams, 'language' | 'example' | 'source'>): { source: string; name: string } {
-  const examples = EXAMPLES[params.language]
-  const given = params.source.trim() !== ''
-  const example = (Object.entries(examples) as [string, string][]).find(([, source]) => source === (given ? params.source : examples[params.example as ExampleName]))
-  if (!given) return { source: example?.[1] ?? '', name: `the ${example?.[0] ?? params.example} example` }
-  return { source: params.source, name: example ? `the ${example[0]} example` : 'your module' }
-}
 
 /** One input of the run: what it is (shortly), its serial time, or why it failed. */
 export interface WorkloadInputInfo {

@@ -6,7 +6,8 @@ import { pathToFileURL } from 'node:url'
 import { isDeepStrictEqual } from 'node:util'
 import { median } from 'simple-statistics'
 import { LabError, cancelledError } from '../../../shared/errors'
-import { MAX_WORKLOAD_INPUTS, workloadModule, workloadParamsProblem, type WorkloadData, type WorkloadInputInfo, type WorkloadMismatch, type WorkloadParams, type WorkloadStrategy } from '../../../shared/experiments/workload'
+import { workloadModule } from '../../../shared/experiments/workload-examples'
+import { MAX_WORKLOAD_INPUTS, workloadParamsProblem, type WorkloadData, type WorkloadInputInfo, type WorkloadMismatch, type WorkloadParams, type WorkloadStrategy } from '../../../shared/experiments/workload'
 import type { RunWarning } from '../../../shared/model/result'
 import { inOrderScheduleBound, longestTaskBound } from '../../../shared/stats/scaling'
 import { formatDurationMs, formatRatio } from '../../../shared/units'
@@ -43,8 +44,8 @@ async function moduleFile(source: string, name: string): Promise<{ file: string;
 }
 
 /**
- * Where a syntax error is: an import's error does not say (its stack is the loader's), but
- * node --check prints the line, a caret under the place, and the error.
+ * Where a syntax error is: the error of a failed dynamic import carries no line (its stack is the
+ * module loader's), but node --check prints the line, a caret under the place, and the error.
  */
 async function syntaxErrorAt(file: string, context: ExperimentContext): Promise<string | undefined> {
   const check = nodeScriptCommand(file)
