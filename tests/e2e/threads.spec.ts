@@ -125,4 +125,27 @@ test.describe('Threads screen', () => {
     await expect(panel.getByTestId('workload-findings')).toContainText(/CPython 3\.\d+\.\d+ \(GIL\): 2 threads ran .* as fast as serial/)
     await expect(panel.getByTestId('workload-findings')).toContainText('the GIL lets only one thread run Python code at a time')
   })
+
+  test('your own function: each example runs from the form with its chart and verdict; a module opened from a file runs as itself', async ({ page }) => {
+    test.setTimeout(180_000)
+    await openExperiment(page, 'threads', 'workload')
+    const panel = page.getByTestId('experiment-workload')
+    await setParam(page, 'workload', 'workers', '2')
+    await setParam(page, 'workload', 'runs', '1')
+    await setParam(page, 'workload', 'warmup', '0')
+    for (const example of ['cpu-hash', 'io-timer', 'uneven']) {
+      await setParam(page, 'workload', 'example', example)
+      await runAndWaitForResult(page, 'workload', 90_000)
+      await expect(panel.getByTestId('headline')).toContainText(`the ${example} example, 8 inputs: serial `)
+      await expect(panel.getByTestId('chart-scaling').locator('canvas')).toBeVisible()
+    }
+
+    // a Python file: its text, its name and its language come from the file
+    await panel.getByTestId('param-source-file').setInputFiles({ name: 'my_work.py', mimeType: 'text/x-python', buffer: Buffer.from('def inputs():\n    return [2, 3]\n\n\ndef work(n):\n    return n * n\n') })
+    await expect(panel.locator('[name="source"]')).toHaveValue(/def work\(n\):/)
+    await expect(panel.locator('[name="language"]')).toHaveValue('python')
+    await expect(panel.locator('[name="moduleFile"]')).toHaveValue('my_work.py')
+    await runAndWaitForResult(page, 'workload', 90_000)
+    await expect(panel.getByTestId('headline')).toContainText('your module my_work.py (Python), 2 inputs: serial ')
+  })
 })

@@ -173,8 +173,17 @@ describe('the command line: run workload --module', () => {
     const result = JSON.parse(ran.stdout) as { params: { example: string; source: string }; data: WorkloadData }
     expect(result.params.example).toBe('own')
     expect(result.data.source).toContain('return n * n')
+    expect(result.data.moduleName).toBe('your module my-work.mjs')
     expect(result.data.inputs.map((i) => i.preview)).toEqual(['3', '4'])
   })
+
+  it('runs each example with its verdict', async () => {
+    for (const example of ['cpu-hash', 'io-timer', 'uneven']) {
+      const ran = await cli('--example', example, '--workers', '2', '--runs', '1', '--warmup', '0', '--strategies', 'threads', '--quiet')
+      expect(ran.code).toBe(0)
+      expect(ran.stdout).toMatch(new RegExp(`^the ${example} example, 8 inputs: serial .*; fastest 2 worker threads, \\d+\\.\\d+× as fast\\n$`))
+    }
+  }, 60_000)
 
   it('says what is wrong with a missing file', async () => {
     const missing = await cli('--module', join(work, 'nope.mjs'))

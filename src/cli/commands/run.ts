@@ -1,3 +1,4 @@
+import { basename } from 'node:path'
 import { experimentIds, findExperiment, type ExperimentId } from '../../shared/experiments/catalog'
 import { coerceParam } from '../../shared/experiments/params'
 import { LabError } from '../../shared/errors'
@@ -18,7 +19,7 @@ async function moduleParams(experimentId: string, args: ParsedArgs, readText: (p
   if (path === true) throw new LabError('invalid-params', '--module needs the path of an ES module, as in --module my-work.mjs.')
   try {
     // the extension picks the runtime: my_work.py runs on Python (--python picks which), anything else on Node
-    return { example: 'own', language: /\.py$/i.test(path) ? 'python' : 'javascript', source: await readText(path) }
+    return { example: 'own', language: /\.py$/i.test(path) ? 'python' : 'javascript', source: await readText(path), moduleFile: basename(path) }
   } catch (error) {
     throw new LabError('invalid-params', `--module ${path} could not be read: ${(error as Error).message}`)
   }

@@ -28,7 +28,7 @@ export interface ListParam<Item extends IntParam | EnumParam = IntParam | EnumPa
  * Free text, bounded: at most maxLength characters and, when given, matching `pattern` as a whole
  * (a RegExp source, a string so the spec stays plain data); patternHelp says in words what it allows.
  */
-export interface TextParam extends ParamBase { kind: 'text'; default: string; minLength?: number; maxLength: number; pattern?: string; patternHelp?: string; /** Many lines (source code): a text area. */ multiline?: boolean; /** The form fills it with a text per choice of other (enum) parameters (their values joined by "/") when a choice changes, and when it is empty; `texts` names the set (fill-texts.ts). */ fillFrom?: { params: string[]; texts: string } }
+export interface TextParam extends ParamBase { kind: 'text'; default: string; minLength?: number; maxLength: number; pattern?: string; patternHelp?: string; /** Many lines (source code): a text area. */ multiline?: boolean; /** The form fills it with a text per choice of other (enum) parameters (their values joined by "/") when a choice changes, and when it is empty; `texts` names the set (fill-texts.ts). */ fillFrom?: { params: string[]; texts: string }; /** An "Open a file…" button beside it: the file's text fills it, its name goes to `nameParam`, and its extension may choose another parameter's value. */ openFile?: { accept: string; nameParam?: string; byExtension?: { param: string; values: Record<string, string> } } }
 export type ParamSpec = IntParam | NumberParam | EnumParam | BooleanParam | ListParam | TextParam
 export type ParamSpecs = Record<string, ParamSpec>
 

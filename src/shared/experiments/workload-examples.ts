@@ -87,10 +87,11 @@ export const WORKLOAD_EXAMPLE_TEXTS: Record<string, string> = Object.fromEntries
 )
 
 /** The module a run runs, and its name: the Source when given (an example's name when it is that example unchanged), else the example's. */
-export function workloadModule(params: Pick<WorkloadParams, 'language' | 'example' | 'source'>): { source: string; name: string } {
+export function workloadModule(params: Pick<WorkloadParams, 'language' | 'example' | 'source'> & { moduleFile?: string }): { source: string; name: string } {
   const examples = EXAMPLES[params.language]
   const given = params.source.trim() !== ''
   const example = (Object.entries(examples) as [string, string][]).find(([, source]) => source === (given ? params.source : examples[params.example as ExampleName]))
   if (!given) return { source: example?.[1] ?? '', name: `the ${example?.[0] ?? params.example} example` }
-  return { source: params.source, name: example ? `the ${example[0]} example` : 'your module' }
+  if (example) return { source: params.source, name: `the ${example[0]} example` }
+  return { source: params.source, name: params.moduleFile ? `your module ${params.moduleFile}` : 'your module' }
 }

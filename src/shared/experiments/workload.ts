@@ -42,6 +42,13 @@ export const workloadParamSpecs = {
     maxLength: MAX_WORKLOAD_SOURCE_CHARS,
     multiline: true,
     fillFrom: { params: ['language', 'example'], texts: 'workload-examples' },
+    openFile: { accept: '.mjs,.js,.py', nameParam: 'moduleFile', byExtension: { param: 'language', values: { mjs: 'javascript', js: 'javascript', py: 'python' } } },
+  }),
+  moduleFile: textParam({
+    label: 'Module file',
+    help: 'Where Source came from (Open a file…, or --module on the command line): names your module in the result. Empty for a module written here.',
+    default: '',
+    maxLength: 1000,
   }),
   workers: listParam<IntParam>({
     label: 'Workers',
