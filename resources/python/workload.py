@@ -71,6 +71,31 @@ def load(module_file):
     return module
 
 
+def limit_memory(megabytes):
+    """Caps this process's data (and its pool's processes', which inherit it): an input that needs more raises
+    MemoryError instead of taking the machine's memory. Not on Windows (no resource module)."""
+    try:
+        import resource
+    except ImportError:
+        return False
+    if megabytes <= 0 or not hasattr(resource, "RLIMIT_DATA"):
+        return False
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    # the interpreter's own data on top of the limit asked for
+    soft = (megabytes + 64) * 1024 * 1024
+    try:
+        resource.setrlimit(resource.RLIMIT_DATA, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def failure_of(error, module_file, memory_limit_mb):
+    if isinstance(error, MemoryError):
+        return "ran out of memory (the limit is %d MB of data per process)." % memory_limit_mb if memory_limit_mb > 0 else "ran out of memory."
+    return "raised: %s" % user_traceback(error, module_file)
+
+
 def timed(work, value):
     started = time.perf_counter()
     result = work(value)
@@ -86,7 +111,9 @@ def main():
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--input-timeout-s", type=float, default=10)
     parser.add_argument("--on-error", choices=["stop", "skip"], default="stop")
+    parser.add_argument("--memory-limit-mb", type=int, default=0, help="a limit on each process's data (RLIMIT_DATA, where the system has it); 0: none")
     args = parser.parse_args()
+    memory_limited = limit_memory(args.memory_limit_mb)
     module_file = os.path.abspath(args.module)
     module = load(module_file)
     work = module.work
@@ -112,7 +139,7 @@ def main():
             except concurrent.futures.TimeoutError:
                 fail("work(input %d: %s) did not finish within %s s; a Python thread cannot be stopped, so the lab ended the interpreter." % (index, preview(value), args.input_timeout_s))
             except Exception as error:  # noqa: BLE001
-                message = "work(input %d: %s) raised: %s" % (index, preview(value), user_traceback(error, module_file))
+                message = "work(input %d: %s) %s" % (index, preview(value), failure_of(error, module_file, args.memory_limit_mb if memory_limited else 0))
             if message is None:
                 try:
                     pickle.dumps(result)
@@ -159,7 +186,7 @@ def main():
                 except concurrent.futures.TimeoutError:
                     fail("%s did not finish the %d inputs within %s s; a Python thread cannot be stopped, so the lab ended the interpreter." % (variant_id, len(values), timeout))
                 except Exception as error:  # noqa: BLE001
-                    fail("%s failed: %s" % (variant_id, user_traceback(error, module_file)))
+                    fail("%s failed: work %s" % (variant_id, failure_of(error, module_file, args.memory_limit_mb if memory_limited else 0)))
                 elapsed = (time.perf_counter() - started) * 1000
                 sample = {"trial": round_index - args.warmup if round_index >= args.warmup else round_index, "valueMs": elapsed, "startedAtMs": time.time() * 1000}
                 (warmups if round_index < args.warmup else samples)[variant_id].append(sample)
@@ -180,6 +207,7 @@ def main():
             "gilEnabled": bool(getattr(sys, "_is_gil_enabled", lambda: True)()),
             "freeThreadedBuild": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
         },
+        "memoryLimited": memory_limited,
         "inputs": infos,
         "variants": [{"id": v[0], "strategy": v[1], "workers": v[2], "samples": samples[v[0]], "warmupSamples": warmups[v[0]]} for v in variants],
         "mismatches": mismatches,

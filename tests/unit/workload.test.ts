@@ -206,7 +206,7 @@ describe('a Python function', () => {
     expect(result.data.scaling.map((c) => c.strategy)).toEqual(['threads', 'processes'])
   }, 60_000)
 
-  it.skipIf(!pythonHere)('bad Python code gets a sentence: a syntax error, no work, a raise (stop and skip), a hang, an unpicklable result', async () => {
+  it.skipIf(!pythonHere)('bad Python code gets a sentence: a syntax error, no work, a raise (stop and skip), a hang, memory, an unpicklable result', async () => {
     const failure = async (source: string, more: Record<string, unknown> = {}) => (await runFailure(newLab(), 'workload', { language: 'python', example: 'own', source, workers: [2], runs: 1, warmup: 0, ...more })).error
     expect((await failure('def work(x):\n    return x +* 2\n')).message).toBe('Your module could not be loaded: invalid syntax (your module, line 2)\n        return x +* 2')
     expect((await failure('def compute(x):\n    return x\n')).message).toBe('Your module defines no function named work; it defines compute. Write def work(x): ...')
@@ -218,6 +218,8 @@ describe('a Python function', () => {
     const started = performance.now()
     expect((await failure('def inputs():\n    return [1, 2]\n\n\ndef work(x):\n    while x == 2:\n        pass\n    return x\n', { inputTimeoutMs: 500 })).message).toBe('work(input 1: 2) did not finish within 0.5 s; a Python thread cannot be stopped, so the lab ended the interpreter.')
     expect(performance.now() - started).toBeLessThan(15_000)
+    const blowsUp = 'def inputs():\n    return [1, 2]\n\n\ndef work(x):\n    keep = []\n    while x == 2:\n        keep.append(bytearray(10**6))\n    return x\n'
+    expect((await failure(blowsUp, { memoryLimitMb: 64 })).message).toBe('work(input 1: 2) ran out of memory (the limit is 64 MB of data per process). The run stopped there (On an error: stop); choose skip to measure the other inputs without it.')
     expect((await failure('def inputs():\n    return [1, 2]\n\n\ndef work(x):\n    return (lambda: x) if x == 2 else x\n')).message).toMatch(/^What work\(input 1: 2\) returned cannot go to another process: Can't pickle .*lambda.*\. The run stopped there/)
   }, 120_000)
 

@@ -69,7 +69,7 @@ export const workloadParamSpecs = {
   runs: intParam({ label: 'Runs', help: 'Measured runs of every strategy, taking turns round by round.', min: 1, max: 100, default: 5 }),
   warmup: intParam({ label: 'Warm-up', help: 'Rounds run first and not counted.', min: 0, max: 20, default: 1 }),
   inputTimeoutMs: intParam({ label: 'Timeout per input', help: 'An input that runs longer ends its thread or process, and the run says which input it was.', min: 10, max: 600_000, default: 10_000, unit: 'ms' }),
-  memoryLimitMb: intParam({ label: 'Memory per thread', help: "The old generation's limit of each worker thread (and each child's heap): an input that needs more ends its thread with a sentence, not the app.", min: 16, max: 16_384, default: 512, unit: 'MB' }),
+  memoryLimitMb: intParam({ label: 'Memory per thread', help: "JavaScript: the old generation's limit of each worker thread (and each child's heap); Python: each process's data (RLIMIT_DATA; not on Windows). An input that needs more ends with a sentence, not the app.", min: 16, max: 16_384, default: 512, unit: 'MB' }),
   onError: enumParam({
     label: 'On an error',
     help: 'stop: an input that throws (or times out) stops the run, with its stack; skip: it is reported and left out of the measured runs.',

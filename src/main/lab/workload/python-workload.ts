@@ -45,6 +45,7 @@ async function runOn(python: PythonInfo, file: string, params: WorkloadParams, w
       '--warmup', String(params.warmup),
       '--input-timeout-s', String(params.inputTimeoutMs / 1000),
       '--on-error', params.onError === 'skip' ? 'skip' : 'stop',
+      '--memory-limit-mb', String(params.memoryLimitMb),
     ],
     signal: context.signal,
     timeoutMs: SCRIPT_TIMEOUT_MS,
