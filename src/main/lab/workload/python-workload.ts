@@ -23,6 +23,8 @@ interface PythonWorkloadOutput {
   inputs: WorkloadInputInfo[]
   variants: { id: string; strategy: 'serial' | 'threads' | 'processes'; workers: number; samples: Sample[]; warmupSamples: Sample[] }[]
   mismatches: Record<string, string>
+  /** Whether the interpreter could cap each process's data (RLIMIT_DATA; not on Windows). */
+  memoryLimited?: boolean
 }
 
 /** The whole script may run every input of every strategy in every round; each input's own timeout ends it sooner. */
@@ -128,6 +130,7 @@ export async function runPythonWorkload(params: WorkloadParams, context: Experim
     ...failed.map((info) => ({ code: 'input-failed', message: `Input ${info.index} (${info.preview}) failed and was left out: ${info.error}` })),
     ...mismatches.map((m) => ({ code: 'results-differ', message: `${m.label} returned other results than the first serial pass: ${m.inputs.join('; ')}.` })),
     ...besideWarnings(beside),
+    ...(first.memoryLimited === false ? [{ code: 'memory-not-limited', message: `Python cannot cap a process's memory on this system (no RLIMIT_DATA), so Memory per thread (${params.memoryLimitMb} MB) did not apply: an input that needs too much may take the machine's memory.` }] : []),
   ]
   const busy = busyMachineWarning(context.machine.loadAverage[0], context.machine.logicalCores)
   if (busy) warnings.push(busy)
