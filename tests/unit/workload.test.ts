@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -222,6 +222,24 @@ describe('a Python function', () => {
     expect((await failure(blowsUp, { memoryLimitMb: 64 })).message).toBe('work(input 1: 2) ran out of memory (the limit is 64 MB of data per process). The run stopped there (On an error: stop); choose skip to measure the other inputs without it.')
     expect((await failure('def inputs():\n    return [1, 2]\n\n\ndef work(x):\n    return (lambda: x) if x == 2 else x\n')).message).toMatch(/^What work\(input 1: 2\) returned cannot go to another process: Can't pickle .*lambda.*\. The run stopped there/)
   }, 120_000)
+
+  it.skipIf(!pythonHere)('where Python cannot cap memory (Windows: no resource module), the run says the limit did not apply', async () => {
+    // Windows's answer, here: a resource module that cannot be imported, ahead of the real one on the path
+    const windowsLike = join(work, 'no-resource-module')
+    mkdirSync(windowsLike, { recursive: true })
+    writeFileSync(join(windowsLike, 'resource.py'), 'raise ImportError("No module named \'resource\' (as on Windows)")\n')
+    const before = process.env.PYTHONPATH
+    process.env.PYTHONPATH = windowsLike
+    try {
+      const result = await runResult<WorkloadData>(newLab(), 'workload', { language: 'python', example: 'own', source: 'def work(x):\n    return x\n', workers: [1], runs: 1, warmup: 0, strategies: ['threads'] })
+      expect(result.warnings.find((w) => w.code === 'memory-not-limited')?.message).toBe("Python cannot cap a process's memory on this system (no RLIMIT_DATA), so Memory per thread (512 MB) did not apply: an input that needs too much may take the machine's memory.")
+    } finally {
+      if (before === undefined) delete process.env.PYTHONPATH
+      else process.env.PYTHONPATH = before
+    }
+    const limited = await runResult<WorkloadData>(newLab(), 'workload', { language: 'python', example: 'own', source: 'def work(x):\n    return x\n', workers: [1], runs: 1, warmup: 0, strategies: ['threads'] })
+    expect(limited.warnings.map((w) => w.code)).not.toContain('memory-not-limited')
+  }, 60_000)
 
   it.skipIf(!pythonHere)('the command line picks Python from the extension: --module my_work.py', async () => {
     const file = join(work, 'my_work.py')
