@@ -57,6 +57,3 @@ export interface InterpreterComparison {
 
 /** The series-id prefix of the interpreter at this place in the run (0: the primary). */
 export const interpreterSeriesPrefix = (index: number): string => (index === 0 ? 'python-' : `python${index + 1}-`)
-
-/** Series of every interpreter but the primary: they have no place in the curves and lanes drawn for "Python". */
-export const isOtherInterpreterSeries = (seriesId: string): boolean => /^python\d+-/.test(seriesId)

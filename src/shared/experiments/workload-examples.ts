@@ -1,9 +1,9 @@
 import { WORKLOAD_LANGUAGES, type WorkloadLanguage, type WorkloadParams } from './workload'
 
-export type ExampleName = 'cpu-hash' | 'io-timer' | 'uneven'
+type ExampleName = 'cpu-hash' | 'io-timer' | 'uneven'
 
 /** The examples to start from, as the modules a user would write: each exports work(input) and inputs(). */
-export const WORKLOAD_EXAMPLE_SOURCES: Record<ExampleName, string> = {
+const WORKLOAD_EXAMPLE_SOURCES: Record<ExampleName, string> = {
   'cpu-hash': `// CPU-bound: a hash loop (FNV-1a over a counter), no I/O at all.
 export function inputs() {
   return [1, 2, 3, 4, 5, 6, 7, 8]
@@ -42,7 +42,7 @@ export function work(size) {
 }
 
 /** The same three in Python: each defines work(x) and inputs(). */
-export const PYTHON_WORKLOAD_EXAMPLE_SOURCES: Record<ExampleName, string> = {
+const PYTHON_WORKLOAD_EXAMPLE_SOURCES: Record<ExampleName, string> = {
   'cpu-hash': `# CPU-bound: a hash loop (FNV-1a over a counter), no I/O at all.
 def inputs():
     return [1, 2, 3, 4, 5, 6, 7, 8]

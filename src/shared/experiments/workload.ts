@@ -16,8 +16,7 @@ export const WORKLOAD_STRATEGIES = ['serial', 'concurrent', 'threads', 'processe
 export type WorkloadStrategy = (typeof WORKLOAD_STRATEGIES)[number]
 
 /** The examples to start from; "own" runs the module's source as given. */
-export const WORKLOAD_EXAMPLES = ['cpu-hash', 'io-timer', 'uneven', 'own'] as const
-export type WorkloadExample = (typeof WORKLOAD_EXAMPLES)[number]
+const WORKLOAD_EXAMPLES = ['cpu-hash', 'io-timer', 'uneven', 'own'] as const
 
 export const MAX_WORKLOAD_SOURCE_CHARS = 200_000
 export const MAX_WORKLOAD_INPUTS = 10_000

@@ -11,13 +11,13 @@ import { measureInterleaved, type Variant } from '../measure/interleave'
 import { runAll } from '../pool/run-all'
 import { WorkerPool, type PoolStartup } from '../pool/worker-pool'
 import type { ComputeTasks } from '../workers/compute-tasks'
-import type { InterpreterComparison, InterpreterRun } from '../../../shared/experiments/interpreters'
+import type { InterpreterComparison } from '../../../shared/experiments/interpreters'
 import { interpreterLabel } from '../../../shared/model/interpreter-label'
 import type { PythonInfo } from '../../../shared/model/machine'
 import { speedupEvidence } from '../../../shared/stats/speedup-evidence'
 import { besideWarnings, runBeside, type BesideRun } from '../python/side-by-side'
 import { compare, toSeries, type ExperimentContext, type ExperimentRunner } from './experiment'
-import { interpreterComparison, interpreterRunOf, speedupRows, type InterpreterRuntime } from './explain/interpreters'
+import { speedupComparison } from './explain/interpreters'
 import { lanesFigure, type TracedLane } from './worker-lanes'
 import { describePython, planRuntimes, pythonRuntimeInfo, runThreadsScript, seriesOfPython, spansOfPython, type PythonScriptInfo, type PythonScriptOutput } from './threads-python'
 
@@ -128,7 +128,7 @@ function blockingLanes(m: MeasuredBlocking, wallMs: number): LanesFigure {
 }
 
 /** The Python originals on one interpreter: serial, threads and asyncio, measured inside Python. */
-async function measurePythonBlocking(params: BlockingIoParams, context: ExperimentContext, interpreter: PythonInfo, seriesPrefix: string, who?: string): Promise<{ info: BlockingIoData['python']; measured: MeasuredBlocking[]; script: PythonScriptInfo }> {
+async function measurePythonBlocking(params: BlockingIoParams, context: ExperimentContext, interpreter: PythonInfo, seriesPrefix: string, who?: string): Promise<PythonBlocking> {
   context.progress(`Running the Python originals (${interpreterLabel(interpreter)}, ${interpreter.executable ?? interpreter.command})`, 0, 0)
   const args = ['blocking', '--calls', String(params.calls), '--ms', String(params.ms), '--runs', String(params.runs), '--warmup', String(params.warmup)]
   const timeoutMs = 60_000 + (params.runs + params.warmup) * params.calls * params.ms * 3
@@ -147,25 +147,28 @@ async function measurePythonBlocking(params: BlockingIoParams, context: Experime
   return { info: pythonRuntimeInfo(output.python, interpreterStartupMs), measured, script: output.python }
 }
 
+/** One interpreter's Python originals, as measured, and what its script said of itself. */
+interface PythonBlocking {
+  info: BlockingIoData['python']
+  measured: MeasuredBlocking[]
+  script: PythonScriptInfo
+}
+
 /** Each interpreter's threads and asyncio against its own serial run, and what that says. */
-function interpretersOfRun(params: BlockingIoParams, machine: ExperimentContext['machine'], primary: MeasuredBlocking[], python: BlockingIoData['python'], beside: readonly BesideRun<MeasuredBlocking[]>[]): InterpreterComparison | undefined {
+function interpretersOfRun(params: BlockingIoParams, machine: ExperimentContext['machine'], primary: PythonBlocking | undefined, python: BlockingIoData['python'], beside: readonly BesideRun<PythonBlocking>[], measured: readonly MeasuredBlocking[]): InterpreterComparison | undefined {
   if (beside.length === 0) return undefined
-  const runOf = (info: PythonInfo, index: number, measured: MeasuredBlocking[] | undefined, reason?: string, runtime?: InterpreterRuntime, label?: string): InterpreterRun => {
-    const parallel = (measured ?? []).filter((m) => m.strategy !== 'serial')
-    const rows = measured ? speedupRows(measured.map((m) => m.series), measured.flatMap((m) => (m.comparison ? [m.comparison] : [])), parallel.map((m) => ({ seriesId: m.series.id, variant: m.strategy, label: m.strategy === 'threads' ? `${params.calls} threads` : 'asyncio' }))) : undefined
-    const explain = (run: InterpreterRun): string => {
+  return speedupComparison([{ python: machine.python, index: 0, value: primary, reason: python.reason }, ...beside], {
+    series: measured.map((m) => m.series),
+    comparisons: measured.flatMap((m) => (m.comparison ? [m.comparison] : [])),
+    variantsOf: (run) => run.measured.filter((m) => m.strategy !== 'serial').map((m) => ({ seriesId: m.series.id, variant: m.strategy, label: m.strategy === 'threads' ? `${params.calls} threads` : 'asyncio' })),
+    runtimeOf: (run) => run.script,
+    explain: (run) => {
       const threads = run.rows.find((r) => r.variant === 'threads')
       if (!threads?.speedup) return `${run.label}: only serial ran.`
       const evidence = speedupEvidence(threads.speedup.ci95, threads.speedup.runs)
       return `${run.label}: ${threads.label} ran ${formatRatio(threads.speedup.median)} as fast as serial${evidence.qualifier}. ${evidence.verdict === 'faster' ? 'A thread waiting in select() lets go of the GIL (or there is none), so the waits overlap on any build.' : 'Waiting threads let go of the GIL, so they should overlap; this run does not show it.'}`
-    }
-    return interpreterRunOf(info, index, { runtime, rows, reason: measured ? undefined : (reason ?? 'Python did not run.'), explain, label })
-  }
-  const primaryRuntime = python.ran ? { version: python.version, implementation: python.implementation, gilEnabled: python.gilEnabled, freeThreadedBuild: python.freeThreadedBuild } : undefined
-  return interpreterComparison('speedup', [
-    runOf(machine.python, 0, python.ran ? primary : undefined, python.reason, primaryRuntime),
-    ...beside.map((b) => runOf(b.python, b.index, b.value, b.reason, undefined, b.label)),
-  ])
+    },
+  })
 }
 
 export const blockingIoRunner: ExperimentRunner<BlockingIoParams, BlockingIoData> = {
@@ -176,7 +179,8 @@ export const blockingIoRunner: ExperimentRunner<BlockingIoParams, BlockingIoData
     const measured: MeasuredBlocking[] = []
     let poolStartup: PoolStartup | undefined
     let python = { ran: false, reason: plan.pythonSkipped } as BlockingIoData['python']
-    let beside: BesideRun<MeasuredBlocking[]>[] = []
+    let primaryPython: PythonBlocking | undefined
+    let beside: BesideRun<PythonBlocking>[] = []
     const loop = watchEventLoop()
     let eventLoopDelay
     try {
@@ -202,12 +206,12 @@ export const blockingIoRunner: ExperimentRunner<BlockingIoParams, BlockingIoData
         }
       }
       if (plan.runtimes.includes('python')) {
-        const primary = await measurePythonBlocking(params, context, context.machine.python, 'python-', context.machine.pythonsSideBySide?.length ? interpreterLabel(context.machine.python) : undefined)
-        python = primary.info
-        measured.push(...primary.measured)
+        primaryPython = await measurePythonBlocking(params, context, context.machine.python, 'python-', context.machine.pythonsSideBySide?.length ? interpreterLabel(context.machine.python) : undefined)
+        python = primaryPython.info
+        measured.push(...primaryPython.measured)
       }
       if (params.runtime !== 'node') {
-        beside = await runBeside(context.machine, context.signal, async (other, prefix, label) => (await measurePythonBlocking(params, context, other, prefix, label)).measured)
+        beside = await runBeside(context.machine, context.signal, (other, prefix, label) => measurePythonBlocking(params, context, other, prefix, label))
       }
     } finally {
       eventLoopDelay = loop.stop()
@@ -256,9 +260,8 @@ export const blockingIoRunner: ExperimentRunner<BlockingIoParams, BlockingIoData
 
     const timelines: Timeline[] = measured.map((m) => ({ id: m.series.id, title: `${m.runtime === 'node' ? 'Node' : 'Python'}: ${m.series.label}`, spans: m.spans }))
     warnings.push(...besideWarnings(beside))
-    const primaryPython = measured.filter((m) => m.runtime === 'python')
-    const interpreters = interpretersOfRun(params, context.machine, primaryPython, python, beside)
-    const everyMeasured = [...measured, ...beside.flatMap((b) => b.value ?? [])]
+    const everyMeasured = [...measured, ...beside.flatMap((b) => b.value?.measured ?? [])]
+    const interpreters = interpretersOfRun(params, context.machine, primaryPython, python, beside, everyMeasured)
     return {
       series: everyMeasured.map((m) => m.series),
       comparisons: everyMeasured.flatMap((m) => (m.comparison ? [m.comparison] : [])),

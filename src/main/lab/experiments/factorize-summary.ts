@@ -2,7 +2,7 @@ import { median } from 'simple-statistics'
 import { LabError } from '../../../shared/errors'
 import type { EventLoopDelay, FactorizeData, FactorizeParams, FactorizeStrategy, Runtime } from '../../../shared/experiments/threads'
 import { checkAgainstReference, firstDifference, trialDivisionsOf } from '../../../shared/factorize'
-import type { MachineInfo, PythonInfo } from '../../../shared/model/machine'
+import type { MachineInfo } from '../../../shared/model/machine'
 import type { LanesFigure } from '../../../shared/experiments/worker-lanes'
 import type { Comparison, RunWarning, Series } from '../../../shared/model/result'
 import { inOrderScheduleBound, longestTaskBound } from '../../../shared/stats/scaling'
@@ -14,11 +14,10 @@ import { compare, toSeries, type ExperimentOutput } from './experiment'
 import { factorizeFindings, factorizeHeadline, pythonThreadsWhy, scalingCurves, type MeasuredVariant } from './factorize-findings'
 import type { FactorizeTrialDetail } from './factorize-variants'
 import type { InterpreterComparison, InterpreterRow, InterpreterRun } from '../../../shared/experiments/interpreters'
-import { interpreterSeriesPrefix } from '../../../shared/experiments/interpreters'
 import { interpreterLabel } from '../../../shared/model/interpreter-label'
 import { speedupEvidence } from '../../../shared/stats/speedup-evidence'
 import { besideWarnings, type BesideRun } from '../python/side-by-side'
-import { interpreterComparison, interpreterRunOf, speedupRows } from './explain/interpreters'
+import { speedupComparison } from './explain/interpreters'
 import { pythonRuntimeInfo, seriesOfPython, type PythonScriptOutput, type PythonVariant, type RuntimePlan } from './threads-python'
 import { implausibleLanes, lanesFigure, type TracedTrial } from './worker-lanes'
 
@@ -143,15 +142,13 @@ function explainInterpreter(run: InterpreterRun, cores: number): string {
 /** Every interpreter of the run side by side (absent when only one was chosen). */
 function interpretersOfRun(machine: FactorizeMachine, python: PythonTrials | undefined, beside: readonly BesideRun<PythonTrials>[], series: readonly Series[], comparisons: readonly Comparison[]): InterpreterComparison | undefined {
   if (beside.length === 0 || !machine.python) return undefined
-  const runOf = (info: PythonInfo, index: number, trials: PythonTrials | undefined, reason?: string, label?: string): InterpreterRun => {
-    const prefix = interpreterSeriesPrefix(index)
-    const rows = trials
-      ? speedupRows(series, comparisons, trials.output.variants.filter((v) => v.strategy !== 'serial').map((v) => ({ seriesId: `${prefix}${v.id}`, variant: v.id, label: workersText(v) })))
-      : undefined
-    const script = trials?.output.python
-    return interpreterRunOf(info, index, { runtime: script && { ...script, switchIntervalMs: script.switchIntervalMs }, rows, reason: trials ? undefined : (reason ?? 'Python did not run.'), explain: (run) => explainInterpreter(run, machine.logicalCores), label })
-  }
-  return interpreterComparison('speedup', [runOf(machine.python, 0, python), ...beside.map((b) => runOf(b.python, b.index, b.value, b.reason, b.label))])
+  return speedupComparison([{ python: machine.python, index: 0, value: python }, ...beside], {
+    series,
+    comparisons,
+    variantsOf: (trials, prefix) => trials.output.variants.filter((v) => v.strategy !== 'serial').map((v) => ({ seriesId: `${prefix}${v.id}`, variant: v.id, label: workersText(v) })),
+    runtimeOf: (trials) => trials.output.python,
+    explain: (run) => explainInterpreter(run, machine.logicalCores),
+  })
 }
 
 function tracedOfPython(trace: PythonTrace, tasks: readonly number[], switchIntervalMs: number | undefined): TracedTrial {

@@ -43,7 +43,7 @@ function pointSentence(data: FindingsData, point: ScalingPoint, name: string, wh
   return `${point.workers} ${name} ran ${formatRatio(point.speedup)} as fast as serial${evidence.qualifier}${near}${why(evidence.verdict)}.`
 }
 
-const PROCESS_START_COST = (verdict: string): string =>
+const processStartCost = (verdict: string): string =>
   verdict === 'slower' ? ': each child starts a new interpreter and loads your module before it works, which costs more than its share of this work saves; processes pay off when each share takes far longer than a process start' : ''
 
 export function workloadFindings(data: FindingsData, serialMedianMs: number, failed: readonly WorkloadInputInfo[]): string[] {
@@ -52,7 +52,7 @@ export function workloadFindings(data: FindingsData, serialMedianMs: number, fai
   const threads = pointAtCores(curve('threads'), data.logicalCores)
   if (threads) findings.push(pointSentence(data, threads, 'worker threads', () => ''))
   const processes = pointAtCores(curve('processes'), data.logicalCores)
-  if (processes) findings.push(pointSentence(data, processes, 'child processes', PROCESS_START_COST))
+  if (processes) findings.push(pointSentence(data, processes, 'child processes', processStartCost))
   const concurrent = curve('concurrent')?.points[0]
   if (concurrent) {
     const evidence = speedupEvidence(concurrent.speedupCi95, concurrent.runs)
@@ -74,7 +74,7 @@ export function pythonWorkloadFindings(data: FindingsData, serialMedianMs: numbe
     const threads = pointAtCores(curve('threads'), data.logicalCores)
     if (threads) parts.push(pointSentence(data, threads, 'threads', (verdict) => `: ${pythonThreadsWhy(interpreter.gilEnabled, verdict)}`.replace(/\.$/, '')))
     const processes = pointAtCores(curve('processes'), data.logicalCores)
-    if (processes) parts.push(pointSentence(data, processes, 'processes', PROCESS_START_COST))
+    if (processes) parts.push(pointSentence(data, processes, 'processes', processStartCost))
     if (parts.length > 0) findings.push(`${interpreter.label}: ${parts.join(' ')}`)
   }
   return [...findings, identicalSentence(data), ...failedSentences(failed)].filter((f): f is string => f !== undefined)

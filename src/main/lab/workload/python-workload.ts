@@ -7,11 +7,11 @@ import type { RunWarning, Sample, Series } from '../../../shared/model/result'
 import { inOrderScheduleBound, longestTaskBound } from '../../../shared/stats/scaling'
 import { summarize } from '../../../shared/stats/summary'
 import { formatDurationMs, formatRatio } from '../../../shared/units'
-import { besideWarnings, runBeside } from '../python/side-by-side'
+import { besideWarnings, runBeside, type BesideRun } from '../python/side-by-side'
 import { pythonMissingError, runPythonScript } from '../python/run-script'
 import { busyMachineWarning } from '../experiments/busy-machine'
 import { compare, type ExperimentContext, type ExperimentOutput } from '../experiments/experiment'
-import { interpreterComparison, interpreterRunOf, speedupRows } from '../experiments/explain/interpreters'
+import { speedupComparison } from '../experiments/explain/interpreters'
 import { scalingCurves, type MeasuredVariant } from '../experiments/factorize-findings'
 import { pythonWorkloadFindings } from './findings'
 
@@ -67,23 +67,23 @@ export async function runPythonWorkload(params: WorkloadParams, context: Experim
   await context.spawners.ready()
   const first = await runOn(primary, module.file, params, workerCounts, context)
   const beside = await runBeside(context.machine, context.signal, (other) => runOn(other, module.file, params, workerCounts, context))
-  const runs = [{ python: primary, index: 0, label: interpreterLabel(primary), output: first as PythonWorkloadOutput | undefined, reason: undefined as string | undefined }, ...beside.map((b) => ({ python: b.python, index: b.index, label: b.label, output: b.value, reason: b.reason }))]
+  const runs: BesideRun<PythonWorkloadOutput>[] = [{ python: primary, index: 0, seriesPrefix: interpreterSeriesPrefix(0), label: interpreterLabel(primary), value: first }, ...beside]
   const several = beside.length > 0
 
   const series: Series[] = []
   const measuredVariants: MeasuredVariant[] = []
   const mismatches: WorkloadMismatch[] = []
   for (const run of runs) {
-    if (!run.output) continue
+    if (!run.value) continue
     const prefix = interpreterSeriesPrefix(run.index)
     const who = several ? run.label : 'Python'
-    const own = run.output.variants.map((v) => ({ v, s: { id: `${prefix}${v.id}`, label: `${who}: ${variantLabel(v)}`, samples: v.samples, warmupSamples: v.warmupSamples, summary: summarize(v.samples.map((x) => x.valueMs)) } satisfies Series }))
+    const own = run.value.variants.map((v) => ({ v, s: { id: `${prefix}${v.id}`, label: `${who}: ${variantLabel(v)}`, samples: v.samples, warmupSamples: v.warmupSamples, summary: summarize(v.samples.map((x) => x.valueMs)) } satisfies Series }))
     const serial = own.find((o) => o.v.strategy === 'serial')!.s
     for (const { v, s } of own) {
       series.push(s)
       measuredVariants.push({ runtime: 'python', strategy: v.strategy, workers: v.workers, series: s, comparison: v.strategy === 'serial' ? undefined : compare(serial, s, v.workers, v.workers), ...(several ? { interpreter: { seriesPrefix: prefix, label: run.label } } : {}) })
     }
-    for (const [id, text] of Object.entries(run.output.mismatches)) mismatches.push({ seriesId: `${prefix}${id}`, label: `${who}: ${id}`, inputs: [text] })
+    for (const [id, text] of Object.entries(run.value.mismatches)) mismatches.push({ seriesId: `${prefix}${id}`, label: `${who}: ${id}`, inputs: [text] })
   }
   const comparisons = measuredVariants.flatMap((v) => (v.comparison ? [v.comparison] : []))
 
@@ -95,15 +95,13 @@ export async function runPythonWorkload(params: WorkloadParams, context: Experim
   for (const info of inputs) info.share = info.serialMs !== undefined && total > 0 ? info.serialMs / total : undefined
   const largestAt = inputMs.indexOf(Math.max(...inputMs))
   const interpreters: InterpreterComparison | undefined = several
-    ? interpreterComparison(
-        'speedup',
-        runs.map((run) => {
-          const prefix = interpreterSeriesPrefix(run.index)
-          const rows = run.output ? speedupRows(series, comparisons, run.output.variants.filter((v) => v.strategy !== 'serial').map((v) => ({ seriesId: `${prefix}${v.id}`, variant: v.id, label: variantLabel(v) }))) : undefined
-          const explain = (r: { label: string; rows: { label: string; speedup?: { median: number } }[] }): string => `${r.label}: ${r.rows.map((row) => `${row.label} ${row.speedup ? formatRatio(row.speedup.median) : '—'}`).join(', ')} against its own serial run.`
-          return interpreterRunOf(run.python, run.index, { runtime: run.output?.python, rows, reason: run.output ? undefined : run.reason, explain, label: run.label })
-        }),
-      )
+    ? speedupComparison(runs, {
+        series,
+        comparisons,
+        variantsOf: (output, prefix) => output.variants.filter((v) => v.strategy !== 'serial').map((v) => ({ seriesId: `${prefix}${v.id}`, variant: v.id, label: variantLabel(v) })),
+        runtimeOf: (output) => output.python,
+        explain: (r) => `${r.label}: ${r.rows.map((row) => `${row.label} ${row.speedup ? formatRatio(row.speedup.median) : '—'}`).join(', ')} against its own serial run.`,
+      })
     : undefined
 
   const data: Omit<WorkloadData, 'findings'> = {
@@ -137,7 +135,7 @@ export async function runPythonWorkload(params: WorkloadParams, context: Experim
   const serialOfPrimary = series.find((s) => s.id === 'python-serial')!
   const best = measuredVariants.filter((v) => v.comparison && v.series.id.startsWith('python-')).sort((a, b) => b.comparison!.summary.median - a.comparison!.summary.median)[0]
   const headline = `${module.name} (Python), ${good.length} inputs: serial ${formatDurationMs(serialOfPrimary.summary.median)}${best ? `; fastest ${best.series.label}, ${formatRatio(best.comparison!.summary.median)} as fast` : ''}`
-  const findingsOf = runs.filter((r) => r.output).map((r) => ({ label: several ? r.label : interpreterLabel(r.python), seriesPrefix: interpreterSeriesPrefix(r.index), gilEnabled: r.output!.python.gilEnabled }))
+  const findingsOf = runs.filter((r) => r.value).map((r) => ({ label: several ? r.label : interpreterLabel(r.python), seriesPrefix: interpreterSeriesPrefix(r.index), gilEnabled: r.value!.python.gilEnabled }))
   return { series, comparisons, timelines: [], warnings, headline, data: { ...data, findings: pythonWorkloadFindings(data, serialOfPrimary.summary.median, failed, findingsOf) } }
 }
 

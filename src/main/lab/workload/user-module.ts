@@ -15,7 +15,7 @@ interface LoadedModule {
 }
 
 /** Inputs when the module has no inputs(): the numbers 0 to 7. */
-export const DEFAULT_INPUTS = [0, 1, 2, 3, 4, 5, 6, 7]
+const DEFAULT_INPUTS = [0, 1, 2, 3, 4, 5, 6, 7]
 
 const loaded = new Map<string, Promise<LoadedModule>>()
 
@@ -61,7 +61,7 @@ async function importModule(file: string): Promise<LoadedModule> {
   return { work: namespace.work as Work, inputs: namespace.inputs as (() => unknown) | undefined, exportNames }
 }
 
-export const loadModule = (file: string): Promise<LoadedModule> => {
+const loadModule = (file: string): Promise<LoadedModule> => {
   let module = loaded.get(file)
   if (!module) {
     module = importModule(file)
@@ -86,7 +86,7 @@ export async function moduleInputs(file: string): Promise<{ inputs: unknown[]; e
 }
 
 /** Throws a sentence naming `what` when the value cannot be copied to another thread (a function, a socket…). */
-export function crossable(value: unknown, what: string): void {
+function crossable(value: unknown, what: string): void {
   try {
     structuredClone(value)
   } catch (error) {

@@ -39,11 +39,47 @@ export function interpreterRunOf(python: PythonInfo, index: number, outcome: { r
 const definedOf = <T extends object>(object: T): Partial<T> => Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as Partial<T>
 
 /** Why a free-threaded build ran with the GIL on. */
-export const gilOnWhy = (python: Pick<PythonInfo, 'gilNote'>): string =>
+const gilOnWhy = (python: Pick<PythonInfo, 'gilNote'>): string =>
   `It is a free-threaded build, yet the GIL was on in this run: ${python.gilNote ?? 'PYTHON_GIL=1 was set, or a module imported at start-up that does not declare free-threading support switched it back on.'}`
 
+/** An interpreter of a run as an experiment knows it: where it stands, what it measured, or why it did not run. */
+export interface InterpreterOutcome<T> {
+  python: PythonInfo
+  /** 0: the one in use. */
+  index: number
+  /** Its name where another of the run has the same version and build (side-by-side.ts). */
+  label?: string
+  value?: T
+  reason?: string
+}
+
+/**
+ * Every interpreter's speedups against its own serial run, side by side: `variantsOf` names the
+ * parallel variants of what one interpreter measured (by series id), `runtimeOf` what its script
+ * said of itself while it ran.
+ */
+export function speedupComparison<T>(
+  outcomes: readonly InterpreterOutcome<T>[],
+  options: {
+    series: readonly Series[]
+    comparisons: readonly Comparison[]
+    variantsOf(value: T, seriesPrefix: string): { seriesId: string; variant: string; label: string }[]
+    runtimeOf?(value: T): InterpreterRuntime | undefined
+    explain(run: InterpreterRun): string
+  },
+): InterpreterComparison {
+  return interpreterComparison(
+    'speedup',
+    outcomes.map(({ python, index, label, value, reason }) =>
+      value === undefined
+        ? interpreterRunOf(python, index, { reason: reason ?? 'Python did not run.', label })
+        : interpreterRunOf(python, index, { runtime: options.runtimeOf?.(value), rows: speedupRows(options.series, options.comparisons, options.variantsOf(value, interpreterSeriesPrefix(index))), explain: options.explain, label }),
+    ),
+  )
+}
+
 /** A row per variant of one interpreter, its speedup from its comparison against its own serial run. */
-export function speedupRows(series: readonly Series[], comparisons: readonly Comparison[], variants: readonly { seriesId: string; variant: string; label: string }[]): InterpreterRow[] {
+function speedupRows(series: readonly Series[], comparisons: readonly Comparison[], variants: readonly { seriesId: string; variant: string; label: string }[]): InterpreterRow[] {
   return variants.flatMap(({ seriesId, variant, label }) => {
     const found = series.find((s) => s.id === seriesId)
     if (!found) return []
@@ -54,12 +90,12 @@ export function speedupRows(series: readonly Series[], comparisons: readonly Com
 }
 
 /** "2 threads: CPython 3.11.7 (GIL) 1.00×, CPython 3.14.0t (free-threaded) 1.93×; 2 processes: …" over the interpreters that ran. */
-export function speedupSummary(interpreters: readonly InterpreterRun[]): string {
+function speedupSummary(interpreters: readonly InterpreterRun[]): string {
   return summaryOf(interpreters, (row) => (row.speedup ? formatRatio(row.speedup.median) : undefined), "Against each interpreter's own serial run")
 }
 
 /** "Counter (no lock): CPython 3.11.7 (GIL) exact, CPython 3.14.0t (free-threaded) 41% lost; …" */
-export function lostSummary(interpreters: readonly InterpreterRun[]): string {
+function lostSummary(interpreters: readonly InterpreterRun[]): string {
   return summaryOf(interpreters, (row) => (row.lostShare === undefined ? undefined : row.lostShare === 0 ? 'exact' : `${formatShare(row.lostShare)} lost (median)`), 'Updates kept')
 }
 
