@@ -4,7 +4,10 @@
  * launcher: on Linux where the addon is built, vfork from this process), then through spawner
  * helpers starting children with the vfork addon and with Node's own spawn, against Python's
  * subprocess doing the same (the baseline, where python3 exists) and a bare child_process.spawn.
- * All interleaved round by round; then, per launcher, what one child's start costs.
+ * As a control, the addon driven by a bare loop in a Node process of its own (the floor for any
+ * launcher built on it). All interleaved round by round; then, per launcher, what one child's start
+ * costs. Against Python, each size reports the paired ratios' geometric mean with its 95%
+ * confidence interval: the target is met unless the whole interval lies above 1.
  * At the first size only, as before: the lab from its own process, execa, and the same from a
  * parent holding 300 MB (the Electron main process is big), with this process's event-loop delay.
  *
@@ -15,7 +18,8 @@ import { spawn } from 'node:child_process'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { loadEngine } from './lib/engine.js'
 import { startHelper } from './lib/helper-client.js'
-import { interleave, median } from './lib/measure.js'
+import { startBareVforkFanout } from './lib/bare-vfork-fanout.js'
+import { interleave, median, ratioInterval } from './lib/measure.js'
 import { requireProgram } from './lib/programs.js'
 import { startPythonFanout } from './lib/python-fanout.js'
 import { formatMs, formatRatioSpread, formatSpread, listOption, option, printMeasured, printTable, runBench, verdict } from './lib/report.js'
@@ -57,12 +61,14 @@ async function main() {
   const nativeChoice = nativeHelpers.launchers()[0]
   const spawners = makeSpawners(engine.runChild, labStarter)
   const python = await startPythonFanout()
+  const bareVfork = await startBareVforkFanout(nativeSpawnAddon)
   // a parent as big as an Electron main process, and a small one, each with its own spawner helpers
   const parents = [await startHelper(0), await startHelper(ballastMb)]
   const helpersLabel = `${nativeHelpers.count} helper${nativeHelpers.count === 1 ? '' : 's'}`
   const names = {
     python: python ? `Python ${python.version} subprocess` : undefined,
     lab: labChoice?.fromLabProcess ? 'lab, vfork from its own process' : `lab, ${helpersLabel} (no vfork here)`,
+    bareVfork: 'vfork addon in a bare loop (control)',
     native: `lab, ${helpersLabel}, ${nativeChoice?.launcher === 'vfork' ? 'vfork addon' : 'addon unavailable (Node spawn)'}`,
     node: `lab, ${helpersLabel}, Node spawn`,
     bare: 'bare child_process.spawn',
@@ -115,6 +121,13 @@ async function main() {
             } }]
           : []),
         { name: names.lab, run: watched(names.lab, labFanout(size, names.lab, (spec) => labStarter.run(spec))) },
+        ...(bareVfork
+          ? [{ name: names.bareVfork, run: async () => {
+              const { wallMs, heldMs } = await bareVfork.fanout(size, seconds, sleepFile)
+              noteStarts(size, names.bareVfork, [heldMs])
+              return wallMs
+            } }]
+          : []),
         { name: names.native, run: watched(names.native, labFanout(size, names.native, (spec) => nativeHelpers.run(spec))) },
         { name: names.node, run: watched(names.node, labFanout(size, names.node, (spec) => nodeHelpers.run(spec))) },
         { name: names.bare, run: watched(names.bare, async () => {
@@ -124,6 +137,7 @@ async function main() {
         }) },
       ]
       const extras = sizeIndex === 0
+      const launcherVariants = variants.map(({ name }) => name)
       if (extras) {
         const inParent = (parent, spawner, label) => ({ name: `${label} in a ${parent.rssMb().toFixed(0)} MB parent`, run: async () => (await parent.request({ op: 'fanout', spawner, file: sleepFile, children: size, seconds })).valueMs })
         variants.push(
@@ -146,23 +160,27 @@ async function main() {
         [`${names.lab} ÷ ${names.native}`, spread(paired(lab, nativeLab))],
         [`${names.lab} ÷ ${names.node}`, spread(paired(lab, nodeLab))],
         [`${names.lab} ÷ ${names.bare}`, spread(paired(lab, byName(names.bare)))],
+        ...(bareVfork ? [[`${names.lab} ÷ ${names.bareVfork}`, spread(paired(lab, byName(names.bareVfork)))]] : []),
       ])
       const floorMs = seconds * 1000
-      printTable(`${size} children: what starting one child costs, per launcher`, ['launcher', 'held in the start call, median per child', 'wall beyond the sleep ÷ children'], variants.slice(0, python ? 5 : 4).map(({ name }) => {
+      printTable(`${size} children: what starting one child costs, per launcher`, ['launcher', 'held in the start call, median per child', 'wall beyond the sleep ÷ children'], launcherVariants.map((name) => {
         const held = measuredStarts(size, name)
         return [name, held.length ? formatMs(median(held)) : '—', formatMs((byName(name).summary.median - floorMs) / size)]
       }))
-      const vsPython = (m) => (python ? formatRatioSpread(m.ratio) : '—')
-      summaryRows.push([String(size), python ? formatSpread(measured[0].summary) : '—', formatSpread(lab.summary), vsPython(lab), vsPython(nativeLab), vsPython(nodeLab), vsPython(byName(names.bare))])
+      const vsPython = (m) => (python && m ? formatRatioSpread(m.ratio) : '—')
+      const interval = python ? ratioInterval(lab.ratios) : undefined
+      const intervalText = interval ? `${interval.geomean.toFixed(3)}× (95% CI ${interval.low.toFixed(3)}–${interval.high.toFixed(3)}): ${interval.against1}` : '—'
+      const bareInterval = python && bareVfork ? ratioInterval(byName(names.bareVfork).ratios) : undefined
+      summaryRows.push([String(size), python ? formatSpread(measured[0].summary) : '—', formatSpread(lab.summary), vsPython(lab), intervalText, bareInterval ? `${bareInterval.geomean.toFixed(3)}× (${bareInterval.low.toFixed(3)}–${bareInterval.high.toFixed(3)})` : '—', vsPython(nativeLab), vsPython(nodeLab), vsPython(byName(names.bare))])
       const others = `(vfork helpers ${formatMs(nativeLab.summary.median)}, Node-spawn helpers ${formatMs(nodeLab.summary.median)}, bare spawn ${formatMs(byName(names.bare).summary.median)})`
       verdict({
         bench: BENCH,
         what: `fan-out ${size} × sleep ${seconds}, parallel wall`,
         baseline: python ? `Python ${formatSpread(measured[0].summary)}` : undefined,
         lab: `${formatSpread(lab.summary)} ${others}`,
-        ratio: python ? formatRatioSpread(lab.ratio) : undefined,
-        target: '≤ 1.0× Python',
-        met: python ? lab.ratio.median <= 1.0 : undefined,
+        ratio: python ? `${formatRatioSpread(lab.ratio)}; geometric mean ${intervalText}` : undefined,
+        target: '≤ 1.0× Python: not measurably slower',
+        met: interval ? interval.against1 !== 'slower' : undefined,
         note: python
           ? sizeIndex === 0 ? `${labChoice?.reason ?? ''} CPython starts children with vfork; libuv forks on Linux, copying the page tables of the whole calling process.` : undefined
           : 'python3 was not found, so the baseline could not be measured.',
@@ -193,9 +211,9 @@ async function main() {
         })
       }
     }
-    printTable(`Fan-out of N × sleep ${seconds}, medians: the lab (${names.lab}) against Python, per size`, ['N', 'Python', 'lab', 'lab ÷ Python', 'vfork helpers ÷ Python', 'Node-spawn helpers ÷ Python', 'bare spawn ÷ Python'], summaryRows)
+    printTable(`Fan-out of N × sleep ${seconds}, medians: the lab (${names.lab}) against Python, per size`, ['N', 'Python', 'lab', 'lab ÷ Python, median (rounds)', 'lab ÷ Python, geometric mean (95% CI)', 'bare addon loop ÷ Python (95% CI)', 'vfork helpers ÷ Python', 'Node-spawn helpers ÷ Python', 'bare spawn ÷ Python'], summaryRows)
   } finally {
-    await Promise.all([python?.stop(), labStarter.close(), nativeHelpers.close(), nodeHelpers.close(), ...parents.map((h) => h.stop())])
+    await Promise.all([python?.stop(), bareVfork?.stop(), labStarter.close(), nativeHelpers.close(), nodeHelpers.close(), ...parents.map((h) => h.stop())])
   }
 }
 

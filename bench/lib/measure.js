@@ -4,6 +4,9 @@
  * compared with the baseline of its own round. The ratio reported is the median of those
  * per-round ratios, with its spread (lowest–highest, and the middle half).
  */
+import jstatModule from 'jstat'
+
+const jstat = jstatModule.jStat
 
 export function quantile(values, q) {
   const sorted = [...values].sort((a, b) => a - b)
@@ -15,6 +18,23 @@ export function quantile(values, q) {
 }
 
 export const median = (values) => quantile(values, 0.5)
+
+/**
+ * The geometric mean of per-round ratios with its 95% confidence interval (Student's t on the
+ * logarithms, so 0.9× and 1.1× weigh alike), and what it lets one say against 1×: 'faster'
+ * when the whole interval is below 1, 'slower' when it is above, 'parity' when it holds 1.
+ */
+export function ratioInterval(ratios) {
+  const logs = ratios.filter((r) => r > 0 && Number.isFinite(r)).map(Math.log)
+  const n = logs.length
+  if (n === 0) return undefined
+  const meanLog = logs.reduce((a, b) => a + b, 0) / n
+  const sd = n > 1 ? Math.sqrt(logs.reduce((a, b) => a + (b - meanLog) ** 2, 0) / (n - 1)) : 0
+  const half = n > 1 ? jstat.studentt.inv(0.975, n - 1) * (sd / Math.sqrt(n)) : Number.POSITIVE_INFINITY
+  const low = Math.exp(meanLog - half)
+  const high = Math.exp(meanLog + half)
+  return { n, geomean: Math.exp(meanLog), low, high, against1: high < 1 ? 'faster' : low > 1 ? 'slower' : 'parity' }
+}
 
 export function summarize(values) {
   return {

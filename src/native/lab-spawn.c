@@ -58,6 +58,9 @@ extern char **environ;
 
 enum { WATCH_EXIT, WATCH_STDOUT, WATCH_STDERR };
 
+enum { KEY_FILE, KEY_ARGV, KEY_ENV, KEY_CWD, KEY_PATH, KEY_PIPE_STDIN, KEY_MAX_CAPTURE_BYTES, KEY_PID, KEY_STDIN, KEY_CALLED_AT_MS, KEY_RETURNED_AT_MS, KEY_COUNT };
+static const char *const key_names[KEY_COUNT] = {"file", "argv", "env", "cwd", "path", "pipeStdin", "maxCaptureBytes", "pid", "stdin", "calledAtMs", "returnedAtMs"};
+
 typedef struct child_record child_record;
 
 /* What epoll hands back: which descriptor of which child is ready. */
@@ -98,6 +101,9 @@ typedef struct {
   napi_threadsafe_function on_exit;
   /* touched on the JavaScript thread only */
   size_t live;
+  /* an array of the property names spawn() reads and writes, made once: a name made per call is a
+     string-table lookup each time (and Node-API before version 10 refers to objects only) */
+  napi_ref keys;
 } spawner_state;
 
 static double monotonic_ms(void) {
@@ -219,10 +225,12 @@ static napi_value make_null(napi_env env) {
   return result;
 }
 
+/* null for no output, the common case: a Buffer costs more to make than the rest of a child's report */
 static napi_value make_buffer(napi_env env, const captured_stream *stream) {
+  if (stream->kept_length == 0) return make_null(env);
   napi_value result;
   void *data;
-  napi_create_buffer_copy(env, stream->kept_length, stream->kept_length ? stream->kept : "", &data, &result);
+  napi_create_buffer_copy(env, stream->kept_length, stream->kept, &data, &result);
   return result;
 }
 
@@ -261,7 +269,6 @@ static void stop_waiter(void *data) {
 }
 
 static void free_state(napi_env env, void *data, void *hint) {
-  (void)env;
   (void)hint;
   spawner_state *state = data;
   stop_waiter(state);
@@ -273,6 +280,7 @@ static void free_state(napi_env env, void *data, void *hint) {
   if (state->epoll_fd >= 0) close(state->epoll_fd);
   if (state->stop_fd >= 0) close(state->stop_fd);
   if (state->devnull_fd >= 0) close(state->devnull_fd);
+  if (state->keys) napi_delete_reference(env, state->keys);
   pthread_mutex_destroy(&state->lock);
   free(state);
 }
@@ -323,10 +331,17 @@ static char *string_of(napi_env env, napi_value value) {
   return text;
 }
 
-static char *property_string(napi_env env, napi_value object, const char *key) {
+static napi_value key_of(napi_env env, int key) {
+  napi_value names, name;
+  napi_get_reference_value(env, state_of(env)->keys, &names);
+  napi_get_element(env, names, (uint32_t)key, &name);
+  return name;
+}
+
+static char *property_string(napi_env env, napi_value object, int key) {
   napi_value value;
   napi_valuetype type;
-  if (napi_get_named_property(env, object, key, &value) != napi_ok || napi_typeof(env, value, &type) != napi_ok || type != napi_string) return NULL;
+  if (napi_get_property(env, object, key_of(env, key), &value) != napi_ok || napi_typeof(env, value, &type) != napi_ok || type != napi_string) return NULL;
   return string_of(env, value);
 }
 
@@ -337,11 +352,11 @@ static void free_strings(char **list) {
 }
 
 /* A NULL-terminated copy of a string array property; NULL when absent (or not an array). */
-static char **property_strings(napi_env env, napi_value object, const char *key, int *failed) {
+static char **property_strings(napi_env env, napi_value object, int key, int *failed) {
   napi_value value;
   bool is_array = false;
   *failed = 0;
-  if (napi_get_named_property(env, object, key, &value) != napi_ok || napi_is_array(env, value, &is_array) != napi_ok || !is_array) return NULL;
+  if (napi_get_property(env, object, key_of(env, key), &value) != napi_ok || napi_is_array(env, value, &is_array) != napi_ok || !is_array) return NULL;
   uint32_t length = 0;
   napi_get_array_length(env, value, &length);
   char **list = calloc(length + 1, sizeof *list);
@@ -362,17 +377,17 @@ static char **property_strings(napi_env env, napi_value object, const char *key,
   return list;
 }
 
-static int property_flag(napi_env env, napi_value object, const char *key) {
+static int property_flag(napi_env env, napi_value object, int key) {
   napi_value value;
   bool flag = false;
-  if (napi_get_named_property(env, object, key, &value) == napi_ok) napi_get_value_bool(env, value, &flag);
+  if (napi_get_property(env, object, key_of(env, key), &value) == napi_ok) napi_get_value_bool(env, value, &flag);
   return flag;
 }
 
-static double property_number(napi_env env, napi_value object, const char *key) {
+static double property_number(napi_env env, napi_value object, int key) {
   napi_value value;
   double number = 0;
-  if (napi_get_named_property(env, object, key, &value) == napi_ok) napi_get_value_double(env, value, &number);
+  if (napi_get_property(env, object, key_of(env, key), &value) == napi_ok) napi_get_value_double(env, value, &number);
   return number > 0 ? number : 0;
 }
 
@@ -510,13 +525,13 @@ static napi_value spawn_child(napi_env env, napi_callback_info info) {
 
   double called_at_ms = monotonic_ms();
   int argv_failed = 0, env_failed = 0;
-  char *file = property_string(env, options, "file");
-  char *search_path = property_string(env, options, "path");
-  char *cwd = property_string(env, options, "cwd");
-  char **argv = property_strings(env, options, "argv", &argv_failed);
-  char **envp = property_strings(env, options, "env", &env_failed);
-  int pipe_stdin = property_flag(env, options, "pipeStdin");
-  size_t limit = (size_t)property_number(env, options, "maxCaptureBytes");
+  char *file = property_string(env, options, KEY_FILE);
+  char *search_path = property_string(env, options, KEY_PATH);
+  char *cwd = property_string(env, options, KEY_CWD);
+  char **argv = property_strings(env, options, KEY_ARGV, &argv_failed);
+  char **envp = property_strings(env, options, KEY_ENV, &env_failed);
+  int pipe_stdin = property_flag(env, options, KEY_PIPE_STDIN);
+  size_t limit = (size_t)property_number(env, options, KEY_MAX_CAPTURE_BYTES);
   char *program = NULL;
   int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1};
   napi_value result = NULL;
@@ -582,10 +597,10 @@ static napi_value spawn_child(napi_env env, napi_callback_info info) {
   }
 
   napi_create_object(env, &result);
-  set_property(env, result, "pid", make_int(env, pid));
-  set_property(env, result, "stdin", make_int(env, stdin_fd));
-  set_property(env, result, "calledAtMs", make_number(env, called_at_ms));
-  set_property(env, result, "returnedAtMs", make_number(env, returned_at_ms));
+  napi_set_property(env, result, key_of(env, KEY_PID), make_int(env, pid));
+  napi_set_property(env, result, key_of(env, KEY_STDIN), make_int(env, stdin_fd));
+  napi_set_property(env, result, key_of(env, KEY_CALLED_AT_MS), make_number(env, called_at_ms));
+  napi_set_property(env, result, key_of(env, KEY_RETURNED_AT_MS), make_number(env, returned_at_ms));
 
 done:
   close_pair(in);
@@ -623,6 +638,16 @@ NAPI_MODULE_INIT() {
   if (state->epoll_fd < 0 || state->stop_fd < 0 || state->devnull_fd < 0 || epoll_ctl(state->epoll_fd, EPOLL_CTL_ADD, state->stop_fd, &stop) < 0) {
     free_state(env, state, NULL);
     return throw_error(env, "lab-spawn could not open its epoll, event descriptor or /dev/null.");
+  }
+  napi_value names;
+  int made = napi_create_array_with_length(env, KEY_COUNT, &names) == napi_ok;
+  for (int i = 0; made && i < KEY_COUNT; i++) {
+    napi_value name;
+    made = napi_create_string_utf8(env, key_names[i], NAPI_AUTO_LENGTH, &name) == napi_ok && napi_set_element(env, names, (uint32_t)i, name) == napi_ok;
+  }
+  if (!made || napi_create_reference(env, names, 1, &state->keys) != napi_ok) {
+    free_state(env, state, NULL);
+    return throw_error(env, "lab-spawn could not make its property names.");
   }
   napi_set_instance_data(env, state, free_state, NULL);
   napi_property_descriptor functions[] = {

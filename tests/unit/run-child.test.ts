@@ -23,6 +23,14 @@ describe.each(launchers)('runChild, children started by $name', ({ run: runChild
     expect(describeEnd(outcome)).toBe('exited with code 3')
   })
 
+  it('reports a stream the child never wrote to as empty, beside one it did', async () => {
+    const quietOut = await runChild(nodeCommand("process.stderr.write('only err')"))
+    expect(quietOut.stdout).toEqual({ text: '', bytes: 0, truncated: false })
+    expect(quietOut.stderr).toEqual({ text: 'only err', bytes: 8, truncated: false })
+    const silent = await runChild({ ...nodeCommand('0'), maxCaptureBytes: 0 })
+    expect([silent.stdout, silent.stderr]).toEqual([{ text: '', bytes: 0, truncated: false }, { text: '', bytes: 0, truncated: false }])
+  })
+
   it('reports a missing program as data with a sentence, without throwing', async () => {
     const outcome = await runChild({ file: 'no-such-program-concurrency-lab' })
     expect(outcome.startError?.code).toBe('program-not-found')

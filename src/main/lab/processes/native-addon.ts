@@ -21,9 +21,10 @@ type NativeExitListener = (
   exitCode: number | null,
   signalNumber: number | null,
   exitedAtMonotonicMs: number,
-  stdout: Buffer,
+  /** null when the child wrote nothing */
+  stdout: Buffer | null,
   stdoutBytes: number,
-  stderr: Buffer,
+  stderr: Buffer | null,
   stderrBytes: number,
 ) => void
 

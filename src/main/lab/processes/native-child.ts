@@ -28,7 +28,7 @@ interface NativeExit {
   stderr: CapturedStream
 }
 
-const captured = (kept: Buffer, bytes: number): CapturedStream => ({ text: kept.toString('utf8'), bytes, truncated: bytes > kept.length })
+const captured = (kept: Buffer | null, bytes: number): CapturedStream => ({ text: kept?.toString('utf8') ?? '', bytes, truncated: bytes > (kept?.length ?? 0) })
 
 const signalNames = new Map<number, NodeJS.Signals>(Object.entries(constants.signals).map(([name, number]) => [number, name as NodeJS.Signals]))
 const NUL = '\u0000'
@@ -37,8 +37,9 @@ const LAUNCHER = Symbol.for('concurrency-lab.native-launcher')
 const DEFAULT_SEARCH_PATH = '/usr/local/bin:/usr/bin:/bin'
 
 function hasNul(spec: NativeChildSpec): boolean {
-  const texts = [spec.file, ...(spec.args ?? []), spec.cwd ?? '', ...Object.entries(spec.env ?? {}).flat()]
-  return texts.some((text) => text.includes(NUL))
+  if (spec.file.includes(NUL) || spec.cwd?.includes(NUL)) return true
+  if (spec.args?.some((arg) => arg.includes(NUL))) return true
+  return spec.env !== undefined && Object.entries(spec.env).some(([name, value]) => name.includes(NUL) || value.includes(NUL))
 }
 
 function sendSignal(pid: number, signal: NodeJS.Signals): void {
@@ -110,7 +111,8 @@ export class NativeLauncher {
       argv,
       env: env ? Object.entries(env).map(([name, value]) => `${name}=${value ?? ''}`) : undefined,
       cwd: spec.cwd,
-      path: spec.env?.PATH ?? process.env.PATH ?? DEFAULT_SEARCH_PATH,
+      // reading process.env goes through the system's environment each time: only a bare name needs the search path
+      path: spec.file.includes('/') ? '' : (spec.env?.PATH ?? process.env.PATH ?? DEFAULT_SEARCH_PATH),
       pipeStdin: spec.input !== undefined,
       maxCaptureBytes: spec.maxCaptureBytes ?? DEFAULT_MAX_CAPTURE_BYTES,
     })
