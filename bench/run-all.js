@@ -17,7 +17,7 @@ import { printTable } from './lib/report.js'
 
 export const BENCHES = {
   spawn: 'spawn cost per child: lab vs child_process.spawn and execa; the parent\'s memory',
-  fanout: 'fan-out 10, 50, 200 × sleep 0.1: lab (vfork helpers, Node-spawn helpers) vs Python subprocess, bare spawn; execa and a 300 MB parent at 10',
+  fanout: 'fan-out 10, 50, 200 × sleep 0.1: lab (vfork from its process, vfork helpers, Node-spawn helpers) vs Python subprocess, with the addon in a bare loop as a control and bare spawn; execa and a 300 MB parent at 10',
   timing: 'the command experiment on sleep 0.05 vs hyperfine -N',
   pool: 'worker pool no-op round trip vs piscina and bare postMessage; pool start vs new Worker',
   factorize: 'factorize speedup, 2 threads vs serial, the list × 50',
