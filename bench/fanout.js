@@ -100,10 +100,15 @@ async function main() {
       loopDelays.set(name, [...(loopDelays.get(name) ?? []), Math.max(0, histogram.max / 1e6 - 1)])
     }
   }
-  /** Exactly the fanout experiment's parallel variant: mapLimited with the limit at N; the helper's spawn call per child noted. */
-  const labFanout = (size, name, start) => async () => {
+  /**
+   * Exactly the fanout experiment's parallel variant: N copies at once through the launcher's runAll (one start loop
+   * where children start from this process, a request per child through helpers), or mapLimited with the limit at N
+   * for a launcher without it; the spawn call per child noted.
+   */
+  const labFanout = (size, name, starter) => async () => {
+    const spec = { file: sleepFile, args: [String(seconds)] }
     const begin = performance.now()
-    const outcomes = await limit.mapLimited(size, size, () => start({ file: sleepFile, args: [String(seconds)] }))
+    const outcomes = typeof starter === 'function' ? await limit.mapLimited(size, size, () => starter(spec)) : await starter.runAll(spec, size)
     const wallMs = performance.now() - begin
     if (outcomes.some((o) => o.startError || o.exitCode !== 0)) throw new Error(`A sleep child failed in the fan-out bench: ${outcomes.find((o) => o.startError)?.startError?.message ?? 'non-zero exit'}.`)
     noteStarts(size, name, outcomes.map((o) => o.spawnReturnedAtMs - (o.spawnCalledAtMs ?? o.startedAtMs)))
@@ -120,7 +125,7 @@ async function main() {
               return wallMs
             } }]
           : []),
-        { name: names.lab, run: watched(names.lab, labFanout(size, names.lab, (spec) => labStarter.run(spec))) },
+        { name: names.lab, run: watched(names.lab, labFanout(size, names.lab, labStarter)) },
         ...(bareVfork
           ? [{ name: names.bareVfork, run: async () => {
               const { wallMs, heldMs } = await bareVfork.fanout(size, seconds, sleepFile)
@@ -128,8 +133,8 @@ async function main() {
               return wallMs
             } }]
           : []),
-        { name: names.native, run: watched(names.native, labFanout(size, names.native, (spec) => nativeHelpers.run(spec))) },
-        { name: names.node, run: watched(names.node, labFanout(size, names.node, (spec) => nodeHelpers.run(spec))) },
+        { name: names.native, run: watched(names.native, labFanout(size, names.native, nativeHelpers)) },
+        { name: names.node, run: watched(names.node, labFanout(size, names.node, nodeHelpers)) },
         { name: names.bare, run: watched(names.bare, async () => {
           const { wallMs, held } = await bareFanout(sleepFile, size, seconds)
           noteStarts(size, names.bare, held)

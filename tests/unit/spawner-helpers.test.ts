@@ -241,6 +241,43 @@ describe.skipIf(!nativeAddon.addon)('single children started with vfork from the
     expect(outcome.forcedKill).toBe(true)
   })
 
+  it('starts a burst of copies in one loop: each its own child and outcome, started one after another', async () => {
+    const spawners = starters()
+    const outcomes = await spawners.runAll({ file: 'sh', args: ['-c', 'echo $$'] }, 12)
+    expect(outcomes).toHaveLength(12)
+    expect(outcomes.every((o) => o.exitCode === 0 && o.launcher === 'vfork')).toBe(true)
+    expect(new Set(outcomes.map((o) => o.pid)).size).toBe(12)
+    expect(outcomes.map((o) => Number(o.stdout.text))).toEqual(outcomes.map((o) => o.pid))
+    const starts = outcomes.map((o) => o.startedAtMs)
+    expect(starts).toEqual([...starts].sort((a, b) => a - b))
+    expect(spawners.childPids()).toEqual([])
+    expect(await spawners.runAll({ file: 'true' }, 0)).toEqual([])
+  })
+
+  it('reports every copy of a burst that cannot start, with the reason, and refuses a NUL byte before any child exists', async () => {
+    const spawners = starters()
+    const missing = await spawners.runAll({ file: 'no-such-program-concurrency-lab' }, 3)
+    expect(missing.map((o) => o.startError?.code)).toEqual(['program-not-found', 'program-not-found', 'program-not-found'])
+    const refused = await spawners.runAll({ file: 'echo', args: ['a\u0000b'] }, 2)
+    expect(refused.every((o) => o.pid === undefined && /NUL byte/.test(o.startError?.message ?? ''))).toBe(true)
+  })
+
+  it('stops starting a burst when its signal aborts, and ends the copies already running', async () => {
+    const spawners = starters()
+    const controller = new AbortController()
+    const burst = spawners.runAll({ file: 'sleep', args: ['30'], signal: controller.signal }, 400)
+    expect(await waitUntil(() => spawners.childPids().length > 0)).toBe(true)
+    controller.abort()
+    const outcomes = await burst
+    expect(outcomes.length).toBeGreaterThan(0)
+    expect(outcomes.length).toBeLessThan(400)
+    expect(outcomes.every((o) => o.cancelled && o.signal === 'SIGTERM')).toBe(true)
+    expect(outcomes.some((o) => o.pid !== undefined && processAlive(o.pid))).toBe(false)
+    expect(spawners.childPids()).toEqual([])
+    const late = await spawners.runAll({ file: 'sleep', args: ['30'], signal: controller.signal }, 5)
+    expect(late).toEqual([])
+  })
+
   it('falls back to the helpers where the addon does not load', async () => {
     const spawners = starters(join(testPaths.resourcesDir, 'native', 'no-such-addon.node'))
     const outcome = await spawners.run({ file: 'true' })

@@ -82,16 +82,14 @@ export const fanoutRunner: ExperimentRunner<FanoutParams, FanoutData> = {
 
 async function measureFanout(params: FanoutParams, context: ExperimentContext, command: ProgramCommand, source: 'system' | 'builtin', launchers: Launcher[], warnings: RunWarning[]): Promise<ExperimentOutput<FanoutData>> {
   const [launcher, ...others] = launchers as [Launcher, ...Launcher[]]
-  const spawnWith = (chosen: Launcher, signal: AbortSignal): Promise<ChildOutcome> => chosen.run({ ...command, signal })
-  const spawn = (signal: AbortSignal): Promise<ChildOutcome> => spawnWith(launcher, signal)
-
-  /** All N children, at most `limit` at once; limit N starts them all together. */
-  const limited = (id: string, label: string, limit: number, start = spawn): Variant<FanoutTrialDetail> => ({
+  /** All N children, at most `limit` at once; limit N starts them all together (in one start loop, where the launcher has one). */
+  const limited = (id: string, label: string, limit: number, chosen = launcher): Variant<FanoutTrialDetail> => ({
     id,
     label,
     async run(signal) {
       const origin = performance.now()
-      const outcomes = await mapLimited(params.children, limit, () => start(signal), signal)
+      const spec = { ...command, signal }
+      const outcomes = limit >= params.children && chosen.runAll ? await chosen.runAll(spec, params.children) : await mapLimited(params.children, limit, () => chosen.run(spec), signal)
       return trialOf(outcomes, origin, performance.now(), signal)
     },
   })
@@ -100,7 +98,7 @@ async function measureFanout(params: FanoutParams, context: ExperimentContext, c
     limited('serial', 'Serial', 1),
     limited('parallel', 'Parallel', params.children),
     ...limits.map((limit) => limited(`limit-${limit}`, `At most ${limit} at once`, limit)),
-    ...others.map((other) => limited(`launcher-${other.id}`, `Parallel, ${other.label}`, params.children, (signal) => spawnWith(other, signal))),
+    ...others.map((other) => limited(`launcher-${other.id}`, `Parallel, ${other.label}`, params.children, other)),
   ]
 
   const measured = await measureInterleaved(variants, {

@@ -28,7 +28,7 @@ type NativeExitListener = (
   stderrBytes: number,
 ) => void
 
-interface NativeSpawnOptions {
+export interface NativeSpawnOptions {
   /** A path, or a name looked up in `path` as execvp does. */
   file: string
   /** argv[0] included. */

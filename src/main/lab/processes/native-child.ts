@@ -3,7 +3,9 @@ import { Socket } from 'node:net'
 import { constants, setPriority } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import type { LabErrorData } from '../../../shared/errors'
-import type { LabSpawnAddon } from './native-addon'
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import type { LabSpawnAddon, NativeSpawnOptions } from './native-addon'
+import { START_TURN_BUDGET_MS } from './limit'
 import {
   DEFAULT_KILL_GRACE_MS,
   DEFAULT_MAX_CAPTURE_BYTES,
@@ -19,6 +21,9 @@ import type { HelperChildSpec } from './spawner-protocol'
 
 /** What a native launcher can run: a spawner helper's child (its output captured), with an optional cancel signal. */
 export type NativeChildSpec = HelperChildSpec & { signal?: AbortSignal }
+
+/** A spec made ready for the addon once, however many copies of it start. */
+type Prepared = { argv: string[]; options: NativeSpawnOptions; refusal?: undefined } | { argv: string[]; options?: undefined; refusal: LabErrorData }
 
 interface NativeExit {
   exitCode: number | null
@@ -98,24 +103,58 @@ export class NativeLauncher {
   }
 
   start(spec: NativeChildSpec): { pid?: number; outcome: Promise<ChildOutcome> } {
+    return this.startPrepared(spec, this.prepare(spec))
+  }
+
+  /**
+   * Starts `count` copies of one child at once, as fast as the system allows: what the spec asks
+   * for is checked and turned into the addon's options once, not per child, and the event loop gets
+   * a turn once starts have held it for START_TURN_BUDGET_MS. Once the spec's signal aborts no more
+   * start; resolves with the outcomes of those that did, in order.
+   */
+  async startAll(spec: NativeChildSpec, count: number): Promise<ChildOutcome[]> {
+    const prepared = this.prepare(spec)
+    const outcomes: Promise<ChildOutcome>[] = []
+    let yieldedAtMs = performance.now()
+    for (let i = 0; i < count && !spec.signal?.aborted; i++) {
+      if (i > 0 && performance.now() - yieldedAtMs >= START_TURN_BUDGET_MS) {
+        await nextTurn()
+        yieldedAtMs = performance.now()
+        if (spec.signal?.aborted) break
+      }
+      outcomes.push(this.startPrepared(spec, prepared).outcome)
+    }
+    return Promise.all(outcomes)
+  }
+
+  /** The addon's options for a spec, or why no child can be started from it. */
+  private prepare(spec: NativeChildSpec): Prepared {
     const argv = [spec.file, ...(spec.args ?? [])]
-    const startedAtMs = performance.now()
-    const unstarted = (startError: LabErrorData): { outcome: Promise<ChildOutcome> } => ({ outcome: Promise.resolve({ ...unstartedOutcome(argv, startedAtMs, startError), launcher: 'vfork' }) })
     if (hasNul(spec)) {
-      return unstarted(startErrorOf(spec.file, undefined, 'an argument, a variable of its environment or its working folder contains a NUL byte, which no program can be given.'))
+      return { argv, refusal: startErrorOf(spec.file, undefined, 'an argument, a variable of its environment or its working folder contains a NUL byte, which no program can be given.') }
     }
     // as runChild: this process's environment plus the spec's, less ELECTRON_RUN_AS_NODE unless the spec sets it
     const env = childEnvironment(process.env, spec.env)
-    const started = this.addon.spawn({
-      file: spec.file,
+    return {
       argv,
-      env: env ? Object.entries(env).map(([name, value]) => `${name}=${value ?? ''}`) : undefined,
-      cwd: spec.cwd,
-      // reading process.env goes through the system's environment each time: only a bare name needs the search path
-      path: spec.file.includes('/') ? '' : (spec.env?.PATH ?? process.env.PATH ?? DEFAULT_SEARCH_PATH),
-      pipeStdin: spec.input !== undefined,
-      maxCaptureBytes: spec.maxCaptureBytes ?? DEFAULT_MAX_CAPTURE_BYTES,
-    })
+      options: {
+        file: spec.file,
+        argv,
+        env: env ? Object.entries(env).map(([name, value]) => `${name}=${value ?? ''}`) : undefined,
+        cwd: spec.cwd,
+        // reading process.env goes through the system's environment each time: only a bare name needs the search path
+        path: spec.file.includes('/') ? '' : (spec.env?.PATH ?? process.env.PATH ?? DEFAULT_SEARCH_PATH),
+        pipeStdin: spec.input !== undefined,
+        maxCaptureBytes: spec.maxCaptureBytes ?? DEFAULT_MAX_CAPTURE_BYTES,
+      },
+    }
+  }
+
+  private startPrepared(spec: NativeChildSpec, { argv, options, refusal }: Prepared): { pid?: number; outcome: Promise<ChildOutcome> } {
+    const startedAtMs = performance.now()
+    const unstarted = (startError: LabErrorData): { outcome: Promise<ChildOutcome> } => ({ outcome: Promise.resolve({ ...unstartedOutcome(argv, startedAtMs, startError), launcher: 'vfork' }) })
+    if (!options) return unstarted(refusal)
+    const started = this.addon.spawn(options)
     if ('errorCode' in started) return unstarted(startErrorOf(spec.file, started.errorCode, started.errorMessage, spec.cwd))
     const { pid } = started
     if (spec.niceness !== undefined) lowerPriority(pid, spec.niceness)

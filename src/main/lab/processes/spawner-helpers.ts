@@ -7,6 +7,7 @@ import { msToSeconds } from '../../../shared/units'
 import { monotonicOffsetMs } from '../measure/clock'
 import { loadNativeSpawnAddon, type LauncherChoice } from './native-addon'
 import { NativeLauncher } from './native-child'
+import { mapLimited } from './limit'
 import { carryOutTreeKill, killProcessTree, treeKillPlan } from './process-tree'
 import { shiftedOutcome, unstartedOutcome, type ChildOutcome, type ChildSpec } from './run-child'
 import type { PipelineWork, PipelineWorkResult } from './pipeline-work'
@@ -148,6 +149,19 @@ export class SpawnerHelpers {
         resolve({ ...unstartedOutcome(argv, performance.now(), { name: 'LabError', code: 'internal', message }), startedAtMs: requestedAtMs, helperPid: helper.process.pid })
       },
     }))
+  }
+
+  /**
+   * Starts `count` copies of one child all at once and resolves with their outcomes, in order.
+   * Started here (vfork), the copies share one preparation and one start loop; through the
+   * helpers, each is a request of its own. Once the spec's signal aborts no more start.
+   */
+  async runAll(spec: ChildSpec, count: number): Promise<ChildOutcome[]> {
+    if (!this.here) return mapLimited(count, count, () => this.run(spec), spec.signal)
+    const { signal, stdin, stdout } = spec
+    if ((stdin !== undefined && stdin !== 'ignore') || stdout === 'caller') throw new Error('A spawner helper cannot hand over streams; use startChild for that.')
+    if (this.closed) throw new LabError('internal', 'The spawner helpers were closed with the lab.')
+    return this.here.launcher.startAll({ ...helperSpecOf(spec), signal }, count)
   }
 
   /**
