@@ -76,6 +76,10 @@ function startingHere(options: SpawnerHelpersOptions): StartingHere | undefined 
   return addon ? { launcher: NativeLauncher.for(addon), choice: { launcher: 'vfork', reason: VFORK_HERE_REASON, fromLabProcess: true } } : undefined
 }
 
+function refuseHandedStreams({ stdin, stdout }: ChildSpec): void {
+  if ((stdin !== undefined && stdin !== 'ignore') || stdout === 'caller') throw new Error('A spawner helper cannot hand over streams; use startChild for that.')
+}
+
 /**
  * Ends a helper that did not go by itself. A helper leads no process group (POSIX: SIGKILL to it,
  * and its exit hook cannot run, so failPending ends its children); on Windows taskkill /T ends
@@ -130,12 +134,9 @@ export class SpawnerHelpers {
 
   /** Runs one child in the least busy helper; like runChild, it never rejects for the child's sake. */
   async run(spec: ChildSpec): Promise<ChildOutcome> {
-    const { signal, stdin, stdout } = spec
-    if ((stdin !== undefined && stdin !== 'ignore') || stdout === 'caller') throw new Error('A spawner helper cannot hand over streams; use startChild for that.')
-    if (this.here) {
-      if (this.closed) throw new LabError('internal', 'The spawner helpers were closed with the lab.')
-      return this.here.launcher.start({ ...helperSpecOf(spec), signal }).outcome
-    }
+    const { signal } = spec
+    refuseHandedStreams(spec)
+    if (this.here) return this.startingHere().launcher.start({ ...helperSpecOf(spec), signal }).outcome
     const requestedAtMs = performance.now()
     const argv = [spec.file, ...(spec.args ?? [])]
     const childSpec: HelperChildSpec = helperSpecOf(spec)
@@ -158,10 +159,13 @@ export class SpawnerHelpers {
    */
   async runAll(spec: ChildSpec, count: number): Promise<ChildOutcome[]> {
     if (!this.here) return mapLimited(count, count, () => this.run(spec), spec.signal)
-    const { signal, stdin, stdout } = spec
-    if ((stdin !== undefined && stdin !== 'ignore') || stdout === 'caller') throw new Error('A spawner helper cannot hand over streams; use startChild for that.')
-    if (this.closed) throw new LabError('internal', 'The spawner helpers were closed with the lab.')
-    return this.here.launcher.startAll({ ...helperSpecOf(spec), signal }, count)
+    refuseHandedStreams(spec)
+    return this.startingHere().launcher.startAll({ ...helperSpecOf(spec), signal: spec.signal }, count)
+  }
+
+  private startingHere(): StartingHere {
+    if (this.closed || !this.here) throw new LabError('internal', 'The spawner helpers were closed with the lab.')
+    return this.here
   }
 
   /**
