@@ -20,6 +20,18 @@ describe('lost updates in a trace', () => {
     expect(scan.links.map((l) => [l.value, l.crossWorker])).toEqual([[0, true], [1, false], [2, false]])
   })
 
+  it('finds the same links in a log whose values are not small whole numbers (a corrupt or foreign log) as in one whose are', () => {
+    const workers = [worker(0, 1, 2, 5, 6), worker(1, 2, 3, 4, 5)]
+    const whole = findLostUpdates({ found: 7, workers })
+    expect(whole.links.map((l) => l.value)).toEqual([1, 2, 5])
+    const shifted = (offset: number) => findLostUpdates({ found: 7 + offset, workers: workers.map((w) => ({ reads: Array.from(w.reads, (r) => r + offset), writes: Array.from(w.writes, (r) => r + offset) })) })
+    for (const offset of [0.5, -10, 1e9]) {
+      const scan = shifted(offset)
+      expect(scan.links.map((l) => ({ ...l, value: l.value - offset }))).toEqual(whole.links)
+      expect([scan.interleavings, scan.inconsistentWrites]).toEqual([whole.interleavings, whole.inconsistentWrites])
+    }
+  })
+
   it('counts the values read at or above the final count: undone by a late write at the end', () => {
     // w1 reads 0..3, then w0's stale write of 1 is the last: the counter ends at 1
     const trace = analyzeRaceTrace({ label: 'test', mustBeExact: false, found: 1, workers: [worker(0), worker(0, 1, 2, 3)] })
