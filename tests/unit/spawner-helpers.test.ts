@@ -75,6 +75,17 @@ describe.each(helperLaunchers)('spawner helpers starting children with $launcher
     expect(new Set(outcomes.map((o) => o.pid)).size).toBe(40)
   })
 
+  it('runs a burst of copies as one request each where children start in the helpers (other systems), and stops at a cancel', async () => {
+    const spawners = helpers(2)
+    await spawners.ready()
+    const outcomes = await spawners.runAll({ file: 'echo', args: ['copy'] }, 10)
+    expect(outcomes.map((o) => o.stdout.text)).toEqual(Array.from({ length: 10 }, () => 'copy\n'))
+    expect(outcomes.every((o) => o.helperPid !== undefined && o.launcher === launcher)).toBe(true)
+    const controller = new AbortController()
+    controller.abort()
+    expect(await spawners.runAll({ file: 'echo', args: ['never'], signal: controller.signal }, 5)).toEqual([])
+  })
+
   it('reports a missing program as data, as runChild does', async () => {
     const outcome = await helpers(1).run({ file: 'no-such-program-concurrency-lab' })
     expect(outcome.launcher).toBe(launcher)
