@@ -114,25 +114,22 @@ async function main() {
     noteStarts(size, name, outcomes.map((o) => o.spawnReturnedAtMs - (o.spawnCalledAtMs ?? o.startedAtMs)))
     return wallMs
   }
+  /** A launcher in a process of its own that times each fan-out inside itself (Python, the bare loop). */
+  const timedInside = (size, name, launcher) => ({
+    name,
+    run: async () => {
+      const { wallMs, heldMs } = await launcher.fanout(size, seconds, sleepFile)
+      noteStarts(size, name, [heldMs])
+      return wallMs
+    },
+  })
   const summaryRows = []
   try {
     for (const [sizeIndex, size] of sizes.entries()) {
       const variants = [
-        ...(python
-          ? [{ name: names.python, run: async () => {
-              const { wallMs, heldMs } = await python.fanout(size, seconds, sleepFile)
-              noteStarts(size, names.python, [heldMs])
-              return wallMs
-            } }]
-          : []),
+        ...(python ? [timedInside(size, names.python, python)] : []),
         { name: names.lab, run: watched(names.lab, labFanout(size, names.lab, labStarter)) },
-        ...(bareVfork
-          ? [{ name: names.bareVfork, run: async () => {
-              const { wallMs, heldMs } = await bareVfork.fanout(size, seconds, sleepFile)
-              noteStarts(size, names.bareVfork, [heldMs])
-              return wallMs
-            } }]
-          : []),
+        ...(bareVfork ? [timedInside(size, names.bareVfork, bareVfork)] : []),
         { name: names.native, run: watched(names.native, labFanout(size, names.native, nativeHelpers)) },
         { name: names.node, run: watched(names.node, labFanout(size, names.node, nodeHelpers)) },
         { name: names.bare, run: watched(names.bare, async () => {
