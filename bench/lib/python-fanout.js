@@ -5,8 +5,7 @@
  * does), waits for all, and prints the wall time in ms and the median time one Popen call held
  * Python (its per-child start cost).
  */
-import { spawn } from 'node:child_process'
-import { createInterface } from 'node:readline'
+import { startFanoutChild } from './fanout-child.js'
 import { whichProgram } from './programs.js'
 
 const SCRIPT = `
@@ -29,38 +28,13 @@ for line in sys.stdin:
 `
 
 /**
- * Resolves with { version, executable, fanoutMs(children, seconds, sleepPath), fanout(…) → { wallMs, heldMs }, stop() },
+ * Resolves with { version, executable, fanout(children, seconds, sleepPath) → { wallMs, heldMs }, stop() },
  * or undefined without python3.
  */
 export async function startPythonFanout() {
   const python = whichProgram('python3')
   if (!python) return undefined
-  const child = spawn(python, ['-u', '-c', SCRIPT], { stdio: ['pipe', 'pipe', 'inherit'] })
-  process.once('exit', () => child.kill())
-  const lines = createInterface({ input: child.stdout })
-  const waiting = []
-  lines.on('line', (line) => waiting.shift()?.resolve(line))
-  child.once('exit', (code) => {
-    for (const w of waiting.splice(0)) w.reject(new Error(`python3 exited with code ${code} during the fan-out bench.`))
-  })
-  const nextLine = () => new Promise((resolve, reject) => waiting.push({ resolve, reject }))
-  const ready = await nextLine()
-  const [, executable, version] = ready.split(' ')
-  return {
-    executable,
-    version,
-    async fanout(children, seconds, sleepPath) {
-      const reply = nextLine()
-      child.stdin.write(`${children} ${seconds} ${sleepPath}\n`)
-      const [wallMs, heldMs] = (await reply).split(' ').map(Number)
-      return { wallMs, heldMs }
-    },
-    async fanoutMs(children, seconds, sleepPath) {
-      return (await this.fanout(children, seconds, sleepPath)).wallMs
-    },
-    stop() {
-      child.stdin.end()
-      return new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())))
-    },
-  }
+  const child = await startFanoutChild(python, ['-u', '-c', SCRIPT], 'python3')
+  const [, executable, version] = child.firstLine.split(' ')
+  return { ...child, executable, version }
 }

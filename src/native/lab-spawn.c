@@ -15,7 +15,8 @@
  *   watch(onExit)     once per JavaScript environment: onExit(pid, exitCode, signal, exitedAtMs,
  *                     stdout, stdoutBytes, stderr, stderrBytes) is called on the JavaScript thread
  *                     for every child that has exited and whose output has closed, once it is
- *                     reaped. stdout and stderr are Buffers of the first maxCaptureBytes of each;
+ *                     reaped. stdout and stderr are Buffers of the first maxCaptureBytes of each
+ *                     (null where the child wrote nothing);
  *                     the counts are of every byte. When the child exits, its process group (what it
  *                     left behind) is sent SIGKILL at once, as the Node path does.
  *   spawn(options)    { file, argv, env?, cwd?, path, pipeStdin, maxCaptureBytes } → { pid, stdin,

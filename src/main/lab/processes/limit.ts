@@ -9,6 +9,20 @@ import { setImmediate as nextTurn } from 'node:timers/promises'
 export const START_TURN_BUDGET_MS = 4
 
 /**
+ * For starts that follow one another: resolves at once while they have held the thread less than
+ * START_TURN_BUDGET_MS since the last turn, else after the next turn of the event loop.
+ */
+export function startTurns(): () => Promise<void> {
+  // since this moment no turn was given up: a stale moment only makes the next start yield sooner
+  let yieldedAtMs = performance.now()
+  return async () => {
+    if (performance.now() - yieldedAtMs < START_TURN_BUDGET_MS) return
+    await nextTurn()
+    yieldedAtMs = performance.now()
+  }
+}
+
+/**
  * Runs task(0) … task(count − 1) with at most `limit` running at once, each new one starting as
  * soon as one ends. Once `signal` aborts no new task starts; the results are in index order.
  * Starts queue behind one another, and once they have held the thread for START_TURN_BUDGET_MS
@@ -18,15 +32,9 @@ export async function mapLimited<T>(count: number, limit: number, task: (index: 
   const results: T[] = []
   const done: boolean[] = []
   let next = 0
-  // since this moment no turn was given up: a stale moment only makes the next start yield sooner
-  let yieldedAtMs = performance.now()
+  const turn = startTurns()
   let startGate: Promise<void> = Promise.resolve()
-  const myTurn = (): Promise<void> =>
-    (startGate = startGate.then(async () => {
-      if (performance.now() - yieldedAtMs < START_TURN_BUDGET_MS) return
-      await nextTurn()
-      yieldedAtMs = performance.now()
-    }))
+  const myTurn = (): Promise<void> => (startGate = startGate.then(turn))
   const lane = async (): Promise<void> => {
     while (next < count && !signal?.aborted) {
       const index = next++

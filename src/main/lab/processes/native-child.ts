@@ -3,9 +3,8 @@ import { Socket } from 'node:net'
 import { constants, setPriority } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import type { LabErrorData } from '../../../shared/errors'
-import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { LabSpawnAddon, NativeSpawnOptions } from './native-addon'
-import { START_TURN_BUDGET_MS } from './limit'
+import { startTurns } from './limit'
 import {
   DEFAULT_KILL_GRACE_MS,
   DEFAULT_MAX_CAPTURE_BYTES,
@@ -109,19 +108,16 @@ export class NativeLauncher {
   /**
    * Starts `count` copies of one child at once, as fast as the system allows: what the spec asks
    * for is checked and turned into the addon's options once, not per child, and the event loop gets
-   * a turn once starts have held it for START_TURN_BUDGET_MS. Once the spec's signal aborts no more
+   * a turn once starts have held it for START_TURN_BUDGET_MS (startTurns, as mapLimited). Once the spec's signal aborts no more
    * start; resolves with the outcomes of those that did, in order.
    */
   async startAll(spec: NativeChildSpec, count: number): Promise<ChildOutcome[]> {
     const prepared = this.prepare(spec)
     const outcomes: Promise<ChildOutcome>[] = []
-    let yieldedAtMs = performance.now()
+    const turn = startTurns()
     for (let i = 0; i < count && !spec.signal?.aborted; i++) {
-      if (i > 0 && performance.now() - yieldedAtMs >= START_TURN_BUDGET_MS) {
-        await nextTurn()
-        yieldedAtMs = performance.now()
-        if (spec.signal?.aborted) break
-      }
+      if (i > 0) await turn()
+      if (spec.signal?.aborted) break
       outcomes.push(this.startPrepared(spec, prepared).outcome)
     }
     return Promise.all(outcomes)
