@@ -30,6 +30,15 @@ export default tseslint.config(
       'vue/html-self-closing': 'off',
     },
   },
+  // The engine formats by hand (src/shared/units.ts): the first Intl call in a process loads ICU's
+  // locale data, 20–30 ms on the main thread in the middle of a run.
+  {
+    files: ['src/shared/**', 'src/main/lab/**', 'src/cli/**'],
+    rules: {
+      'no-restricted-globals': ['error', { name: 'Intl', message: 'Format with src/shared/units.ts: Intl loads ICU data on the main thread.' }],
+      'no-restricted-properties': ['error', ...['toLocaleString', 'toLocaleDateString', 'toLocaleTimeString', 'localeCompare'].map((property) => ({ property, message: 'Format or compare by hand (src/shared/units.ts): the first locale-aware call loads ICU data on the main thread.' }))],
+    },
+  },
   // Layering: what may import what.
   {
     files: ['src/shared/**'],

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { listInterpreters, thisMachinesInterpreters } from '../../src/main/lab/machine'
 import { PYTHON_PROBE, type ProbeAnswer } from '../../src/main/lab/python/discover'
 import { findInterpreters, type InterpreterSystem } from '../../src/main/lab/python/find-interpreters'
-import { isInterpreterName, parsePyLauncherList, searchPlaces } from '../../src/main/lab/python/interpreter-search'
+import { byVersion, isInterpreterName, parsePyLauncherList, searchPlaces } from '../../src/main/lab/python/interpreter-search'
 import { interpreterLabel } from '../../src/shared/model/interpreter-label'
 import type { PythonLaunch } from '../../src/shared/model/machine'
 
@@ -78,6 +78,12 @@ describe('where Pythons are looked for', () => {
       'uv: C:\\Users\\me\\AppData\\Roaming\\uv\\python',
       'python.org: C:\\Users\\me\\AppData\\Local\\Programs\\Python',
     ])
+  })
+
+  it('installation folders in version order: numbers compare as numbers, names as text', () => {
+    const folders = ['3.12.0', '3.10.14', 'pypy3.10-7.3.17', '3.9.18', '3.12.0rc1', '3.13.0t', '3.8', '3.13.0']
+    expect([...folders].sort(byVersion)).toEqual(['3.8', '3.9.18', '3.10.14', '3.12.0', '3.12.0rc1', '3.13.0', '3.13.0t', 'pypy3.10-7.3.17'])
+    expect(byVersion('3.11.7', '3.11.7')).toBe(0)
   })
 
   it("reads the py launcher's list in both of its formats, skipping entries without a path", () => {

@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { AnalysisThread } from '../../src/main/lab/analysis/analysis-thread'
 import { RaceWorkerPool } from '../../src/main/lab/races/race-pool'
 import { traceNodeModes, variantTrace } from '../../src/main/lab/races/race-traces'
 import type { RaceData } from '../../src/shared/experiments/race'
@@ -10,8 +11,9 @@ import { runResult, useLabs } from './helpers/run-experiment'
 /** Traced trials on real worker threads and a real python3: the logs the engine reads, and what it finds in them. */
 const raceWorker = join(testPaths.workersDir, 'race.js')
 const pools: RaceWorkerPool[] = []
+const analysisThreads: AnalysisThread[] = []
 afterEach(async () => {
-  await Promise.all(pools.splice(0).map((pool) => pool.terminate()))
+  await Promise.all([...pools.splice(0).map((pool) => pool.terminate()), ...analysisThreads.splice(0).map((thread) => thread.close())])
 })
 const makeLab = useLabs()
 
@@ -19,7 +21,9 @@ describe('traced trials (real threads)', () => {
   it('unsynchronised: the log has lost updates between the two workers, and they account for the final count; mutex and Atomics.add have none', { timeout: 60_000 }, async () => {
     const pool = await RaceWorkerPool.start({ count: 2, workerFile: raceWorker, signal: new AbortController().signal })
     pools.push(pool)
-    const traces = await traceNodeModes(pool, ['unsynchronised', 'atomic', 'mutex'], 100_000, new AbortController().signal)
+    const analysis = new AnalysisThread(join(testPaths.workersDir, 'analysis.js'))
+    analysisThreads.push(analysis)
+    const traces = await traceNodeModes(pool, analysis, ['unsynchronised', 'atomic', 'mutex'], 100_000, new AbortController().signal)
     const [unsynchronised, atomic, mutex] = traces
     expect(unsynchronised!.totalIncrements).toBe(200_000)
     expect(unsynchronised!.found).toBeLessThan(200_000)

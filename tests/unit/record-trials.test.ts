@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { AnalysisThread } from '../../src/main/lab/analysis/analysis-thread'
 import type { ExperimentContext } from '../../src/main/lab/experiments/experiment'
 import { measureFactorize } from '../../src/main/lab/experiments/factorize'
 import { summarizeFactorize } from '../../src/main/lab/experiments/factorize-summary'
@@ -25,10 +27,14 @@ import { useLabs } from './helpers/run-experiment'
  */
 
 const newLab = useLabs()
+const analysisThreads: AnalysisThread[] = []
+afterAll(() => Promise.all(analysisThreads.map((thread) => thread.close())))
 
 async function measuringContext(): Promise<ExperimentContext> {
   const lab = newLab()
-  return { signal: new AbortController().signal, progress: () => {}, paths: testPaths, machine: await lab.handlers.getMachineInfo(undefined), spawners: lab.spawners }
+  const analysis = new AnalysisThread(join(testPaths.workersDir, 'analysis.js'))
+  analysisThreads.push(analysis)
+  return { signal: new AbortController().signal, progress: () => {}, paths: testPaths, machine: await lab.handlers.getMachineInfo(undefined), spawners: lab.spawners, analysis }
 }
 
 /** The inputs' bytes stay out of the recording: the summary reads only which input each pipeline had. */

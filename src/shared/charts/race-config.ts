@@ -1,6 +1,6 @@
 import type { ChartConfiguration } from 'chart.js'
 import type { RaceData } from '../experiments/race'
-import { formatPercent } from '../units'
+import { formatCount, formatPercent } from '../units'
 import { seriesColor } from './palette'
 
 const percent = (share: number): string => formatPercent(share, share > 0 && share < 0.01 ? 1 : 0)
@@ -25,7 +25,7 @@ export function raceHistogramConfig(data: RaceData): ChartConfiguration<'bar'> {
         x: { title: { display: true, text: 'outcome of a trial (share of updates lost)' } },
         y: { min: 0, ticks: { precision: 0 }, title: { display: true, text: 'trials' } },
       },
-      plugins: { title: { display: true, text: `Outcomes of ${data.trials} trials per mode: ${data.workers} workers × ${data.increments.toLocaleString('en-US')} increments` }, legend: { position: 'bottom' } },
+      plugins: { title: { display: true, text: `Outcomes of ${data.trials} trials per mode: ${data.workers} workers × ${formatCount(data.increments)} increments` }, legend: { position: 'bottom' } },
     },
   }
 }

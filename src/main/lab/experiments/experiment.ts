@@ -5,6 +5,7 @@ import type { Measured } from '../measure/interleave'
 import { measuredRatio } from './explain/measured'
 import type { LabPaths } from '../paths'
 import type { SpawnerHelpers } from '../processes/spawner-helpers'
+import type { AnalysisThread } from '../analysis/analysis-thread'
 
 export interface ExperimentContext {
   signal: AbortSignal
@@ -14,6 +15,8 @@ export interface ExperimentContext {
   machine: MachineInfo
   /** Start the run's children here rather than in the lab's own process (see spawner-helpers.ts). */
   spawners: SpawnerHelpers
+  /** Read long reports and traces, and summarise, here: off the main thread. */
+  analysis: AnalysisThread
 }
 
 export type ExperimentOutput<Data = unknown> = Pick<RunResult<Data>, 'series' | 'comparisons' | 'timelines' | 'warnings' | 'data' | 'headline'>

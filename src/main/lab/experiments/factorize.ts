@@ -19,7 +19,7 @@ import { powersOfTwoUpTo } from '../processes/limit'
 import type { ChildSpec } from '../processes/run-child'
 import type { ComputeTasks } from '../workers/compute-tasks'
 import type { ExperimentContext, ExperimentRunner } from './experiment'
-import { inGroupsOf, repeatList, sum, summarizeFactorize, type FactorizeScriptOutput, type FactorizeTrials, type NodeTrials, type PythonTrials } from './factorize-summary'
+import { inGroupsOf, repeatList, sum, type FactorizeScriptOutput, type FactorizeTrials, type NodeTrials, type PythonTrials } from './factorize-summary'
 import { traceNodeStrategy, tracedWorkerCount } from './factorize-traced'
 import { concurrentVariant, DivisorChecker, processesVariant, serialVariant, TASKS_PER_THREAD, threadsVariant, type FactorizeVariant } from './factorize-variants'
 import { planRuntimes, pythonProcessCounts, runThreadsScript } from './threads-python'
@@ -161,6 +161,7 @@ export async function measureFactorize(params: FactorizeParams, context: Experim
 export const factorizeRunner: ExperimentRunner<FactorizeParams, FactorizeData> = {
   id: 'factorize',
   async run(params, context) {
-    return summarizeFactorize(params, context.machine, await measureFactorize(params, context))
+    const trials = await measureFactorize(params, context)
+    return context.analysis.run('summarizeFactorize', { params, machine: context.machine, trials }, context.signal)
   },
 }

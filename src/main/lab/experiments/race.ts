@@ -29,7 +29,7 @@ import { interpreterLabel } from '../../../shared/model/interpreter-label'
 import type { PythonInfo } from '../../../shared/model/machine'
 import { raceInterpreters } from '../races/race-interpreters'
 import { besideWarnings, runBeside } from '../python/side-by-side'
-import { pythonVariantTrace, traceNodeModes } from '../races/race-traces'
+import { traceNodeModes } from '../races/race-traces'
 import { raceWalkthroughBytecode } from '../races/race-bytecode'
 
 /** Node: W worker threads race on a SharedArrayBuffer, every mode in turn, round after round; then one traced trial of each mode. */
@@ -55,7 +55,7 @@ async function measureNode(params: RaceParams, modes: RaceMode[], context: Exper
     })
     if (params.traceIncrements === 0 || params.workers < TRACE_WORKERS) return { measured, traces: [] }
     context.progress(`Tracing ${TRACE_WORKERS} workers × ${formatCount(params.traceIncrements)} increments of each mode (not measured)`, (RACE_WARMUP_ROUNDS + params.trials) * modes.length, progressTotal)
-    return { measured, traces: await traceNodeModes(pool, modes, params.traceIncrements, context.signal) }
+    return { measured, traces: await traceNodeModes(pool, context.analysis, modes, params.traceIncrements, context.signal) }
   } finally {
     await pool.terminate()
   }
@@ -142,6 +142,7 @@ export const raceRunner: ExperimentRunner<RaceParams, RaceData> = {
         signal: context.signal,
         timeoutMs: 10 * estimateRaceMs({ ...params, runtime: 'python' }).totalMs + 60_000,
         runChild: (spec) => context.spawners.run(spec),
+        analysis: context.analysis,
       })
     let python: PythonRaceRun | undefined
     if (runsPython) {
@@ -236,7 +237,7 @@ export const raceRunner: ExperimentRunner<RaceParams, RaceData> = {
           )
         : undefined
 
-    const traces = [...node.traces, ...(python?.traces ?? []).map(pythonVariantTrace)]
+    const traces = [...node.traces, ...(python?.traces ?? [])]
     for (const trace of traces.filter((t) => !t.checkPassed)) {
       warnings.push({ code: 'exactness-violated', message: `The traced trial of ${trace.label}: ${trace.sentences.find((s) => s.startsWith('CHECK FAILED')) ?? 'CHECK FAILED.'} Please report it with this result.` })
     }

@@ -1,6 +1,6 @@
 import { median } from 'simple-statistics'
 import type { LaneTurn, LanesFigure, StampCost, WorkerLane } from '../../../shared/experiments/worker-lanes'
-import { formatDurationMs, formatPercent } from '../../../shared/units'
+import { formatCount, formatDurationMs, formatPercent } from '../../../shared/units'
 
 /**
  * From the slices the workers of one traced trial stamped to the figures of lanes.ts: each
@@ -172,7 +172,7 @@ function sentenceOf(figure: Omit<LanesFigure, 'sentence'>): string {
   const cost = figure.stampCost
   if (cost) {
     const against = cost.untracedMedianMs !== null ? `; this trial took ${ms(cost.tracedMs)} against a median of ${ms(cost.untracedMedianMs)} untraced` : ''
-    parts.push(`Its ${cost.stamps.toLocaleString('en-US')} time stamps cost about ${formatPercent(cost.shareOfWork)} of the work (${cost.perStampNs.toFixed(0)} ns each)${against}.`)
+    parts.push(`Its ${formatCount(cost.stamps)} time stamps cost about ${formatPercent(cost.shareOfWork)} of the work (${cost.perStampNs.toFixed(0)} ns each)${against}.`)
   }
   return parts.join(' ')
 }

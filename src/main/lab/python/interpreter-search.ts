@@ -30,8 +30,22 @@ const pathOf = (platform: NodeJS.Platform) => (platform === 'win32' ? win32 : po
 /** Version managers' shims run whichever version is selected, or fail for the others: their versions are listed from their own folders instead. */
 export const isShimFolder = (dir: string): boolean => /[\\/](\.pyenv|pyenv-win|\.asdf|mise|\.rye)[\\/](.+[\\/])?shims[\\/]?$/i.test(dir)
 
-/** Installations in version order (3.8 before 3.10), whatever their folders are called. */
-export const byVersion = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true })
+/**
+ * Installations in version order (3.8 before 3.10), whatever their folders are called: runs of
+ * digits compare as numbers, the rest as text (by hand: a collator would load ICU's locale data).
+ */
+export function byVersion(a: string, b: string): number {
+  const partsOf = (name: string): string[] => name.match(/\d+|\D+/g) ?? []
+  const left = partsOf(a)
+  const right = partsOf(b)
+  for (let k = 0; k < Math.min(left.length, right.length); k++) {
+    const x = left[k]!
+    const y = right[k]!
+    const order = /^\d/.test(x) && /^\d/.test(y) ? Number(x) - Number(y) : x < y ? -1 : x > y ? 1 : 0
+    if (order !== 0) return order
+  }
+  return left.length - right.length
+}
 
 export const isInterpreterName = (platform: NodeJS.Platform, name: string): boolean =>
   INTERPRETER_NAME.test(name) && (platform === 'win32' ? /\.exe$/i.test(name) : !/\.exe$/i.test(name)) && (platform === 'win32' || name !== 'python')

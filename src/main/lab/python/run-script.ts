@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { LabError, cancelledError } from '../../../shared/errors'
 import type { PythonInfo, PythonLaunch } from '../../../shared/model/machine'
 import { describeEnd, runChild, type ChildOutcome, type ChildSpec } from '../processes/run-child'
+import { lastLineOf, readScriptResult } from './script-result'
 
 export interface PythonScriptRun<T> {
   /** The parsed JSON the script printed as its last stdout line. */
@@ -36,6 +37,8 @@ export async function runPythonScript<T>(options: {
   timeoutMs?: number
   /** How to start the interpreter: in this process unless told (experiments use their spawner helpers). */
   runChild?: (spec: ChildSpec) => Promise<ChildOutcome>
+  /** Reads the last line elsewhere (a long report: on the run's analysis thread); else parsed here. */
+  read?: (lastLine: string) => Promise<T>
 }): Promise<PythonScriptRun<T>> {
   if (!options.python.found) throw pythonMissingError(options.python)
   const start = options.runChild ?? runChild
@@ -54,10 +57,6 @@ export async function runPythonScript<T>(options: {
     const lastError = outcome.stderr.text.trim().split('\n').slice(-3).join(' ')
     throw new LabError('internal', `The Python script ${options.script} ${describeEnd(outcome)}${lastError ? `: ${lastError}` : '.'}`)
   }
-  const lastLine = outcome.stdout.text.trim().split('\n').at(-1) ?? ''
-  try {
-    return { value: JSON.parse(lastLine) as T, outcome }
-  } catch {
-    throw new LabError('internal', `The Python script ${options.script} did not print its JSON result (last line: ${lastLine.slice(0, 120) || 'nothing'}).`)
-  }
+  const lastLine = lastLineOf(outcome.stdout.text)
+  return { value: options.read ? await options.read(lastLine) : readScriptResult<T>(options.script, lastLine), outcome }
 }

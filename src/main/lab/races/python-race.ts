@@ -1,10 +1,11 @@
-import { LabError } from '../../../shared/errors'
-import type { PythonRaceVariant } from '../../../shared/experiments/race'
+import type { PythonRaceVariant, RaceVariantTrace } from '../../../shared/experiments/race'
 import type { PythonInstruction } from '../../../shared/experiments/race-stepper'
 import type { PythonInfo } from '../../../shared/model/machine'
 import { fromMonotonicMs } from '../measure/clock'
 import type { ChildOutcome, ChildSpec } from '../processes/run-child'
 import { runPythonScript } from '../python/run-script'
+import type { AnalysisThread } from '../analysis/analysis-thread'
+import type { PythonRaceReading } from './python-race-report'
 
 /** One trial as race.py reports it; times in ms since the release at its barrier. */
 export interface PythonTrial {
@@ -18,36 +19,20 @@ export interface PythonTrial {
   threads: { startMs: number; endMs: number }[]
 }
 
-/** One traced trial of race.py: reads as differences from the previous read, writes as write − read (see race.py). */
-interface PythonTraceReport {
-  variant: PythonRaceVariant
-  found: number
-  attempts: number
-  threads: { readDeltas: number[]; writeMinusRead: number[] }[]
-}
-
-export interface PythonTrace {
-  variant: PythonRaceVariant
-  found: number
-  /** Traced trials it took until one lost an update (at most 5); the last is the one kept. */
-  attempts: number
-  threads: { reads: number[]; writes: number[] }[]
-}
-
-interface PythonRaceReport {
+export interface PythonRaceReport {
   startedAtMonotonicMs: number
   python: string
   implementation: string
   gilEnabled: boolean
   switchIntervalMs: number
   trials: PythonTrial[]
-  traces?: PythonTraceReport[]
   bytecode?: PythonInstruction[]
 }
 
 export interface PythonRaceRun {
   report: PythonRaceReport
-  traces: PythonTrace[]
+  /** The traced trials, read on the run's analysis thread. */
+  traces: RaceVariantTrace[]
   /** From asking the OS to start the interpreter to the script's first line. */
   interpreterStartupMs: number
 }
@@ -68,8 +53,9 @@ export async function runPythonRace(options: {
   signal: AbortSignal
   timeoutMs: number
   runChild: (spec: ChildSpec) => Promise<ChildOutcome>
+  analysis: AnalysisThread
 }): Promise<PythonRaceRun> {
-  const { value, outcome } = await runPythonScript<PythonRaceReport>({
+  const { value, outcome } = await runPythonScript<PythonRaceReading>({
     python: options.python,
     resourcesDir: options.resourcesDir,
     script: 'race.py',
@@ -85,24 +71,9 @@ export async function runPythonRace(options: {
     signal: options.signal,
     timeoutMs: options.timeoutMs,
     runChild: options.runChild,
+    read: (lastLine) => options.analysis.run('pythonRaceReport', lastLine, options.signal),
   })
-  if (!Array.isArray(value.trials) || typeof value.startedAtMonotonicMs !== 'number') {
-    throw new LabError('internal', 'The Python script race.py printed JSON without its trials; is resources/python/race.py the one shipped with the lab?')
-  }
-  return { report: value, traces: (value.traces ?? []).map(decodeTrace), interpreterStartupMs: fromMonotonicMs(value.startedAtMonotonicMs) - outcome.startedAtMs }
-}
-
-function decodeTrace(trace: PythonTraceReport): PythonTrace {
-  return {
-    variant: trace.variant,
-    found: trace.found,
-    attempts: trace.attempts,
-    threads: trace.threads.map(({ readDeltas, writeMinusRead }) => {
-      let read = 0
-      const reads = readDeltas.map((delta) => (read += delta))
-      return { reads, writes: reads.map((value, i) => value + writeMinusRead[i]!) }
-    }),
-  }
+  return { ...value, interpreterStartupMs: fromMonotonicMs(value.report.startedAtMonotonicMs) - outcome.startedAtMs }
 }
 
 /** The lesson's Counter.increment as this interpreter compiles it (dis), for the walkthrough. */

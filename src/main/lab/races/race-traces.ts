@@ -1,11 +1,22 @@
 import { TRACE_WORKERS, type RaceMode, type RaceVariantId, type RaceVariantTrace } from '../../../shared/experiments/race'
 import { analyzeRaceTrace, type RaceTraceWorkerLog } from '../../../shared/experiments/race-trace'
-import type { PythonTrace } from './python-race'
+import type { PythonRaceVariant } from '../../../shared/experiments/race'
+import type { AnalysisThread } from '../analysis/analysis-thread'
 import type { RaceWorkerPool } from './race-pool'
+import type { TraceLogViews } from './trace-buffer'
 import { RACE_VARIANTS, pythonVariantId } from './summarize'
 
 /** The most traced trials of one mode: until the workers met (and, unsynchronised, lost an update). */
 export const TRACE_ATTEMPTS = 5
+
+/** A traced trial of race.py, decoded: each thread's reads and writes, in increment order. */
+export interface PythonTrace {
+  variant: PythonRaceVariant
+  found: number
+  /** Traced trials it took until one lost an update (at most 5); the last is the one kept. */
+  attempts: number
+  threads: { reads: ArrayLike<number>; writes: ArrayLike<number> }[]
+}
 
 /** The engine's reading of one variant's log. */
 export function variantTrace(id: RaceVariantId, found: number, workers: RaceTraceWorkerLog[]): RaceVariantTrace {
@@ -27,8 +38,23 @@ function withAttempts(trace: RaceVariantTrace, attempts: number): RaceVariantTra
   return { ...trace, sentences: [...trace.sentences, sentence] }
 }
 
+/** A traced Node trial as its workers left it: their logs in shared memory, stamped in epoch ms. */
+export interface NodeTraceInput {
+  variantId: RaceVariantId
+  found: number
+  logs: TraceLogViews[]
+  /** When the workers were released (epoch ms): the trace's times are from then. */
+  releasedAtMs: number
+}
+
+/** The reading of a traced Node trial (on the analysis thread: the logs are shared, not copied). */
+export function nodeVariantTrace(input: NodeTraceInput): RaceVariantTrace {
+  const workers = input.logs.map(({ reads, writes, atMs }) => ({ reads, writes, atMs: atMs.map((ms) => ms - input.releasedAtMs) }))
+  return variantTrace(input.variantId, input.found, workers)
+}
+
 /** Traced trials of each Node mode on the first two workers of the pool that ran the measured trials, up to TRACE_ATTEMPTS each. */
-export async function traceNodeModes(pool: RaceWorkerPool, modes: readonly RaceMode[], increments: number, signal: AbortSignal): Promise<RaceVariantTrace[]> {
+export async function traceNodeModes(pool: RaceWorkerPool, analysis: AnalysisThread, modes: readonly RaceMode[], increments: number, signal: AbortSignal): Promise<RaceVariantTrace[]> {
   const traces: RaceVariantTrace[] = []
   for (const mode of modes) {
     let trace: RaceVariantTrace
@@ -36,7 +62,7 @@ export async function traceNodeModes(pool: RaceWorkerPool, modes: readonly RaceM
     do {
       attempts++
       const trial = await pool.runTracedTrial(mode, increments, TRACE_WORKERS, signal)
-      trace = variantTrace(`node-${mode}`, trial.found, trial.logs)
+      trace = await analysis.run('raceTrace', { variantId: `node-${mode}`, found: trial.found, logs: trial.logs, releasedAtMs: trial.releasedAtMs }, signal)
     } while (!showsTheRace(trace) && trace.checkPassed && attempts < TRACE_ATTEMPTS)
     traces.push(withAttempts(trace, attempts))
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { join } from 'node:path'
 import { LabError, toErrorData, type LabErrorData } from '../../../shared/errors'
 import { experimentParamSchemas, findExperiment, type ExperimentId } from '../../../shared/experiments/catalog'
 import type { MachineInfo } from '../../../shared/model/machine'
@@ -8,6 +9,7 @@ import { formatDateTime } from '../../../shared/units'
 import { parseOrThrow } from '../../../shared/validation'
 import { experimentRunners } from '../experiments/registry'
 import { lessonVerdict } from '../experiments/explain/verdict'
+import { AnalysisThread } from '../analysis/analysis-thread'
 import { watchResources } from '../measure/memory'
 import type { LabPaths } from '../paths'
 import type { SpawnerHelpers } from '../processes/spawner-helpers'
@@ -89,13 +91,15 @@ export class RunManager {
     try {
       const machine = await this.deps.machineInfo()
       const memory = await watchResources(undefined, () => spawners.pids())
+      const analysis = new AnalysisThread(join(paths.workersDir, 'analysis.js'))
       const output = await experimentRunners[entry.experimentId].run(entry.params, {
         signal,
         paths,
         machine,
         spawners,
+        analysis,
         progress: (message, done, total) => events.emit('runProgress', { runId: entry.runId, experimentId: entry.experimentId, message, done, total }),
-      }).finally(memory.stop)
+      }).finally(() => Promise.all([memory.stop(), analysis.close()]))
       const resources = await memory.stop()
       const finishedAt = new Date()
       const result: RunResult = {

@@ -153,7 +153,8 @@ export class ResultStore {
         problems.push({ file, message: (error as Error).message })
       }
     }
-    results.sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+    // ISO times: text order is time order
+    results.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0))
     return { results, problems }
   }
 
