@@ -161,7 +161,7 @@ describe('the packaged app (electron-builder --dir)', () => {
     expect(asar.listPackage(archive, { isPack: false }).filter((path) => /__pycache__|\.pyc$/.test(path))).toEqual([])
   })
 
-  it('lets the unpacked workers load: ES modules whose imports are all unpacked files or Node built-ins', () => {
+  it('lets the unpacked workers load: ES modules whose imports are all unpacked files, unpacked packages or Node built-ins', () => {
     // Node decides that a .js file is an ES module from the nearest package.json above it
     expect(JSON.parse(readFileSync(join(unpackedRoot, 'package.json'), 'utf8'))).toMatchObject({ type: 'module' })
     const seen = new Set<string>()
@@ -174,8 +174,10 @@ describe('the packaged app (electron-builder --dir)', () => {
           const inArchive = relative(unpackedRoot, target).replace(/\\/g, '/')
           expect(existsSync(target) && isUnpacked(inArchive), `${relative(unpackedRoot, file)} imports ${spec}, which must be unpacked too`).toBe(true)
           visit(target)
-        } else {
-          expect(isBuiltin(spec), `${relative(unpackedRoot, file)} imports "${spec}", which cannot be found from app.asar.unpacked`).toBe(true)
+        } else if (!isBuiltin(spec)) {
+          // a package: Node finds it in app.asar.unpacked/node_modules only if it was unpacked (asarUnpack)
+          const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!
+          expect(isUnpacked(`node_modules/${name}/package.json`) && existsSync(join(unpackedRoot, 'node_modules', name, 'package.json')), `${relative(unpackedRoot, file)} imports "${spec}", which cannot be found from app.asar.unpacked: add node_modules/${name}/** to asarUnpack`).toBe(true)
         }
       }
     }
