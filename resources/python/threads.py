@@ -100,6 +100,7 @@ def python_info():
         "scriptStartedAtMonotonicMs": SCRIPT_STARTED_AT_MONOTONIC_MS,
         "switchIntervalMs": sys.getswitchinterval() * 1000,
         "clock": time.get_clock_info("perf_counter").implementation,
+        "niceness": niceness(),
     }
 
 
@@ -373,12 +374,24 @@ def run_blocking(args):
     }
 
 
-def lower_priority():
-    """nice 10, as the lab's Node threads and children, so the app that runs this stays responsive."""
+def niceness():
+    """This process's niceness, or None where there is none (Windows)."""
     try:
-        os.nice(10)
+        return os.nice(0)
     except (AttributeError, OSError):
-        pass  # Windows has no os.nice; run at normal priority
+        return None
+
+
+def lower_priority():
+    """Niceness 10 (not 10 more: the lab may have set it already), as the lab's Node threads and children, so the
+    app that runs this stays responsive and the two runtimes compete for the machine on equal terms."""
+    current = niceness()
+    if current is None or current >= 10:
+        return  # Windows has no os.nice: there the lab lowers the process's priority when it starts it
+    try:
+        os.nice(10 - current)
+    except OSError:
+        pass
 
 
 def main():

@@ -206,6 +206,8 @@ def main():
             "executable": sys.executable,
             "gilEnabled": bool(getattr(sys, "_is_gil_enabled", lambda: True)()),
             "freeThreadedBuild": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
+            # the lab starts this script at the niceness of its Node workers (None: Windows, which has no niceness)
+            "niceness": os.nice(0) if hasattr(os, "nice") else None,
         },
         "memoryLimited": memory_limited,
         "inputs": infos,

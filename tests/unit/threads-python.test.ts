@@ -1,5 +1,5 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { getPriority, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { pythonProcessCounts } from '../../src/main/lab/experiments/threads-python'
@@ -7,6 +7,7 @@ import { createLab, type Lab } from '../../src/main/lab/lab'
 import { probePython } from '../../src/main/lab/machine'
 import { runPythonScript } from '../../src/main/lab/python/run-script'
 import { runChild } from '../../src/main/lab/processes/run-child'
+import { BACKGROUND_NICENESS } from '../../src/main/lab/workers/priority'
 import type { BlockingIoData, FactorizeData } from '../../src/shared/experiments/threads'
 import { LESSON_DIVISORS } from '../../src/shared/factorize'
 import { testPaths } from './helpers/lab'
@@ -57,6 +58,25 @@ describe.skipIf(!python.found)('the Python originals, with python3 present', () 
     ])
     expect(result.data.findings.some((f) => f.startsWith(`CPython ${python.version}`))).toBe(true)
   }, 60_000) // both runtimes, and a traced trial of each strategy, on a machine that may be shared
+})
+
+describe.skipIf(!python.found || process.platform === 'win32')("the Python originals' priority, as their Node counterparts'", () => {
+  it('started at niceness 10 by the lab, threads.py stays at 10 (not 10 more); started without, it lowers itself to 10', async () => {
+    const info = (niceness?: number): Promise<number | null | undefined> =>
+      runPythonScript<{ python: { niceness?: number | null } }>({ python, resourcesDir: testPaths.resourcesDir, script: 'threads.py', args: ['info'], niceness }).then(({ value }) => value.python.niceness)
+    expect(await info(BACKGROUND_NICENESS)).toBe(BACKGROUND_NICENESS)
+    expect(await info()).toBe(Math.max(BACKGROUND_NICENESS, getPriority()))
+  })
+
+  it('workload.py runs at the niceness the lab starts it with, and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'concurrency-lab-niceness-'))
+    const module = join(dir, 'work.py')
+    writeFileSync(module, 'def work(x):\n    return x * 2\n\ndef inputs():\n    return [1, 2]\n')
+    const run = (niceness?: number): Promise<number | null | undefined> =>
+      runPythonScript<{ python: { niceness?: number | null } }>({ python, resourcesDir: testPaths.resourcesDir, script: 'workload.py', args: ['--module', module, '--workers', '1', '--runs', '1', '--warmup', '0'], niceness }).then(({ value }) => value.python.niceness)
+    expect(await run(BACKGROUND_NICENESS)).toBe(BACKGROUND_NICENESS)
+    expect(await run()).toBe(getPriority())
+  })
 })
 
 describe('Python process pools per system', () => {

@@ -6,6 +6,7 @@ import { formatDurationMs } from '../../../shared/units'
 import { fromMonotonicMs } from '../measure/clock'
 import { pythonMissingError, runPythonScript } from '../python/run-script'
 import type { ExperimentContext } from './experiment'
+import { BACKGROUND_NICENESS } from '../workers/priority'
 
 /** The Python side of the Threads lab: resources/python/threads.py and what it prints. */
 
@@ -24,6 +25,8 @@ export interface PythonScriptInfo {
   switchIntervalMs?: number
   /** Which clock perf_counter reads ("clock_gettime(CLOCK_MONOTONIC)" on Linux, as Node's hrtime). */
   clock?: string
+  /** The niceness it ran at (null: Windows; absent from scripts older than it). */
+  niceness?: number | null
 }
 
 export interface PythonSpan {
@@ -101,6 +104,8 @@ export async function runThreadsScript<T extends PythonScriptOutput>(context: Ex
     signal: context.signal,
     timeoutMs,
     runChild: (spec) => context.spawners.run(spec),
+    // as Node's worker threads and child processes in the same experiments: equal terms, and the app stays responsive
+    niceness: BACKGROUND_NICENESS,
   })
   return { output: value, interpreterStartupMs: Math.max(0, fromMonotonicMs(value.python.scriptStartedAtMonotonicMs) - outcome.startedAtMs) }
 }

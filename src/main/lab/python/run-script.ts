@@ -37,6 +37,8 @@ export async function runPythonScript<T>(options: {
   timeoutMs?: number
   /** How to start the interpreter: in this process unless told (experiments use their spawner helpers). */
   runChild?: (spec: ChildSpec) => Promise<ChildOutcome>
+  /** Lower the interpreter's priority to this niceness as it starts (as the Node side of the comparison runs). */
+  niceness?: number
   /** Reads the last line elsewhere (a long report: on the run's analysis thread); else parsed here. */
   read?: (lastLine: string) => Promise<T>
 }): Promise<PythonScriptRun<T>> {
@@ -50,6 +52,7 @@ export async function runPythonScript<T>(options: {
     signal: options.signal,
     timeoutMs: options.timeoutMs,
     maxCaptureBytes: 4 * 1024 * 1024,
+    niceness: options.niceness,
   })
   if (options.signal?.aborted) throw cancelledError()
   if (outcome.startError) throw new LabError(outcome.startError.code ?? 'internal', outcome.startError.message)

@@ -14,12 +14,13 @@ import { compare, type ExperimentContext, type ExperimentOutput } from '../exper
 import { speedupComparison } from '../experiments/explain/interpreters'
 import { scalingCurves, type MeasuredVariant } from '../experiments/factorize-findings'
 import { pythonWorkloadFindings } from './findings'
+import { BACKGROUND_NICENESS } from '../workers/priority'
 
 /** What resources/python/workload.py prints: the run, or the sentence that ended it. */
 interface PythonWorkloadOutput {
   error?: string
   startedAtMonotonicMs: number
-  python: { version: string; implementation: string; executable: string; gilEnabled: boolean; freeThreadedBuild: boolean }
+  python: { version: string; implementation: string; executable: string; gilEnabled: boolean; freeThreadedBuild: boolean; niceness?: number | null }
   inputs: WorkloadInputInfo[]
   variants: { id: string; strategy: 'serial' | 'threads' | 'processes'; workers: number; samples: Sample[]; warmupSamples: Sample[] }[]
   mismatches: Record<string, string>
@@ -52,6 +53,8 @@ async function runOn(python: PythonInfo, file: string, params: WorkloadParams, w
     signal: context.signal,
     timeoutMs: SCRIPT_TIMEOUT_MS,
     runChild: (spec) => context.spawners.run(spec),
+    // as the JavaScript workload's threads and children run
+    niceness: BACKGROUND_NICENESS,
   })
   if (value.error) throw new LabError('workload-failed', value.error)
   return value
