@@ -10,7 +10,7 @@ import { openLauncher, type Launcher } from '../processes/launchers/launchers'
 import { mapLimited, powersOfTwoUpTo } from '../processes/limit'
 import { childEnd, spanOf, spawnAccount, spawnCostMs } from '../processes/report'
 import { commandFacts, requireProgram, resolveCommand, type ResolvedCommand } from '../processes/resolve-command'
-import { DEFAULT_MAX_CAPTURE_BYTES, type ChildOutcome } from '../processes/run-child'
+import { DEFAULT_MAX_CAPTURE_BYTES, type ChildOutcome, type ChildSpec } from '../processes/run-child'
 import { toSeries, withEfficiency, type ExperimentContext, type ExperimentOutput, type ExperimentRunner } from './experiment'
 import { commandSweepSentence, measuredSentence, spawnShareVerdict } from './explain/command'
 
@@ -68,7 +68,10 @@ async function measureCommand(params: CommandParams, context: ExperimentContext,
   const command = await resolveCommand(params.command, params.shell)
   await requireProgram(command)
   const timeoutMs = secondsToMs(params.timeoutSeconds)
-  const runOne = (signal: AbortSignal): Promise<ChildOutcome> => launcher.run({ file: command.file, args: command.args, env: command.env, windowsVerbatimArguments: command.windowsVerbatimArguments, signal, timeoutMs, killGraceMs: KILL_GRACE_MS })
+  const specOf = (signal: AbortSignal): ChildSpec => ({ file: command.file, args: command.args, env: command.env, windowsVerbatimArguments: command.windowsVerbatimArguments, signal, timeoutMs, killGraceMs: KILL_GRACE_MS })
+  // copies at once start as fan-out's parallel variant does: in one start loop, where the launcher has one
+  const runCopies = (copies: number, signal: AbortSignal): Promise<ChildOutcome[]> =>
+    copies > 1 && launcher.runAll ? launcher.runAll(specOf(signal), copies) : mapLimited(copies, copies, () => launcher.run(specOf(signal)), signal)
 
   /**
    * `copies` runs of the command at once; the time is until the last has exited. One copy alone is
@@ -81,7 +84,7 @@ async function measureCommand(params: CommandParams, context: ExperimentContext,
     async run(signal): Promise<Trial<CommandTrial>> {
       const originMs = performance.now()
       // runChild never throws, so every copy has ended before any outcome is judged
-      const outcomes = await mapLimited(copies, copies, () => runOne(signal), signal)
+      const outcomes = await runCopies(copies, signal)
       for (const outcome of outcomes) checkOutcome(outcome, command, params, signal)
       const wallMs = Math.max(...outcomes.map((o) => o.exitedAtMs)) - originMs
       const only = outcomes[0]!

@@ -46,6 +46,22 @@ function pointSentence(data: FindingsData, point: ScalingPoint, name: string, wh
 const processStartCost = (verdict: string): string =>
   verdict === 'slower' ? ': each child starts a new interpreter and loads your module before it works, which costs more than its share of this work saves; processes pay off when each share takes far longer than a process start' : ''
 
+/**
+ * What async tasks on one thread say about the work: it waits (a clear gain), it keeps the thread
+ * busy (no gain, and the runs rule out one as large as waiting gives), or the runs cannot tell.
+ */
+export function concurrentSentence(point: ScalingPoint): string {
+  const evidence = speedupEvidence(point.speedupCi95, point.runs)
+  if (evidence.verdict === 'faster' && point.speedup >= WAITS_SPEEDUP) {
+    return `As async tasks on one thread the inputs ran ${formatRatio(point.speedup)} as fast as serial: your work waits (on timers, I/O or other processes), and one thread overlaps the waits; threads are not needed for that.`
+  }
+  const couldBeWaiting = evidence.verdict === 'one-run' || evidence.verdict === 'unclear' ? Math.max(point.speedup, point.speedupCi95[1]) >= WAITS_SPEEDUP : false
+  if (couldBeWaiting) {
+    return `As async tasks on one thread: ${formatRatio(point.speedup)}${evidence.qualifier}. That is too uncertain to tell whether your work waits or keeps the thread busy: more runs would.`
+  }
+  return `As async tasks on one thread: ${formatRatio(point.speedup)}${evidence.qualifier}. Your work keeps the thread busy (CPU), so taking turns on one thread cannot make it faster; threads or processes can, on more than one core.`
+}
+
 export function workloadFindings(data: FindingsData, serialMedianMs: number, failed: readonly WorkloadInputInfo[]): string[] {
   const findings = [serialSentence(data, serialMedianMs), shapeSentence(data)]
   const curve = (strategy: FactorizeStrategy): ScalingCurve | undefined => data.scaling.find((c) => c.strategy === strategy)
@@ -54,14 +70,7 @@ export function workloadFindings(data: FindingsData, serialMedianMs: number, fai
   const processes = pointAtCores(curve('processes'), data.logicalCores)
   if (processes) findings.push(pointSentence(data, processes, 'child processes', processStartCost))
   const concurrent = curve('concurrent')?.points[0]
-  if (concurrent) {
-    const evidence = speedupEvidence(concurrent.speedupCi95, concurrent.runs)
-    findings.push(
-      evidence.verdict === 'faster' && concurrent.speedup >= WAITS_SPEEDUP
-        ? `As async tasks on one thread the inputs ran ${formatRatio(concurrent.speedup)} as fast as serial: your work waits (on timers, I/O or other processes), and one thread overlaps the waits; threads are not needed for that.`
-        : `As async tasks on one thread: ${formatRatio(concurrent.speedup)}${evidence.qualifier}. Your work keeps the thread busy (CPU), so taking turns on one thread cannot make it faster; threads or processes can, on more than one core.`,
-    )
-  }
+  if (concurrent) findings.push(concurrentSentence(concurrent))
   return [...findings, identicalSentence(data), ...failedSentences(failed)].filter((f): f is string => f !== undefined)
 }
 
