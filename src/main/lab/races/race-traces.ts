@@ -1,6 +1,5 @@
-import { TRACE_WORKERS, type RaceMode, type RaceVariantId, type RaceVariantTrace } from '../../../shared/experiments/race'
+import { TRACE_WORKERS, type PythonRaceVariant, type RaceMode, type RaceVariantId, type RaceVariantTrace } from '../../../shared/experiments/race'
 import { analyzeRaceTrace, type RaceTraceWorkerLog } from '../../../shared/experiments/race-trace'
-import type { PythonRaceVariant } from '../../../shared/experiments/race'
 import type { AnalysisThread } from '../analysis/analysis-thread'
 import type { RaceWorkerPool } from './race-pool'
 import type { TraceLogViews } from './trace-buffer'
