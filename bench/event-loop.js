@@ -153,7 +153,8 @@ async function main() {
       verdict({
         bench: BENCH,
         what: `of the stalls over ${TARGET_MS} ms, the time this thread ran on a core (schedstat), max`,
-        lab: most ? `${formatMs(most.onCoreMs)} of a ${formatMs(most.lateMs)} stall (${most.id}); the rest waiting for a core or blocked` : 'not readable here (no /proc/thread-self/schedstat)',
+        // the split covers the whole gap between two ticks: the stall plus the tick's own interval
+        lab: most ? `${formatMs(most.onCoreMs)} of the ${formatMs(most.lateMs + RESOLUTION_MS)} between two ticks around a ${formatMs(most.lateMs)} stall (${most.id}); the rest waiting for a core or blocked` : 'not readable here (no /proc/thread-self/schedstat)',
         target: 'info',
         met: undefined,
       })
