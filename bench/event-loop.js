@@ -82,7 +82,7 @@ function watchLoop(progressOf) {
 /** How much of the longest stall this thread ran, where the OS says: the lab's own code, against waiting for a core or a child's exec. */
 function onCoreOfLongest(stalls) {
   const longest = stalls.reduce((a, b) => (b.lateMs > (a?.lateMs ?? -1) ? b : a), undefined)
-  return longest?.onCoreMs === undefined ? '' : ` (on a core ${formatMs(longest.onCoreMs)} of it)`
+  return longest?.onCoreMs === undefined ? '' : ` (on a core ${formatMs(longest.onCoreMs)} of the ${formatMs(longest.lateMs + RESOLUTION_MS)} between two ticks)`
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
