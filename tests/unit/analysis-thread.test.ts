@@ -132,7 +132,9 @@ describe('the analysis thread', () => {
 
   it('a thread never asked for anything is never started', async () => {
     const before = livePoolThreads()
-    await newThread().close()
+    const thread = newThread()
+    expect(livePoolThreads()).toBe(before)
+    await thread.close()
     expect(livePoolThreads()).toBe(before)
   })
 })

@@ -55,8 +55,8 @@ export function concurrentSentence(point: ScalingPoint): string {
   if (evidence.verdict === 'faster' && point.speedup >= WAITS_SPEEDUP) {
     return `As async tasks on one thread the inputs ran ${formatRatio(point.speedup)} as fast as serial: your work waits (on timers, I/O or other processes), and one thread overlaps the waits; threads are not needed for that.`
   }
-  const couldBeWaiting = evidence.verdict === 'one-run' || evidence.verdict === 'unclear' ? Math.max(point.speedup, point.speedupCi95[1]) >= WAITS_SPEEDUP : false
-  if (couldBeWaiting) {
+  const undecided = evidence.verdict === 'one-run' || evidence.verdict === 'unclear'
+  if (undecided && Math.max(point.speedup, point.speedupCi95[1]) >= WAITS_SPEEDUP) {
     return `As async tasks on one thread: ${formatRatio(point.speedup)}${evidence.qualifier}. That is too uncertain to tell whether your work waits or keeps the thread busy: more runs would.`
   }
   return `As async tasks on one thread: ${formatRatio(point.speedup)}${evidence.qualifier}. Your work keeps the thread busy (CPU), so taking turns on one thread cannot make it faster; threads or processes can, on more than one core.`
