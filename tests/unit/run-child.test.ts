@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
 import { getPriority, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { describeEnd } from '../../src/main/lab/processes/run-child'
+import { sessionWeightFile } from '../../src/main/lab/processes/child-priority'
+import { describeEnd, runChild } from '../../src/main/lab/processes/run-child'
 import { builtinSleep, builtinStubbornSleep, nodeCommand } from '../../src/main/lab/processes/node-program'
 import { launchers, nativeAddon, nativeAddonExpected } from './helpers/launchers'
 import { processAlive } from './helpers/processes'
@@ -131,4 +132,34 @@ describe.each(launchers)('runChild, children started by $name', ({ run: runChild
     // Linux applies it to the child's main thread, the one that prints; elsewhere it is best effort
     if (process.platform === 'linux') expect(Number(outcome.stdout.text)).toBe(niceness)
   })
+
+  it.runIf(existsSync('/proc/self/autogroup'))('lowers the scheduling group of a child that leads a session of its own, and never the app\'s (Linux autogroups)', async () => {
+    const ours = autogroupOf(readFileSync('/proc/self/autogroup', 'utf8'))
+    const niceness = Math.min(19, ours.nice + 5)
+    const outcome = await runChild({ ...nodeCommand("process.stdout.write(require('node:fs').readFileSync('/proc/self/autogroup', 'utf8'))"), niceness })
+    expect(outcome.exitCode).toBe(0)
+    const childs = autogroupOf(outcome.stdout.text)
+    // a group of its own (Node's detached child) is lowered with it; in ours (the addon's child) nothing is written
+    if (childs.group !== ours.group) expect(childs.nice).toBe(niceness)
+    expect(autogroupOf(readFileSync('/proc/self/autogroup', 'utf8'))).toEqual(ours)
+  })
 })
+
+it('writes a session\'s weight only on Linux and only for a child that leads a session of its own', () => {
+  expect(sessionWeightFile('linux', 42, true)).toBe('/proc/42/autogroup')
+  expect(sessionWeightFile('linux', 42, false)).toBeUndefined()
+  expect(sessionWeightFile('darwin', 42, true)).toBeUndefined()
+  expect(sessionWeightFile('win32', 42, true)).toBeUndefined()
+})
+
+it.runIf(existsSync('/proc/self/autogroup'))('starts a child with Node\'s own spawn in a session, so a scheduling group, of its own (why its group is lowered)', async () => {
+  const outcome = await runChild(nodeCommand("process.stdout.write(require('node:fs').readFileSync('/proc/self/autogroup', 'utf8'))"))
+  expect(autogroupOf(outcome.stdout.text).group).not.toBe(autogroupOf(readFileSync('/proc/self/autogroup', 'utf8')).group)
+})
+
+/** `/autogroup-143227 nice 0` */
+function autogroupOf(text: string): { group: string; nice: number } {
+  const match = /^(\S+) nice (-?\d+)/.exec(text.trim())
+  if (!match) throw new Error(`not an autogroup line: ${JSON.stringify(text)}`)
+  return { group: match[1]!, nice: Number(match[2]) }
+}

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events'
 import { Socket } from 'node:net'
-import { constants, setPriority } from 'node:os'
+import { constants } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import type { LabErrorData } from '../../../shared/errors'
 import type { LabSpawnAddon, NativeSpawnOptions } from './native-addon'
@@ -14,6 +14,7 @@ import {
   type CapturedStream,
   type ChildOutcome,
 } from './run-child'
+import { lowerChildPriority } from './child-priority'
 import { childEnvironment } from './process-tree'
 import { monotonicOffsetMs } from '../measure/clock'
 import type { HelperChildSpec } from './spawner-protocol'
@@ -51,14 +52,6 @@ function sendSignal(pid: number, signal: NodeJS.Signals): void {
     process.kill(pid, signal)
   } catch {
     // it has just exited: its end is on the way
-  }
-}
-
-function lowerPriority(pid: number, niceness: number): void {
-  try {
-    setPriority(pid, niceness)
-  } catch {
-    // not allowed here (or already gone): it runs at normal priority
   }
 }
 
@@ -153,7 +146,7 @@ export class NativeLauncher {
     const started = this.addon.spawn(options)
     if ('errorCode' in started) return unstarted(startErrorOf(spec.file, started.errorCode, started.errorMessage, spec.cwd))
     const { pid } = started
-    if (spec.niceness !== undefined) lowerPriority(pid, spec.niceness)
+    if (spec.niceness !== undefined) lowerChildPriority(pid, spec.niceness, false) // in this process's session: a process group of its own
     // vfork returns once the child runs the program (or has said why it could not), so it runs from here
     const spawnReturnedAtMs = started.returnedAtMs - this.offsetMs
     return { pid, outcome: this.follow(spec, argv, pid, started.stdin, startedAtMs, spawnReturnedAtMs) }

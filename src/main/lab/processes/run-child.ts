@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { setMaxListeners } from 'node:events'
 import { existsSync } from 'node:fs'
-import { setPriority } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import type { Readable, Writable } from 'node:stream'
 import type { LabErrorData } from '../../../shared/errors'
+import { lowerChildPriority } from './child-priority'
 import { carryOutTreeKill, childEnvironment, childrenLeadProcessGroups, exitHookPlans, stopSteps, treeKillPlan, type TreeKillPlan } from './process-tree'
 
 export { killProcessTree } from './process-tree'
@@ -158,14 +158,6 @@ function endLeftovers(pid: number | undefined): void {
   carryOutTreeKill(treeKillPlan({ platform: process.platform, pid, signal: 'SIGKILL', rootExited: true }))
 }
 
-function lowerPriority(pid: number, niceness: number): void {
-  try {
-    setPriority(pid, niceness)
-  } catch {
-    // not allowed here (or already gone): it runs at normal priority
-  }
-}
-
 export function startErrorOf(file: string, code: string | undefined, message: string, cwd?: string): LabErrorData {
   if (code === 'ENOENT' && cwd !== undefined && !existsSync(cwd)) {
     return { name: 'LabError', code: 'invalid-params', message: `The working folder "${cwd}" does not exist.` }
@@ -218,7 +210,7 @@ export function startChild(spec: ChildSpec): RunningChild {
     return { pid: undefined, stdin: null, stdout: null, outcome: Promise.resolve(unstartedOutcome(argv, startedAtMs, startErrorOf(spec.file, code, message))) }
   }
   const spawnReturnedAtMs = performance.now()
-  if (spec.niceness !== undefined && child.pid !== undefined) lowerPriority(child.pid, spec.niceness)
+  if (spec.niceness !== undefined && child.pid !== undefined) lowerChildPriority(child.pid, spec.niceness, detachChildren)
   const life: ChildLife = { startedAtMs, spawnReturnedAtMs, timedOut: false, cancelled: false, forcedKill: false }
   const stdout = callerStdout ? { text: '', bytes: 0, truncated: false } : capture(child.stdout, limit)
   const stderr = capture(child.stderr, limit)
