@@ -7,7 +7,7 @@
  *   node bench/event-loop.js [--idle-ms 1000] [--ballast-mb 0] [--only fanout,race]
  */
 import { openSync, readSync } from 'node:fs'
-import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay } from 'node:perf_hooks'
 import { loadEngine } from './lib/engine.js'
 import { newLab, runExperiment } from './lib/lab-run.js'
 import { formatMs, option, printTable, runBench, verdict } from './lib/report.js'
@@ -48,9 +48,33 @@ function schedstatMs() {
   }
 }
 
+const GC_KINDS = new Map([
+  [perfConstants.NODE_PERFORMANCE_GC_MAJOR, 'major'],
+  [perfConstants.NODE_PERFORMANCE_GC_MINOR, 'scavenge'],
+  [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL, 'incremental marking'],
+  [perfConstants.NODE_PERFORMANCE_GC_WEAKCB, 'weak callbacks'],
+])
+
+/** How long this thread's garbage collections held it within [fromMs, toMs], and the longest one's kind. */
+function gcWithin(entries, fromMs, toMs) {
+  let totalMs = 0
+  let longest
+  for (const entry of entries) {
+    const overlapMs = Math.min(toMs, entry.startTime + entry.duration) - Math.max(fromMs, entry.startTime)
+    if (overlapMs <= 0) continue
+    totalMs += overlapMs
+    if (!longest || entry.duration > longest.duration) longest = entry
+  }
+  return { gcMs: totalMs, gcKind: longest ? (GC_KINDS.get(longest.detail?.kind) ?? 'other') : undefined }
+}
+
 function watchLoop(progressOf) {
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
   histogram.enable()
+  // this thread's garbage collections, to tell a stall of the collector from one of the lab's code
+  const gcEntries = []
+  const gcObserver = new PerformanceObserver((list) => gcEntries.push(...list.getEntries()))
+  gcObserver.observe({ entryTypes: ['gc'] })
   const stalls = []
   let last = performance.now()
   let lastUtilization = performance.eventLoopUtilization()
@@ -65,7 +89,7 @@ function watchLoop(progressOf) {
     // onCoreMs / waitingMs split it further where the OS says: running, or ready but without a core.
     if (lateMs > TARGET_MS) {
       const split = sched && lastSched ? { onCoreMs: sched.onCoreMs - lastSched.onCoreMs, waitingMs: sched.waitingMs - lastSched.waitingMs } : {}
-      stalls.push({ lateMs, busyMs: utilization.active - lastUtilization.active, ...split, phase: progressOf() })
+      stalls.push({ lateMs, fromMs: last, toMs: now, busyMs: utilization.active - lastUtilization.active, ...split, phase: progressOf() })
     }
     last = now
     lastUtilization = utilization
@@ -74,6 +98,9 @@ function watchLoop(progressOf) {
   return () => {
     clearInterval(ticker)
     histogram.disable()
+    gcEntries.push(...gcObserver.takeRecords())
+    gcObserver.disconnect()
+    for (const stall of stalls) Object.assign(stall, gcWithin(gcEntries, stall.fromMs, stall.toMs))
     const late = (ns) => Math.max(0, ns / 1e6 - RESOLUTION_MS)
     return { maxMs: late(histogram.max), p99Ms: late(histogram.percentile(99)), meanMs: late(histogram.mean), stalls }
   }
@@ -82,7 +109,12 @@ function watchLoop(progressOf) {
 /** How much of the longest stall this thread ran, where the OS says: the lab's own code, against waiting for a core or a child's exec. */
 function onCoreOfLongest(stalls) {
   const longest = stalls.reduce((a, b) => (b.lateMs > (a?.lateMs ?? -1) ? b : a), undefined)
-  return longest?.onCoreMs === undefined ? '' : ` (on a core ${formatMs(longest.onCoreMs)} of the ${formatMs(longest.lateMs + RESOLUTION_MS)} between two ticks)`
+  if (!longest) return ''
+  const parts = [
+    ...(longest.onCoreMs === undefined ? [] : [`on a core ${formatMs(longest.onCoreMs)} of the ${formatMs(longest.lateMs + RESOLUTION_MS)} between two ticks`]),
+    ...(longest.gcMs > 0 ? [`collecting garbage ${formatMs(longest.gcMs)} (${longest.gcKind})`] : []),
+  ]
+  return parts.length > 0 ? ` (${parts.join(', ')})` : ''
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -129,10 +161,10 @@ async function main() {
         formatMs(busy.maxMs),
         formatMs(busy.p99Ms),
         busy.maxMs <= TARGET_MS ? 'yes' : 'NO',
-        worst.map((s) => `${formatMs(s.lateMs)} (busy ${formatMs(s.busyMs)}${s.onCoreMs === undefined ? '' : `: on a core ${formatMs(s.onCoreMs)}, waiting for one ${formatMs(s.waitingMs)}`}) during "${s.phase}"`).join('; ') || '—',
+        worst.map((s) => `${formatMs(s.lateMs)} (busy ${formatMs(s.busyMs)}${s.onCoreMs === undefined ? '' : `: on a core ${formatMs(s.onCoreMs)}, waiting for one ${formatMs(s.waitingMs)}`}${s.gcMs > 0 ? `; collecting garbage ${formatMs(s.gcMs)}, ${s.gcKind}` : ''}) during "${s.phase}"`).join('; ') || '—',
       ])
     }
-    printTable('Event-loop delay: max while idle, then while the experiment ran', ['experiment', 'params (else defaults)', 'run took', 'idle max', 'run max', 'run p99', `≤ ${TARGET_MS} ms?`, 'longest stalls (of which the thread was busy: on a core, or ready and waiting for one), in which phase'], rows)
+    printTable('Event-loop delay: max while idle, then while the experiment ran', ['experiment', 'params (else defaults)', 'run took', 'idle max', 'run max', 'run p99', `≤ ${TARGET_MS} ms?`, 'longest stalls (of which the thread was busy: on a core, or ready and waiting for one; of it in garbage collection), in which phase'], rows)
     const idleMax = Math.max(...results.map((r) => r.idle.maxMs))
     const worst = results.reduce((a, b) => (b.busy.maxMs > a.busy.maxMs ? b : a))
     const missed = results.filter((r) => r.busy.maxMs > TARGET_MS)
@@ -155,6 +187,19 @@ async function main() {
         what: `of the stalls over ${TARGET_MS} ms, the time this thread ran on a core (schedstat), max`,
         // the split covers the whole gap between two ticks: the stall plus the tick's own interval
         lab: most ? `${formatMs(most.onCoreMs)} of the ${formatMs(most.lateMs + RESOLUTION_MS)} between two ticks around a ${formatMs(most.lateMs)} stall (${most.id}); the rest waiting for a core or blocked` : 'not readable here (no /proc/thread-self/schedstat)',
+        target: 'info',
+        met: undefined,
+      })
+    }
+    // information, not a target: how much of the stalls over the target the garbage collector held this thread
+    const overTarget = results.flatMap((r) => r.busy.stalls.map((st) => ({ id: r.id, ...st })))
+    if (overTarget.length > 0) {
+      const inGc = overTarget.filter((st) => st.gcMs > 0)
+      const most = inGc.reduce((a, b) => (b.gcMs > (a?.gcMs ?? -1) ? b : a), undefined)
+      verdict({
+        bench: BENCH,
+        what: `of the stalls over ${TARGET_MS} ms, the time in this thread's garbage collection (PerformanceObserver 'gc'), max`,
+        lab: most ? `${formatMs(most.gcMs)} (${most.gcKind}) of a ${formatMs(most.lateMs)} stall (${most.id}); ${inGc.length} of ${overTarget.length} stalls collected garbage` : `none of the ${overTarget.length} stalls collected garbage`,
         target: 'info',
         met: undefined,
       })

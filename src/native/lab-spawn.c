@@ -29,9 +29,12 @@
  * Reading the output there, not through a net.Socket per pipe in JavaScript, halves what a child
  * costs the helper's thread (measured: 1.3 ms of CPU per child with sockets, 0.8 without). libuv
  * owns SIGCHLD in Node and reaps only the pids it started, so it never takes these children. The
- * waiter does not reap: it hands the child to the JavaScript thread, which reaps it just before
- * telling JavaScript. Until then the child is a zombie, so a kill() from JavaScript (timeout,
- * cancel) can never reach another process that got the same pid.
+ * waiter hands the exited child to the JavaScript thread, which reads its status without
+ * releasing it (waitid with WNOWAIT) and tells JavaScript; only then does the waiter reap it. Until
+ * then the child is a zombie, so a kill() from JavaScript (timeout, cancel) can never reach
+ * another process that got the same pid. Reaping is the waiter's because releasing a child is
+ * not cheap: the kernel drops its /proc entries then, measured at up to 25 ms of a core on a
+ * 2-vCPU VM, which on the JavaScript thread stalled the app's event loop as long.
  */
 #define _GNU_SOURCE
 #define NAPI_VERSION 8
@@ -57,7 +60,7 @@
 
 extern char **environ;
 
-enum { WATCH_EXIT, WATCH_STDOUT, WATCH_STDERR };
+enum { WATCH_EXIT, WATCH_STDOUT, WATCH_STDERR, WATCH_REAP };
 
 enum { KEY_FILE, KEY_ARGV, KEY_ENV, KEY_CWD, KEY_PATH, KEY_PIPE_STDIN, KEY_MAX_CAPTURE_BYTES, KEY_PID, KEY_STDIN, KEY_CALLED_AT_MS, KEY_RETURNED_AT_MS, KEY_COUNT };
 static const char *const key_names[KEY_COUNT] = {"file", "argv", "env", "cwd", "path", "pipeStdin", "maxCaptureBytes", "pid", "stdin", "calledAtMs", "returnedAtMs"};
@@ -69,6 +72,9 @@ typedef struct {
   child_record *child;
   int kind;
 } watch_tag;
+
+/* The reap descriptor's tag: children handed back, not one child's descriptor. */
+static watch_tag reap_tag = {NULL, WATCH_REAP};
 
 typedef struct {
   int fd;
@@ -96,6 +102,9 @@ typedef struct {
   child_record *watched;
   int epoll_fd;
   int stop_fd;
+  /* counted up when JavaScript has been told of children the waiter is to reap (to_reap, under lock) */
+  int reap_fd;
+  child_record *to_reap;
   int devnull_fd;
   pthread_t waiter;
   int waiter_started;
@@ -178,6 +187,23 @@ static void hand_over(spawner_state *state, child_record *child) {
   }
 }
 
+/* The children JavaScript has been told of: released here, off the JavaScript thread. */
+static void reap_handed_back(spawner_state *state) {
+  uint64_t count;
+  (void)!read(state->reap_fd, &count, sizeof count);
+  pthread_mutex_lock(&state->lock);
+  child_record *child = state->to_reap;
+  state->to_reap = NULL;
+  pthread_mutex_unlock(&state->lock);
+  while (child) {
+    child_record *next = child->next;
+    int status;
+    reap(child->pid, &status);
+    free_record(child);
+    child = next;
+  }
+}
+
 static void *wait_for_exits(void *arg) {
   spawner_state *state = arg;
   struct epoll_event events[64];
@@ -190,6 +216,10 @@ static void *wait_for_exits(void *arg) {
     for (int i = 0; i < ready; i++) {
       watch_tag *tag = events[i].data.ptr;
       if (tag == NULL) return NULL; /* asked to stop */
+      if (tag->kind == WATCH_REAP) {
+        reap_handed_back(state);
+        continue;
+      }
       child_record *child = tag->child;
       if (tag->kind == WATCH_EXIT) {
         epoll_ctl(state->epoll_fd, EPOLL_CTL_DEL, child->pidfd, NULL);
@@ -235,28 +265,58 @@ static napi_value make_buffer(napi_env env, const captured_stream *stream) {
   return result;
 }
 
-/* The child has exited and its output has closed: reap it (until now it was a zombie, its pid its own) and tell JavaScript. */
+/* Hands a child JavaScript has been told of to the waiter to reap; false when the waiter has stopped. */
+static int hand_back_to_reap(spawner_state *state, child_record *child) {
+  if (!state->waiter_started) return 0;
+  pthread_mutex_lock(&state->lock);
+  child->next = state->to_reap;
+  state->to_reap = child;
+  pthread_mutex_unlock(&state->lock);
+  uint64_t one = 1;
+  (void)!write(state->reap_fd, &one, sizeof one);
+  return 1;
+}
+
+/* How the child ended, read without releasing it: it stays a zombie, its pid its own. */
+static void status_of(pid_t pid, int *exit_code, int *signal_number) {
+  siginfo_t info;
+  memset(&info, 0, sizeof info);
+  while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) < 0 && errno == EINTR) {
+  }
+  *exit_code = info.si_code == CLD_EXITED ? info.si_status : -1;
+  *signal_number = info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED ? info.si_status : -1;
+}
+
+/* The child has exited and its output has closed: tell JavaScript how, then have the waiter reap it. */
 static void call_on_exit(napi_env env, napi_value callback, void *context, void *data) {
   spawner_state *state = context;
   child_record *child = data;
-  int status = 0;
-  reap(child->pid, &status);
-  if (env != NULL) {
-    if (state->live > 0 && --state->live == 0) napi_unref_threadsafe_function(env, state->on_exit);
-    napi_value undefined;
-    napi_get_undefined(env, &undefined);
-    napi_value args[8] = {
-        make_int(env, child->pid),
-        WIFEXITED(status) ? make_int(env, WEXITSTATUS(status)) : make_null(env),
-        WIFSIGNALED(status) ? make_int(env, WTERMSIG(status)) : make_null(env),
-        make_number(env, child->exited_at_ms),
-        make_buffer(env, &child->streams[0]),
-        make_number(env, (double)child->streams[0].bytes),
-        make_buffer(env, &child->streams[1]),
-        make_number(env, (double)child->streams[1].bytes),
-    };
-    napi_call_function(env, undefined, callback, 8, args, NULL);
+  if (env == NULL) {
+    /* JavaScript is going away: nothing to tell */
+    int status;
+    reap(child->pid, &status);
+    free_record(child);
+    return;
   }
+  int exit_code, signal_number;
+  status_of(child->pid, &exit_code, &signal_number);
+  if (state->live > 0 && --state->live == 0) napi_unref_threadsafe_function(env, state->on_exit);
+  napi_value undefined;
+  napi_get_undefined(env, &undefined);
+  napi_value args[8] = {
+      make_int(env, child->pid),
+      exit_code >= 0 ? make_int(env, exit_code) : make_null(env),
+      signal_number >= 0 ? make_int(env, signal_number) : make_null(env),
+      make_number(env, child->exited_at_ms),
+      make_buffer(env, &child->streams[0]),
+      make_number(env, (double)child->streams[0].bytes),
+      make_buffer(env, &child->streams[1]),
+      make_number(env, (double)child->streams[1].bytes),
+  };
+  napi_call_function(env, undefined, callback, 8, args, NULL);
+  if (hand_back_to_reap(state, child)) return;
+  int status;
+  reap(child->pid, &status);
   free_record(child);
 }
 
@@ -278,8 +338,16 @@ static void free_state(napi_env env, void *data, void *hint) {
     state->watched = child->next;
     free_record(child);
   }
+  while (state->to_reap) {
+    child_record *child = state->to_reap;
+    state->to_reap = child->next;
+    int status;
+    reap(child->pid, &status);
+    free_record(child);
+  }
   if (state->epoll_fd >= 0) close(state->epoll_fd);
   if (state->stop_fd >= 0) close(state->stop_fd);
+  if (state->reap_fd >= 0) close(state->reap_fd);
   if (state->devnull_fd >= 0) close(state->devnull_fd);
   if (state->keys) napi_delete_reference(env, state->keys);
   pthread_mutex_destroy(&state->lock);
@@ -634,9 +702,12 @@ NAPI_MODULE_INIT() {
   pthread_mutex_init(&state->lock, NULL);
   state->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
   state->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  state->reap_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   state->devnull_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
   struct epoll_event stop = {.events = EPOLLIN, .data.ptr = NULL};
-  if (state->epoll_fd < 0 || state->stop_fd < 0 || state->devnull_fd < 0 || epoll_ctl(state->epoll_fd, EPOLL_CTL_ADD, state->stop_fd, &stop) < 0) {
+  struct epoll_event reap_ready = {.events = EPOLLIN, .data.ptr = &reap_tag};
+  if (state->epoll_fd < 0 || state->stop_fd < 0 || state->reap_fd < 0 || state->devnull_fd < 0 || epoll_ctl(state->epoll_fd, EPOLL_CTL_ADD, state->stop_fd, &stop) < 0 ||
+      epoll_ctl(state->epoll_fd, EPOLL_CTL_ADD, state->reap_fd, &reap_ready) < 0) {
     free_state(env, state, NULL);
     return throw_error(env, "lab-spawn could not open its epoll, event descriptor or /dev/null.");
   }

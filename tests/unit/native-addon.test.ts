@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process'
+import { Worker } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
 import { loadNativeSpawnAddon, nativeSpawnAddonPath } from '../../src/main/lab/processes/native-addon'
 import { NativeLauncher } from '../../src/main/lab/processes/native-child'
 import { builtinSleep } from '../../src/main/lab/processes/node-program'
-import { nativeAddon } from './helpers/launchers'
+import { nativeAddon, nativeAddonPath } from './helpers/launchers'
 import { testLab } from './helpers/lab'
 import { processAlive } from './helpers/processes'
 
@@ -53,5 +54,30 @@ describe.runIf(nativeAddon.addon)('the vfork addon: its own promises', () => {
     expect(outcome.spawnReturnedAtMs).toBeGreaterThan(outcome.startedAtMs)
     expect(outcome.exitedAtMs - outcome.runningAtMs!).toBeGreaterThanOrEqual(195)
     expect(outcome.closedAtMs).toBeLessThanOrEqual(after)
+  })
+
+  it('tells JavaScript how a child ended while its pid is still its own (a zombie), and reaps it afterwards, off the JavaScript thread', async () => {
+    // a thread of its own: the addon watches once per JavaScript environment, and this one is the launcher's
+    const report = await new Promise<{ exitCode: number | null; stateWhenTold: string; stateAfter: string }>((resolve, reject) => {
+      const worker = new Worker(
+        `
+        const { readFileSync } = require('node:fs')
+        const { parentPort, workerData } = require('node:worker_threads')
+        const addon = require(workerData.addonPath)
+        const stateOf = (pid) => { try { return readFileSync('/proc/' + pid + '/stat', 'utf8').split(') ')[1][0] } catch { return 'gone' } }
+        addon.watch((pid, exitCode) => {
+          const stateWhenTold = stateOf(pid)
+          const deadline = Date.now() + 5000
+          const poll = () => (stateOf(pid) === 'gone' || Date.now() > deadline ? parentPort.postMessage({ exitCode, stateWhenTold, stateAfter: stateOf(pid) }) : setTimeout(poll, 5))
+          setTimeout(poll, 0)
+        })
+        addon.spawn({ file: '/bin/sh', argv: ['/bin/sh', '-c', 'exit 7'], path: '', pipeStdin: false, maxCaptureBytes: 1024 })
+        `,
+        { eval: true, workerData: { addonPath: nativeAddonPath } },
+      )
+      worker.once('message', (message) => void worker.terminate().then(() => resolve(message)))
+      worker.once('error', reject)
+    })
+    expect(report).toEqual({ exitCode: 7, stateWhenTold: 'Z', stateAfter: 'gone' })
   })
 })

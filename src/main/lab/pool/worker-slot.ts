@@ -3,6 +3,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads'
 import type { PoolTask } from './pool-task'
 import type { PoolStartup } from './pool-types'
 import { WAKE_COUNTER_KEY, type DoneMessage, type FailedMessage, type TaskMessage, type WorkerMessage } from './protocol'
+import { createLowered } from '../workers/priority'
 
 export type SlotState = 'starting' | 'ready' | 'parked' | 'stopping' | 'exited'
 
@@ -45,7 +46,7 @@ export class WorkerSlot {
   /** Creates the thread (it may throw: out of memory, too many threads). */
   constructor(filename: string, resourceLimits: ResourceLimits | undefined, readonly createdAtMs: number, events: SlotEvents) {
     const wake = new SharedArrayBuffer(4)
-    this.worker = new Worker(filename, { resourceLimits, workerData: { [WAKE_COUNTER_KEY]: wake } })
+    this.worker = createLowered(() => new Worker(filename, { resourceLimits, workerData: { [WAKE_COUNTER_KEY]: wake } }))
     this.wake = new Int32Array(wake)
     this.threadId = this.worker.threadId
     this.exited = new Promise((resolve) => {

@@ -7,6 +7,7 @@ import { COUNTER_CELL, RELEASED, START_CELL, newCounterCells } from './counter-c
 import type { RaceWorkerMode } from './increment'
 import type { TrialRequest, WorkerReply } from './protocol'
 import { newRendezvousBuffer, newTraceLogBuffer, traceLogViews, type TraceLogViews } from './trace-buffer'
+import { createLowered } from '../workers/priority'
 
 interface WorkerSpan {
   /** Epoch ms just after the worker was released. */
@@ -132,7 +133,7 @@ export class RaceWorkerPool {
     const workers: RaceWorker[] = []
     for (let i = 0; i < options.count && !options.signal.aborted; i++) {
       if (i > 0) await nextTurn()
-      workers.push(new RaceWorker(new Worker(options.workerFile), i))
+      workers.push(new RaceWorker(createLowered(() => new Worker(options.workerFile)), i))
     }
     const pool = new RaceWorkerPool(workers)
     if (options.signal.aborted) {
