@@ -23,18 +23,22 @@
  *                     calledAtMs, returnedAtMs } (stdin: the write end of its pipe, or -1), or
  *                     { errorCode, errorMessage, calledAtMs, returnedAtMs } when it could not start.
  *                     Times are CLOCK_MONOTONIC in ms, the clock process.hrtime reads.
+ *   signal(pid, signalNumber, wholeGroup)
+ *                     sends the signal to a child this addon started (its process group when
+ *                     wholeGroup) if it has not been reaped yet; true when sent. JavaScript signals
+ *                     its children only through this, never by pid itself.
  *   unavailable()     null, or a sentence saying why this kernel cannot be used (no pidfd_open or close_range).
  *
  * One waiter thread watches every child with epoll: its pidfd (the exit) and its two output pipes.
  * Reading the output there, not through a net.Socket per pipe in JavaScript, halves what a child
  * costs the helper's thread (measured: 1.3 ms of CPU per child with sockets, 0.8 without). libuv
  * owns SIGCHLD in Node and reaps only the pids it started, so it never takes these children. The
- * waiter hands the exited child to the JavaScript thread, which reads its status without
- * releasing it (waitid with WNOWAIT) and tells JavaScript; only then does the waiter reap it. Until
- * then the child is a zombie, so a kill() from JavaScript (timeout, cancel) can never reach
- * another process that got the same pid. Reaping is the waiter's because releasing a child is
- * not cheap: the kernel drops its /proc entries then, measured at up to 25 ms of a core on a
- * 2-vCPU VM, which on the JavaScript thread stalled the app's event loop as long.
+ * waiter reaps each child itself, then tells JavaScript: releasing a child is not cheap (the
+ * kernel drops its /proc entries, measured at up to 25 ms of a core on a 2-vCPU VM), and on the
+ * JavaScript thread it stalled the app's event loop as long. Reaped, a pid may be given to another
+ * process (pid_max can be as low as 32768), so the waiter first takes the child off the list that
+ * signal() looks in, under the lock signal() holds while it sends: JavaScript can reach a child
+ * only while it is still its own (running, or a zombie).
  */
 #define _GNU_SOURCE
 #define NAPI_VERSION 8
@@ -60,7 +64,7 @@
 
 extern char **environ;
 
-enum { WATCH_EXIT, WATCH_STDOUT, WATCH_STDERR, WATCH_REAP };
+enum { WATCH_EXIT, WATCH_STDOUT, WATCH_STDERR };
 
 enum { KEY_FILE, KEY_ARGV, KEY_ENV, KEY_CWD, KEY_PATH, KEY_PIPE_STDIN, KEY_MAX_CAPTURE_BYTES, KEY_PID, KEY_STDIN, KEY_CALLED_AT_MS, KEY_RETURNED_AT_MS, KEY_COUNT };
 static const char *const key_names[KEY_COUNT] = {"file", "argv", "env", "cwd", "path", "pipeStdin", "maxCaptureBytes", "pid", "stdin", "calledAtMs", "returnedAtMs"};
@@ -72,9 +76,6 @@ typedef struct {
   child_record *child;
   int kind;
 } watch_tag;
-
-/* The reap descriptor's tag: children handed back, not one child's descriptor. */
-static watch_tag reap_tag = {NULL, WATCH_REAP};
 
 typedef struct {
   int fd;
@@ -90,6 +91,8 @@ struct child_record {
   captured_stream streams[2];
   watch_tag tags[3];
   int exited;
+  /* as waitpid reported it, once reaped */
+  int status;
   double exited_at_ms;
   int open_streams;
   /* the children the waiter still watches, for teardown */
@@ -102,9 +105,6 @@ typedef struct {
   child_record *watched;
   int epoll_fd;
   int stop_fd;
-  /* counted up when JavaScript has been told of children the waiter is to reap (to_reap, under lock) */
-  int reap_fd;
-  child_record *to_reap;
   int devnull_fd;
   pthread_t waiter;
   int waiter_started;
@@ -178,30 +178,10 @@ static void read_stream(spawner_state *state, child_record *child, captured_stre
 }
 
 static void hand_over(spawner_state *state, child_record *child) {
+  /* off the list signal() looks in first: once reaped, its pid may be another process's */
   unlink_watched(state, child);
-  if (napi_call_threadsafe_function(state->on_exit, child, napi_tsfn_nonblocking) != napi_ok) {
-    /* JavaScript is going away: reap the child here, so that nothing is left behind */
-    int status;
-    reap(child->pid, &status);
-    free_record(child);
-  }
-}
-
-/* The children JavaScript has been told of: released here, off the JavaScript thread. */
-static void reap_handed_back(spawner_state *state) {
-  uint64_t count;
-  (void)!read(state->reap_fd, &count, sizeof count);
-  pthread_mutex_lock(&state->lock);
-  child_record *child = state->to_reap;
-  state->to_reap = NULL;
-  pthread_mutex_unlock(&state->lock);
-  while (child) {
-    child_record *next = child->next;
-    int status;
-    reap(child->pid, &status);
-    free_record(child);
-    child = next;
-  }
+  reap(child->pid, &child->status);
+  if (napi_call_threadsafe_function(state->on_exit, child, napi_tsfn_nonblocking) != napi_ok) free_record(child); /* JavaScript is going away */
 }
 
 static void *wait_for_exits(void *arg) {
@@ -216,10 +196,6 @@ static void *wait_for_exits(void *arg) {
     for (int i = 0; i < ready; i++) {
       watch_tag *tag = events[i].data.ptr;
       if (tag == NULL) return NULL; /* asked to stop */
-      if (tag->kind == WATCH_REAP) {
-        reap_handed_back(state);
-        continue;
-      }
       child_record *child = tag->child;
       if (tag->kind == WATCH_EXIT) {
         epoll_ctl(state->epoll_fd, EPOLL_CTL_DEL, child->pidfd, NULL);
@@ -265,58 +241,27 @@ static napi_value make_buffer(napi_env env, const captured_stream *stream) {
   return result;
 }
 
-/* Hands a child JavaScript has been told of to the waiter to reap; false when the waiter has stopped. */
-static int hand_back_to_reap(spawner_state *state, child_record *child) {
-  if (!state->waiter_started) return 0;
-  pthread_mutex_lock(&state->lock);
-  child->next = state->to_reap;
-  state->to_reap = child;
-  pthread_mutex_unlock(&state->lock);
-  uint64_t one = 1;
-  (void)!write(state->reap_fd, &one, sizeof one);
-  return 1;
-}
-
-/* How the child ended, read without releasing it: it stays a zombie, its pid its own. */
-static void status_of(pid_t pid, int *exit_code, int *signal_number) {
-  siginfo_t info;
-  memset(&info, 0, sizeof info);
-  while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) < 0 && errno == EINTR) {
-  }
-  *exit_code = info.si_code == CLD_EXITED ? info.si_status : -1;
-  *signal_number = info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED ? info.si_status : -1;
-}
-
-/* The child has exited and its output has closed: tell JavaScript how, then have the waiter reap it. */
+/* The child has exited, its output has closed and the waiter has reaped it: tell JavaScript. */
 static void call_on_exit(napi_env env, napi_value callback, void *context, void *data) {
   spawner_state *state = context;
   child_record *child = data;
-  if (env == NULL) {
-    /* JavaScript is going away: nothing to tell */
-    int status;
-    reap(child->pid, &status);
-    free_record(child);
-    return;
+  int status = child->status;
+  if (env != NULL) {
+    if (state->live > 0 && --state->live == 0) napi_unref_threadsafe_function(env, state->on_exit);
+    napi_value undefined;
+    napi_get_undefined(env, &undefined);
+    napi_value args[8] = {
+        make_int(env, child->pid),
+        WIFEXITED(status) ? make_int(env, WEXITSTATUS(status)) : make_null(env),
+        WIFSIGNALED(status) ? make_int(env, WTERMSIG(status)) : make_null(env),
+        make_number(env, child->exited_at_ms),
+        make_buffer(env, &child->streams[0]),
+        make_number(env, (double)child->streams[0].bytes),
+        make_buffer(env, &child->streams[1]),
+        make_number(env, (double)child->streams[1].bytes),
+    };
+    napi_call_function(env, undefined, callback, 8, args, NULL);
   }
-  int exit_code, signal_number;
-  status_of(child->pid, &exit_code, &signal_number);
-  if (state->live > 0 && --state->live == 0) napi_unref_threadsafe_function(env, state->on_exit);
-  napi_value undefined;
-  napi_get_undefined(env, &undefined);
-  napi_value args[8] = {
-      make_int(env, child->pid),
-      exit_code >= 0 ? make_int(env, exit_code) : make_null(env),
-      signal_number >= 0 ? make_int(env, signal_number) : make_null(env),
-      make_number(env, child->exited_at_ms),
-      make_buffer(env, &child->streams[0]),
-      make_number(env, (double)child->streams[0].bytes),
-      make_buffer(env, &child->streams[1]),
-      make_number(env, (double)child->streams[1].bytes),
-  };
-  napi_call_function(env, undefined, callback, 8, args, NULL);
-  if (hand_back_to_reap(state, child)) return;
-  int status;
-  reap(child->pid, &status);
   free_record(child);
 }
 
@@ -338,16 +283,8 @@ static void free_state(napi_env env, void *data, void *hint) {
     state->watched = child->next;
     free_record(child);
   }
-  while (state->to_reap) {
-    child_record *child = state->to_reap;
-    state->to_reap = child->next;
-    int status;
-    reap(child->pid, &status);
-    free_record(child);
-  }
   if (state->epoll_fd >= 0) close(state->epoll_fd);
   if (state->stop_fd >= 0) close(state->stop_fd);
-  if (state->reap_fd >= 0) close(state->reap_fd);
   if (state->devnull_fd >= 0) close(state->devnull_fd);
   if (state->keys) napi_delete_reference(env, state->keys);
   pthread_mutex_destroy(&state->lock);
@@ -390,6 +327,30 @@ static napi_value watch(napi_env env, napi_callback_info info) {
   state->waiter_started = 1;
   napi_add_env_cleanup_hook(env, stop_waiter, state);
   return NULL;
+}
+
+static napi_value signal_child(napi_env env, napi_callback_info info) {
+  spawner_state *state = state_of(env);
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t pid = 0, signal_number = 0;
+  bool whole_group = false;
+  if (argc < 3 || napi_get_value_int32(env, argv[0], &pid) != napi_ok || napi_get_value_int32(env, argv[1], &signal_number) != napi_ok || napi_get_value_bool(env, argv[2], &whole_group) != napi_ok || pid <= 0) {
+    return throw_error(env, "signal() needs a pid, a signal number and whether to signal the whole process group.");
+  }
+  int sent = 0;
+  /* under the lock the waiter takes a child off the list with, before it reaps it */
+  pthread_mutex_lock(&state->lock);
+  for (child_record *child = state->watched; child; child = child->next) {
+    if (child->pid != pid) continue;
+    sent = kill(whole_group ? -pid : pid, signal_number) == 0;
+    break;
+  }
+  pthread_mutex_unlock(&state->lock);
+  napi_value result;
+  napi_get_boolean(env, sent, &result);
+  return result;
 }
 
 static char *string_of(napi_env env, napi_value value) {
@@ -702,12 +663,9 @@ NAPI_MODULE_INIT() {
   pthread_mutex_init(&state->lock, NULL);
   state->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
   state->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  state->reap_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   state->devnull_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
   struct epoll_event stop = {.events = EPOLLIN, .data.ptr = NULL};
-  struct epoll_event reap_ready = {.events = EPOLLIN, .data.ptr = &reap_tag};
-  if (state->epoll_fd < 0 || state->stop_fd < 0 || state->reap_fd < 0 || state->devnull_fd < 0 || epoll_ctl(state->epoll_fd, EPOLL_CTL_ADD, state->stop_fd, &stop) < 0 ||
-      epoll_ctl(state->epoll_fd, EPOLL_CTL_ADD, state->reap_fd, &reap_ready) < 0) {
+  if (state->epoll_fd < 0 || state->stop_fd < 0 || state->devnull_fd < 0 || epoll_ctl(state->epoll_fd, EPOLL_CTL_ADD, state->stop_fd, &stop) < 0) {
     free_state(env, state, NULL);
     return throw_error(env, "lab-spawn could not open its epoll, event descriptor or /dev/null.");
   }
@@ -725,6 +683,7 @@ NAPI_MODULE_INIT() {
   napi_property_descriptor functions[] = {
       {"watch", NULL, watch, NULL, NULL, NULL, napi_enumerable, NULL},
       {"spawn", NULL, spawn_child, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"signal", NULL, signal_child, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unavailable", NULL, unavailable, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { Worker } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
 import { loadNativeSpawnAddon, nativeSpawnAddonPath } from '../../src/main/lab/processes/native-addon'
@@ -56,28 +56,38 @@ describe.runIf(nativeAddon.addon)('the vfork addon: its own promises', () => {
     expect(outcome.closedAtMs).toBeLessThanOrEqual(after)
   })
 
-  it('tells JavaScript how a child ended while its pid is still its own (a zombie), and reaps it afterwards, off the JavaScript thread', async () => {
+  it('signals only a child of its own that is not yet reaped: never a pid that may since be another process\'s', async () => {
     // a thread of its own: the addon watches once per JavaScript environment, and this one is the launcher's
-    const report = await new Promise<{ exitCode: number | null; stateWhenTold: string; stateAfter: string }>((resolve, reject) => {
-      const worker = new Worker(
-        `
-        const { readFileSync } = require('node:fs')
-        const { parentPort, workerData } = require('node:worker_threads')
-        const addon = require(workerData.addonPath)
-        const stateOf = (pid) => { try { return readFileSync('/proc/' + pid + '/stat', 'utf8').split(') ')[1][0] } catch { return 'gone' } }
-        addon.watch((pid, exitCode) => {
-          const stateWhenTold = stateOf(pid)
-          const deadline = Date.now() + 5000
-          const poll = () => (stateOf(pid) === 'gone' || Date.now() > deadline ? parentPort.postMessage({ exitCode, stateWhenTold, stateAfter: stateOf(pid) }) : setTimeout(poll, 5))
-          setTimeout(poll, 0)
-        })
-        addon.spawn({ file: '/bin/sh', argv: ['/bin/sh', '-c', 'exit 7'], path: '', pipeStdin: false, maxCaptureBytes: 1024 })
-        `,
-        { eval: true, workerData: { addonPath: nativeAddonPath } },
-      )
-      worker.once('message', (message) => void worker.terminate().then(() => resolve(message)))
-      worker.once('error', reject)
-    })
-    expect(report).toEqual({ exitCode: 7, stateWhenTold: 'Z', stateAfter: 'gone' })
+    const stranger = spawn('sleep', ['30'], { stdio: 'ignore' })
+    try {
+      const report = await new Promise<Record<string, unknown>>((resolve, reject) => {
+        const worker = new Worker(
+          `
+          const { existsSync } = require('node:fs')
+          const { parentPort, workerData } = require('node:worker_threads')
+          const addon = require(workerData.addonPath)
+          let sentWhileRunning
+          addon.watch((pid, exitCode, signalNumber) => {
+            parentPort.postMessage({
+              sentWhileRunning,
+              signalNumber,
+              reapedBeforeTold: !existsSync('/proc/' + pid),
+              sentOnceReaped: addon.signal(pid, 0, false),
+              sentToAStranger: addon.signal(workerData.strangerPid, 0, false),
+            })
+          })
+          const { pid } = addon.spawn({ file: 'sleep', argv: ['sleep', '30'], path: process.env.PATH, pipeStdin: false, maxCaptureBytes: 1024 })
+          sentWhileRunning = addon.signal(pid, 15, true)
+          `,
+          { eval: true, workerData: { addonPath: nativeAddonPath, strangerPid: stranger.pid } },
+        )
+        worker.once('message', (message) => void worker.terminate().then(() => resolve(message)))
+        worker.once('error', reject)
+      })
+      expect(report).toEqual({ sentWhileRunning: true, signalNumber: 15, reapedBeforeTold: true, sentOnceReaped: false, sentToAStranger: false })
+      expect(processAlive(stranger.pid!)).toBe(true)
+    } finally {
+      stranger.kill('SIGKILL')
+    }
   })
 })

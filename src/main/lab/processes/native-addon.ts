@@ -12,6 +12,12 @@ export interface LabSpawnAddon {
    */
   watch(onExit: NativeExitListener): void
   spawn(options: NativeSpawnOptions): NativeSpawnResult
+  /**
+   * Sends a signal to a child it started (its process group when wholeGroup), only while the
+   * child is its own (not yet reaped: the waiter reaps before telling onExit, and a reaped pid may
+   * be another process's); true when sent. The lab signals these children only through this.
+   */
+  signal(pid: number, signalNumber: number, wholeGroup: boolean): boolean
   /** null, or why this system cannot use it. */
   unavailable(): string | null
 }

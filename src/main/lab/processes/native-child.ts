@@ -8,7 +8,6 @@ import { startTurns } from './limit'
 import {
   DEFAULT_KILL_GRACE_MS,
   DEFAULT_MAX_CAPTURE_BYTES,
-  killProcessTree,
   startErrorOf,
   unstartedOutcome,
   type CapturedStream,
@@ -47,14 +46,6 @@ function hasNul(spec: NativeChildSpec): boolean {
   return spec.env !== undefined && Object.entries(spec.env).some(([name, value]) => name.includes(NUL) || value.includes(NUL))
 }
 
-function sendSignal(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(pid, signal)
-  } catch {
-    // it has just exited: its end is on the way
-  }
-}
-
 /**
  * Starts children with the lab's vfork addon and keeps every promise runChild makes:
  * bounded capture with counts, timeout → SIGTERM → SIGKILL after the grace period, cancel, a
@@ -86,7 +77,17 @@ export class NativeLauncher {
       })
     })
     // children are in groups of their own, so nothing else would end them if this process went first
-    process.once('exit', () => this.exits.forEach((_, pid) => killProcessTree(pid)))
+    process.once('exit', () => this.killAll())
+  }
+
+  /** Ends every child still running with its process group (SIGKILL). */
+  killAll(): void {
+    this.exits.forEach((_, pid) => this.signal(pid, 'SIGKILL', true))
+  }
+
+  /** Signals a child only through the addon, which knows whether its pid is still the child's. */
+  private signal(pid: number, signal: NodeJS.Signals, wholeGroup = false): void {
+    this.addon.signal(pid, constants.signals[signal], wholeGroup)
   }
 
   /** Pids of the children still running. */
@@ -172,10 +173,10 @@ export class NativeLauncher {
       if (reason === 'timeout') timedOut = true
       else cancelled = true
       terminationRequestedAtMs = performance.now()
-      sendSignal(pid, 'SIGTERM')
+      this.signal(pid, 'SIGTERM')
       forceTimer = setTimeout(() => {
         forcedKill = true
-        sendSignal(pid, 'SIGKILL')
+        this.signal(pid, 'SIGKILL')
       }, graceMs)
     }
     const onAbort = (): void => stop('cancel')

@@ -222,7 +222,7 @@ export class SpawnerHelpers {
   async close({ force = false } = {}): Promise<void> {
     this.closed = true
     // as a helper going away ends its children, so do the ones started here
-    this.here?.launcher.running().forEach((pid) => killProcessTree(pid))
+    this.here?.launcher.killAll()
     const helpers = this.helpers.splice(0)
     await Promise.all(
       helpers.map(async (helper) => {
