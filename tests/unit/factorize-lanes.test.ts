@@ -43,14 +43,21 @@ function expectWellFormed(figure: LanesFigure, workers: number): void {
   expect(figure.sentence).toContain(figure.title)
 }
 
-/** Runs until the workers ran together, at most ATTEMPTS times; a run where they did not must have found the machine busy. */
+/**
+ * Runs until the workers ran together, at most ATTEMPTS times. Runs where they did not are accepted
+ * only if each found the machine busy, or if a later run had them together: the load average the
+ * lab judges a busy machine by lags a burst of other work (the suite's other files starting) by
+ * up to a minute, so one unflagged run apart is not yet a fault of the lab.
+ */
 async function expectRunningTogether(params: Record<string, unknown>, ids: string[]): Promise<void> {
+  const unflagged: string[] = []
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const result = await runResult<FactorizeData>(newLab(), 'factorize', params)
     const apart = ids.map((id) => figureOf(result, id)).filter((f) => (f.overlapOfPossible ?? 0) < TOGETHER)
     if (apart.length === 0) return
-    expect(result.warnings.map((w) => w.code), apart.map((f) => f.sentence).join(' ')).toContain('busy-machine')
+    if (!result.warnings.some((w) => w.code === 'busy-machine')) unflagged.push(apart.map((f) => f.sentence).join(' '))
   }
+  expect(unflagged, 'runs apart without a busy-machine warning').toEqual([])
 }
 
 describe('who ran when, from a real factorize run', () => {
