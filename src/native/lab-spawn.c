@@ -19,7 +19,7 @@
  *                     (null where the child wrote nothing);
  *                     the counts are of every byte. When the child exits, its process group (what it
  *                     left behind) is sent SIGKILL at once, as the Node path does.
- *   spawn(options)    { file, argv, env?, cwd?, path, pipeStdin, maxCaptureBytes } → { pid, stdin,
+ *   spawn(options)    { file, argv, env?, cwd?, path, pipeStdin, maxCaptureBytes, niceness? } → { pid, stdin,
  *                     calledAtMs, returnedAtMs } (stdin: the write end of its pipe, or -1), or
  *                     { errorCode, errorMessage, calledAtMs, returnedAtMs } when it could not start.
  *                     Times are CLOCK_MONOTONIC in ms, the clock process.hrtime reads.
@@ -51,6 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -66,8 +67,8 @@ extern char **environ;
 
 enum { WATCH_EXIT, WATCH_STDOUT, WATCH_STDERR };
 
-enum { KEY_FILE, KEY_ARGV, KEY_ENV, KEY_CWD, KEY_PATH, KEY_PIPE_STDIN, KEY_MAX_CAPTURE_BYTES, KEY_PID, KEY_STDIN, KEY_CALLED_AT_MS, KEY_RETURNED_AT_MS, KEY_COUNT };
-static const char *const key_names[KEY_COUNT] = {"file", "argv", "env", "cwd", "path", "pipeStdin", "maxCaptureBytes", "pid", "stdin", "calledAtMs", "returnedAtMs"};
+enum { KEY_FILE, KEY_ARGV, KEY_ENV, KEY_CWD, KEY_PATH, KEY_PIPE_STDIN, KEY_MAX_CAPTURE_BYTES, KEY_NICENESS, KEY_PID, KEY_STDIN, KEY_CALLED_AT_MS, KEY_RETURNED_AT_MS, KEY_COUNT };
+static const char *const key_names[KEY_COUNT] = {"file", "argv", "env", "cwd", "path", "pipeStdin", "maxCaptureBytes", "niceness", "pid", "stdin", "calledAtMs", "returnedAtMs"};
 
 typedef struct child_record child_record;
 
@@ -414,6 +415,14 @@ static int property_flag(napi_env env, napi_value object, int key) {
   return flag;
 }
 
+/* Whether the property is a number, and its value as an int. */
+static int property_int(napi_env env, napi_value object, int key, int32_t *out) {
+  napi_value value;
+  napi_valuetype type;
+  if (napi_get_property(env, object, key_of(env, key), &value) != napi_ok || napi_typeof(env, value, &type) != napi_ok || type != napi_number) return 0;
+  return napi_get_value_int32(env, value, out) == napi_ok;
+}
+
 static double property_number(napi_env env, napi_value object, int key) {
   napi_value value;
   double number = 0;
@@ -511,7 +520,7 @@ static void close_pair(int pair[2]) {
  * child before it is unblocked. It reports a failure before exec through child_error, memory the
  * parent reads once vfork returns (the child has exec'd or exited by then).
  */
-static int start_with_vfork(pid_t *pid_out, const char *program, char *const argv[], char *const envp[], const char *cwd, int stdin_fd, int stdout_fd, int stderr_fd) {
+static int start_with_vfork(pid_t *pid_out, const char *program, char *const argv[], char *const envp[], const char *cwd, int stdin_fd, int stdout_fd, int stderr_fd, const int32_t *niceness) {
   sigset_t all, previous, none;
   sigfillset(&all);
   sigemptyset(&none);
@@ -527,6 +536,8 @@ static int start_with_vfork(pid_t *pid_out, const char *program, char *const arg
     /* only stdin, stdout and stderr: no descriptor of the helper (its IPC channel) leaks into the child */
     syscall(SYS_close_range, 3, ~0U, 0);
     if (cwd && chdir(cwd) < 0) goto failed;
+    /* lowered before its program runs; not allowed (raising it) leaves it as it is */
+    if (niceness) setpriority(PRIO_PROCESS, 0, *niceness);
     sigprocmask(SIG_SETMASK, &none, NULL);
     execve(program, argv, envp);
   failed:
@@ -562,6 +573,8 @@ static napi_value spawn_child(napi_env env, napi_callback_info info) {
   char **envp = property_strings(env, options, KEY_ENV, &env_failed);
   int pipe_stdin = property_flag(env, options, KEY_PIPE_STDIN);
   size_t limit = (size_t)property_number(env, options, KEY_MAX_CAPTURE_BYTES);
+  int32_t niceness = 0;
+  int has_niceness = property_int(env, options, KEY_NICENESS, &niceness);
   char *program = NULL;
   int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1};
   napi_value result = NULL;
@@ -579,7 +592,7 @@ static napi_value spawn_child(napi_env env, napi_callback_info info) {
   }
 
   pid_t pid = -1;
-  error = start_with_vfork(&pid, program, argv, envp ? envp : environ, cwd, pipe_stdin ? in[0] : state->devnull_fd, out[1], err[1]);
+  error = start_with_vfork(&pid, program, argv, envp ? envp : environ, cwd, pipe_stdin ? in[0] : state->devnull_fd, out[1], err[1], has_niceness ? &niceness : NULL);
   double returned_at_ms = monotonic_ms();
   if (error) goto done;
 

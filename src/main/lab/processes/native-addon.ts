@@ -48,6 +48,8 @@ export interface NativeSpawnOptions {
   pipeStdin: boolean
   /** Bytes of each output stream kept; the rest is counted. */
   maxCaptureBytes: number
+  /** The child's niceness, set before its program runs (lowering only; raising needs privileges). */
+  niceness?: number
 }
 
 /** Times are CLOCK_MONOTONIC in ms: the clock process.hrtime reads. stdin: the write end of its pipe, or -1. */

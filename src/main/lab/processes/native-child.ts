@@ -13,7 +13,6 @@ import {
   type CapturedStream,
   type ChildOutcome,
 } from './run-child'
-import { lowerChildPriority } from './child-priority'
 import { childEnvironment } from './process-tree'
 import { monotonicOffsetMs } from '../measure/clock'
 import type { HelperChildSpec } from './spawner-protocol'
@@ -136,6 +135,8 @@ export class NativeLauncher {
         path: spec.file.includes('/') ? '' : (spec.env?.PATH ?? process.env.PATH ?? DEFAULT_SEARCH_PATH),
         pipeStdin: spec.input !== undefined,
         maxCaptureBytes: spec.maxCaptureBytes ?? DEFAULT_MAX_CAPTURE_BYTES,
+        // set in the child before its program runs: once spawn returns, only the addon may touch its pid
+        niceness: spec.niceness,
       },
     }
   }
@@ -147,7 +148,6 @@ export class NativeLauncher {
     const started = this.addon.spawn(options)
     if ('errorCode' in started) return unstarted(startErrorOf(spec.file, started.errorCode, started.errorMessage, spec.cwd))
     const { pid } = started
-    if (spec.niceness !== undefined) lowerChildPriority(pid, spec.niceness, false) // in this process's session: a process group of its own
     // vfork returns once the child runs the program (or has said why it could not), so it runs from here
     const spawnReturnedAtMs = started.returnedAtMs - this.offsetMs
     return { pid, outcome: this.follow(spec, argv, pid, started.stdin, startedAtMs, spawnReturnedAtMs) }
