@@ -106,9 +106,12 @@ function watchLoop(progressOf) {
   }
 }
 
-/** How much of the longest stall this thread ran, where the OS says: the lab's own code, against waiting for a core or a child's exec. */
-function onCoreOfLongest(stalls) {
-  const longest = stalls.reduce((a, b) => (b.lateMs > (a?.lateMs ?? -1) ? b : a), undefined)
+/** The item with the largest key, or undefined for none. */
+const maxBy = (items, key) => items.reduce((a, b) => (a === undefined || key(b) > key(a) ? b : a), undefined)
+
+/** Where the longest stall went, as far as it is known: this thread on a core (the lab's own code, or the VM's), collecting garbage. */
+function accountOfLongest(stalls) {
+  const longest = maxBy(stalls, (st) => st.lateMs)
   if (!longest) return ''
   const parts = [
     ...(longest.onCoreMs === undefined ? [] : [`on a core ${formatMs(longest.onCoreMs)} of the ${formatMs(longest.lateMs + RESOLUTION_MS)} between two ticks`]),
@@ -176,30 +179,26 @@ async function main() {
       ratio: '—',
       target: `≤ ${TARGET_MS} ms`,
       met: missed.length === 0,
-      note: missed.length > 0 ? `over the target: ${missed.map((r) => `${r.id} ${formatMs(r.busy.maxMs)}${onCoreOfLongest(r.busy.stalls)}`).join(', ')}` : undefined,
+      note: missed.length > 0 ? `over the target: ${missed.map((r) => `${r.id} ${formatMs(r.busy.maxMs)}${accountOfLongest(r.busy.stalls)}`).join(', ')}` : undefined,
     })
-    // information, not a target: how much of the stalls over the target was this thread running (the lab's own part, or the VM's)
-    const onCore = results.flatMap((r) => r.busy.stalls.filter((st) => st.onCoreMs !== undefined).map((st) => ({ id: r.id, ...st })))
-    if (onCore.length > 0 || missed.length > 0) {
-      const most = onCore.reduce((a, b) => (b.onCoreMs > (a?.onCoreMs ?? -1) ? b : a), undefined)
+    // information, not a target: where the stalls over the target went (the ticker's; the histogram has no split)
+    const stalls = results.flatMap((r) => r.busy.stalls.map((st) => ({ id: r.id, ...st })))
+    if (stalls.length > 0) {
+      const onCore = maxBy(stalls.filter((st) => st.onCoreMs !== undefined), (st) => st.onCoreMs)
       verdict({
         bench: BENCH,
         what: `of the stalls over ${TARGET_MS} ms, the time this thread ran on a core (schedstat), max`,
         // the split covers the whole gap between two ticks: the stall plus the tick's own interval
-        lab: most ? `${formatMs(most.onCoreMs)} of the ${formatMs(most.lateMs + RESOLUTION_MS)} between two ticks around a ${formatMs(most.lateMs)} stall (${most.id}); the rest waiting for a core or blocked` : 'not readable here (no /proc/thread-self/schedstat)',
+        lab: onCore ? `${formatMs(onCore.onCoreMs)} of the ${formatMs(onCore.lateMs + RESOLUTION_MS)} between two ticks around a ${formatMs(onCore.lateMs)} stall (${onCore.id}); the rest waiting for a core or blocked` : 'not readable here (no /proc/thread-self/schedstat)',
         target: 'info',
         met: undefined,
       })
-    }
-    // information, not a target: how much of the stalls over the target the garbage collector held this thread
-    const overTarget = results.flatMap((r) => r.busy.stalls.map((st) => ({ id: r.id, ...st })))
-    if (overTarget.length > 0) {
-      const inGc = overTarget.filter((st) => st.gcMs > 0)
-      const most = inGc.reduce((a, b) => (b.gcMs > (a?.gcMs ?? -1) ? b : a), undefined)
+      const inGc = stalls.filter((st) => st.gcMs > 0)
+      const longestGc = maxBy(inGc, (st) => st.gcMs)
       verdict({
         bench: BENCH,
         what: `of the stalls over ${TARGET_MS} ms, the time in this thread's garbage collection (PerformanceObserver 'gc'), max`,
-        lab: most ? `${formatMs(most.gcMs)} (${most.gcKind}) of a ${formatMs(most.lateMs)} stall (${most.id}); ${inGc.length} of ${overTarget.length} stalls collected garbage` : `none of the ${overTarget.length} stalls collected garbage`,
+        lab: longestGc ? `${formatMs(longestGc.gcMs)} (${longestGc.gcKind}) of a ${formatMs(longestGc.lateMs)} stall (${longestGc.id}); ${inGc.length} of ${stalls.length} stalls collected garbage` : `none of the ${stalls.length} stalls collected garbage`,
         target: 'info',
         met: undefined,
       })

@@ -27,7 +27,7 @@ export function lowerThisProcessPriority(): void {
   }
 }
 
-/** What creating a lowered thread needs from the system: its name, this process's thread ids, a way to lower one. */
+/** What creating a lowered thread needs from the system: which one it is, this process's thread ids, a way to lower one. */
 export interface ThreadSystem {
   platform: NodeJS.Platform
   threadIds(): string[]
