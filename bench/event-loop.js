@@ -4,12 +4,16 @@
  * just before. Long stalls are also caught one by one with the run's progress message at the
  * time, to say which phase blocked the loop.
  *
- *   node bench/event-loop.js [--idle-ms 1000] [--ballast-mb 0] [--only fanout,race]
+ * The engine runs where the desktop app and the browser host run it, in a worker thread of its own
+ * (startLabThread), and the delay is the main thread's, where those faces answer the user; with
+ * --here it runs on the measured thread itself, as the command line runs it.
+ *
+ *   node bench/event-loop.js [--idle-ms 1000] [--ballast-mb 0] [--only fanout,race] [--here]
  */
 import { openSync, readSync } from 'node:fs'
 import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay } from 'node:perf_hooks'
 import { loadEngine } from './lib/engine.js'
-import { newLab, runExperiment } from './lib/lab-run.js'
+import { newLab, runThroughDoor } from './lib/lab-run.js'
 import { formatMs, option, printTable, runBench, verdict } from './lib/report.js'
 
 const BENCH = 'event-loop'
@@ -123,14 +127,18 @@ function accountOfLongest(stalls) {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function main() {
-  const { lab: labModule, catalog } = await loadEngine('lab', 'catalog')
+  const { lab: labModule, 'lab-thread': threadModule, catalog } = await loadEngine('lab', 'lab-thread', 'catalog')
+  const here = process.argv.includes('--here')
   const idleMs = option('idle-ms', 1000)
   const ballastMb = option('ballast-mb', 0)
   const onlyIndex = process.argv.indexOf('--only')
   const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1].split(',') : undefined
   // a parent as big as the Electron main process, optionally: spawning children then costs more
   const ballast = Array.from({ length: ballastMb }, (_, mb) => Buffer.alloc(1 << 20, mb & 0xff))
-  const { lab, close } = newLab(labModule.createLab)
+  // the desktop app and serve fork the spawner helpers at launch, never during a run
+  const { lab, close } = here ? newLab(labModule.createLab, { startSpawnersNow: true }) : newLab(threadModule.startLabThread, { startSpawnersNow: true })
+  /** The engine thread's event-loop utilisation (busy share) so far, where it has one. */
+  const engineUtilization = (since) => lab.engineThread?.()?.performance.eventLoopUtilization(since)
   let phase = 'idle'
   const unsubscribe = lab.events.subscribe((name, payload) => {
     if (name === 'runProgress') phase = payload.message
@@ -138,9 +146,10 @@ async function main() {
   const rows = []
   const results = []
   try {
-    await lab.handlers.getMachineInfo() // probes Python once, as the app does at start
-    await lab.spawners.ready() // forked at launch by the desktop app and serve, never during a run
-    console.log(`Main-thread event-loop delay per experiment (monitorEventLoopDelay, ${RESOLUTION_MS} ms resolution, the interval taken off); idle ${idleMs} ms before each.${ballastMb ? ` The process holds ${ballast.length} MB extra.` : ''}`)
+    await lab.request('getMachineInfo', undefined) // probes Python once, as the app does at start
+    if (here) await lab.spawners.ready()
+    else await sleep(2000) // the engine thread's helpers, forked as it started: no request waits for them
+    console.log(`Main-thread event-loop delay per experiment (monitorEventLoopDelay, ${RESOLUTION_MS} ms resolution, the interval taken off); idle ${idleMs} ms before each; the engine ${here ? 'on this thread, as the command line runs it' : 'in its own thread, as the desktop app and serve run it'}.${ballastMb ? ` The process holds ${ballast.length} MB extra.` : ''}`)
     for (const experiment of catalog.experiments) {
       if (only && !only.includes(experiment.id)) continue
       const params = PARAMS[experiment.id] ?? {}
@@ -151,9 +160,11 @@ async function main() {
       phase = 'starting'
       stop = watchLoop(() => phase)
       const begin = performance.now()
-      await runExperiment(lab, experiment.id, params)
+      const engineBefore = engineUtilization()
+      await runThroughDoor(lab, experiment.id, params)
       const durationMs = performance.now() - begin
       const busy = stop()
+      const engine = engineBefore && engineUtilization(engineBefore)
       results.push({ id: experiment.id, idle, busy })
       const worst = [...busy.stalls].sort((a, b) => b.lateMs - a.lateMs).slice(0, 3)
       rows.push([
@@ -164,16 +175,17 @@ async function main() {
         formatMs(busy.maxMs),
         formatMs(busy.p99Ms),
         busy.maxMs <= TARGET_MS ? 'yes' : 'NO',
+        engine ? `${Math.round(engine.utilization * 100)}%` : 'this thread',
         worst.map((s) => `${formatMs(s.lateMs)} (busy ${formatMs(s.busyMs)}${s.onCoreMs === undefined ? '' : `: on a core ${formatMs(s.onCoreMs)}, waiting for one ${formatMs(s.waitingMs)}`}${s.gcMs > 0 ? `; collecting garbage ${formatMs(s.gcMs)}, ${s.gcKind}` : ''}) during "${s.phase}"`).join('; ') || '—',
       ])
     }
-    printTable('Event-loop delay: max while idle, then while the experiment ran', ['experiment', 'params (else defaults)', 'run took', 'idle max', 'run max', 'run p99', `≤ ${TARGET_MS} ms?`, 'longest stalls (of which the thread was busy: on a core, or ready and waiting for one; of it in garbage collection), in which phase'], rows)
+    printTable('Event-loop delay: max while idle, then while the experiment ran', ['experiment', 'params (else defaults)', 'run took', 'idle max', 'run max', 'run p99', `≤ ${TARGET_MS} ms?`, 'engine thread busy', 'longest stalls (of which the thread was busy: on a core, or ready and waiting for one; of it in garbage collection), in which phase'], rows)
     const idleMax = Math.max(...results.map((r) => r.idle.maxMs))
     const worst = results.reduce((a, b) => (b.busy.maxMs > a.busy.maxMs ? b : a))
     const missed = results.filter((r) => r.busy.maxMs > TARGET_MS)
     verdict({
       bench: BENCH,
-      what: `main event-loop delay during each experiment${ballastMb ? ` (${ballastMb} MB parent)` : ''}, max`,
+      what: `main event-loop delay during each experiment, the engine ${here ? 'on the main thread' : 'in its own thread'}${ballastMb ? ` (${ballastMb} MB parent)` : ''}, max`,
       baseline: `idle ≤ ${formatMs(idleMax)}`,
       lab: `worst ${formatMs(worst.busy.maxMs)} (${worst.id}); ${results.length - missed.length} of ${results.length} within`,
       ratio: '—',

@@ -23,6 +23,7 @@ export const engineEntries = {
   'worker-pool': 'src/main/lab/pool/worker-pool.ts',
   'run-all': 'src/main/lab/pool/run-all.ts',
   lab: 'src/main/lab/lab.ts',
+  'lab-thread': 'src/main/lab/thread/lab-thread.ts',
   'http-host': 'src/cli/serve/http-host.ts',
   catalog: 'src/shared/experiments/catalog.ts',
   factorize: 'src/shared/factorize.ts',

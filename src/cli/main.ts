@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url'
 import { LabError, toErrorData } from '../shared/errors'
 import { exporters } from '../shared/export/registry'
 import { experimentIds, experiments, type ExperimentId } from '../shared/experiments/catalog'
-import { createLab } from '../main/lab/lab'
+import { createLab, type LabDoor } from '../main/lab/lab'
+import { startLabThread } from '../main/lab/thread/lab-thread'
 import { builtLabPaths, defaultDataDir } from '../main/lab/paths-default'
 import { parseArgs, stringFlag, stringFlags } from './args'
 import { listText } from './commands/list'
@@ -94,16 +95,31 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (!['run', 'serve', 'chapter', 'pythons'].includes(command)) throw new LabError('invalid-params', `There is no command "${command}". Try list, run, chapter, compare, pythons, serve or help.`)
 
     const entryUrl = import.meta.url
-    const lab = createLab({ host: command === 'serve' ? 'browser' : 'cli', dataDir: stringFlag(args, 'data-dir') ?? defaultDataDir(), paths: builtLabPaths(entryUrl), ...pythonChoice(stringFlags(args, 'python')), startSpawnersNow: command === 'serve', chapterSteps: testChapterSteps(process.env) })
+    const common = { dataDir: stringFlag(args, 'data-dir') ?? defaultDataDir(), paths: builtLabPaths(entryUrl), ...pythonChoice(stringFlags(args, 'python')) }
+    const chapterSteps = testChapterSteps(process.env)
+    // the browser host, like the desktop app, keeps the engine in a thread of its own, so that no run holds up its answers
+    const lab = command === 'serve' ? undefined : createLab({ host: 'cli', ...common, chapterSteps })
+    const door: LabDoor = lab ?? startLabThread({ host: 'browser', ...common, startSpawnersNow: true, chapterSteps: chapterSteps?.() })
     const controller = new AbortController()
     let interrupts = 0
     const onSignal = (): void => {
       interrupts++
       controller.abort()
-      if (interrupts > 1) process.exit(130)
+      // a second Ctrl+C ends every child at once rather than waiting for the runs to wind down; a third, the process
+      if (interrupts === 2) void door.shutdown({ withinMs: 0 }).finally(() => process.exit(130))
+      if (interrupts > 2) process.exit(130)
     }
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
+
+    if (!lab) {
+      const host = await serve(door, args, join(dirname(fileURLToPath(entryUrl)), '..', 'renderer'), err)
+      await new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }))
+      err('Stopping: cancelling runs and ending their children…')
+      await host.close()
+      await door.shutdown()
+      return 0
+    }
 
     if (command === 'pythons') {
       try {
@@ -113,15 +129,6 @@ export async function main(argv: readonly string[]): Promise<number> {
       } finally {
         await lab.shutdown()
       }
-    }
-
-    if (command === 'serve') {
-      const host = await serve(lab, args, join(dirname(fileURLToPath(entryUrl)), '..', 'renderer'), err)
-      await new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }))
-      err('Stopping: cancelling runs and ending their children…')
-      await host.close()
-      await lab.shutdown()
-      return 0
     }
 
     if (command === 'chapter') {

@@ -1,9 +1,9 @@
 import { app, BrowserWindow, nativeTheme, screen } from 'electron'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ipcEventChannel, type MenuCommand } from '../shared/contract/contract'
-import { createLab } from './lab/lab'
+import { ipcEventChannel, type MenuCommand, type RequestResult } from '../shared/contract/contract'
 import { builtLabPaths } from './lab/paths-default'
+import { startLabThread } from './lab/thread/lab-thread'
 import { registerIpc } from './shell/ipc'
 import { installAppMenu, showAbout } from './shell/menu'
 import { saveExportWithDialog, saveReportPdfWithDialog } from './shell/save-export'
@@ -22,7 +22,8 @@ function startDesktopApp(): void {
   const plan = builtWindowPlan(mainDir, { packaged: app.isPackaged, env: process.env })
   let mainWindow: BrowserWindow | undefined
 
-  const lab = createLab({
+  // the engine runs in a thread of its own: nothing a run does holds up this thread, which draws the windows
+  const lab = startLabThread({
     host: 'electron',
     startSpawnersNow: true,
     dataDir: app.getPath('userData'),
@@ -63,7 +64,8 @@ function startDesktopApp(): void {
 
   void app.whenReady().then(async () => {
     denyPermissions()
-    nativeTheme.themeSource = (await lab.settings.read()).settings.theme
+    const saved = await lab.request('getSettings', undefined)
+    if (saved.ok) nativeTheme.themeSource = (saved.value as RequestResult<'getSettings'>).settings.theme
     installAppMenu({
       appName: APP_NAME,
       platform: process.platform,

@@ -275,6 +275,22 @@ static void stop_waiter(void *data) {
   state->waiter_started = 0;
 }
 
+/*
+ * The environment is going (the process exits, or a worker thread that started children is ended
+ * without running its 'exit' handlers, as Worker.terminate() does): its children are killed with
+ * their groups, as killAll() would have, for nothing else knows them. Children still on the list
+ * are not reaped yet, so their pids are still theirs.
+ */
+static void end_children_and_waiter(void *data) {
+  spawner_state *state = data;
+  pthread_mutex_lock(&state->lock);
+  for (child_record *child = state->watched; child; child = child->next) {
+    if (kill(-child->pid, SIGKILL) != 0) kill(child->pid, SIGKILL);
+  }
+  pthread_mutex_unlock(&state->lock);
+  stop_waiter(state);
+}
+
 static void free_state(napi_env env, void *data, void *hint) {
   (void)hint;
   spawner_state *state = data;
@@ -326,7 +342,7 @@ static napi_value watch(napi_env env, napi_callback_info info) {
   pthread_sigmask(SIG_SETMASK, &previous, NULL);
   if (failed) return throw_error(env, "The exit watcher thread could not be started.");
   state->waiter_started = 1;
-  napi_add_env_cleanup_hook(env, stop_waiter, state);
+  napi_add_env_cleanup_hook(env, end_children_and_waiter, state);
   return NULL;
 }
 

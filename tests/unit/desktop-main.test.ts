@@ -20,8 +20,8 @@ vi.mock('electron', () => ({
   nativeTheme: {},
   screen: {},
 }))
-vi.mock('../../src/main/lab/lab', () => ({
-  createLab: () => (calls.push('createLab'), { settings: {}, shutdown: async () => void calls.push('shutdown') }),
+vi.mock('../../src/main/lab/thread/lab-thread', () => ({
+  startLabThread: () => (calls.push('startLabThread'), { request: async () => ({ ok: false }), events: { subscribe: () => () => {} }, shutdown: async () => void calls.push('shutdown') }),
 }))
 vi.mock('../../src/main/shell/ipc', () => ({ registerIpc: () => () => () => {} }))
 
@@ -37,7 +37,7 @@ describe('the desktop app’s entry', () => {
     lockGranted = true
     await import('../../src/main/index')
     expect(calls[0]).toBe('requestSingleInstanceLock')
-    expect(calls).toContain('createLab')
+    expect(calls).toContain('startLabThread')
     expect(appHandlers.has('second-instance')).toBe(true)
   })
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLab, type Lab } from '../../src/main/lab/lab'
 import { packagedCanvasBinary } from '../../src/main/lab/charts/headless-chart'
 import { labPathsFor } from '../../src/main/lab/paths-default'
+import { startLabThread } from '../../src/main/lab/thread/lab-thread'
 import { runResult } from './helpers/run-experiment'
 
 /**
@@ -165,6 +166,20 @@ describe('the packaged app (electron-builder --dir)', () => {
     // Node decides that a .js file is an ES module from the nearest package.json above it
     expect(JSON.parse(readFileSync(join(unpackedRoot, 'package.json'), 'utf8'))).toMatchObject({ type: 'module' })
     const seen = new Set<string>()
+    /**
+     * A package: Node finds it in app.asar.unpacked/node_modules (or nested in the package that needs
+     * it) only if it was unpacked (asarUnpack); and so, in turn, the packages it depends on.
+     */
+    const visitPackage = (name: string, modulesDir: string, importer: string): void => {
+      const nested = join(modulesDir, name, 'package.json')
+      const manifest = existsSync(nested) ? nested : join(unpackedRoot, 'node_modules', name, 'package.json')
+      const inArchive = relative(unpackedRoot, manifest).replace(/\\/g, '/')
+      expect(existsSync(manifest) && isUnpacked(inArchive), `${importer} imports "${name}", which cannot be found from app.asar.unpacked: add node_modules/${name}/** to asarUnpack`).toBe(true)
+      if (seen.has(manifest)) return
+      seen.add(manifest)
+      const { dependencies = {} } = JSON.parse(readFileSync(manifest, 'utf8')) as { dependencies?: Record<string, string> }
+      for (const dependency of Object.keys(dependencies)) visitPackage(dependency, join(dirname(manifest), 'node_modules'), name)
+    }
     const visit = (file: string): void => {
       if (seen.has(file)) return
       seen.add(file)
@@ -175,9 +190,8 @@ describe('the packaged app (electron-builder --dir)', () => {
           expect(existsSync(target) && isUnpacked(inArchive), `${relative(unpackedRoot, file)} imports ${spec}, which must be unpacked too`).toBe(true)
           visit(target)
         } else if (!isBuiltin(spec)) {
-          // a package: Node finds it in app.asar.unpacked/node_modules only if it was unpacked (asarUnpack)
           const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!
-          expect(isUnpacked(`node_modules/${name}/package.json`) && existsSync(join(unpackedRoot, 'node_modules', name, 'package.json')), `${relative(unpackedRoot, file)} imports "${spec}", which cannot be found from app.asar.unpacked: add node_modules/${name}/** to asarUnpack`).toBe(true)
+          visitPackage(name, join(unpackedRoot, 'node_modules'), relative(unpackedRoot, file))
         }
       }
     }
@@ -243,4 +257,17 @@ describe('the engine on the packaged layout', () => {
       expect(lab.spawners.launchers().map((choice) => choice.launcher)).toContain('vfork')
     }
   }, 90_000)
+
+  it('runs the whole engine in its own thread from there, as the desktop app does', async () => {
+    const door = startLabThread({ host: 'electron', dataDir: join(work, 'thread-data'), paths })
+    try {
+      const finished = new Promise<unknown>((resolve) => door.events.subscribe((name, payload) => name === 'runFinished' && resolve(payload)))
+      const started = await door.request('startRun', { experimentId: 'command', params: { command: 'sleep 0.01', runs: 1, warmup: 0, maxParallel: 1, sweepRuns: 1, launcher: 'execa' } })
+      expect(started.ok, JSON.stringify(started)).toBe(true)
+      // the execa launcher: the engine thread found execa (and its own packages) unpacked
+      expect(await finished).toMatchObject({ result: { experimentId: 'command', data: { launcher: 'execa' } } })
+    } finally {
+      await door.shutdown()
+    }
+  }, 60_000)
 })

@@ -1,9 +1,9 @@
 import { stringFlag, type ParsedArgs } from '../args'
 import { LabError } from '../../shared/errors'
-import type { Lab } from '../../main/lab/lab'
+import type { LabDoor } from '../../main/lab/lab'
 import { isLoopback, startHttpHost, type RunningHost } from '../serve/http-host'
 
-export async function serve(lab: Lab, args: ParsedArgs, rendererDir: string, log: (line: string) => void): Promise<RunningHost> {
+export async function serve(lab: LabDoor, args: ParsedArgs, rendererDir: string, log: (line: string) => void): Promise<RunningHost> {
   const host = stringFlag(args, 'host') ?? '127.0.0.1'
   const portText = stringFlag(args, 'port') ?? '0'
   const port = Number(portText)

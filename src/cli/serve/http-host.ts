@@ -3,12 +3,11 @@ import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { isIP } from 'node:net'
 import { extname, join, normalize, sep } from 'node:path'
-import type { Lab } from '../../main/lab/lab'
-import { dispatch } from '../../main/lab/dispatch'
+import type { LabDoor } from '../../main/lab/lab'
 import { LabError, type Envelope } from '../../shared/errors'
 
 export interface HostOptions {
-  lab: Lab
+  lab: LabDoor
   /** The built renderer (out/renderer). */
   rendererDir: string
   host?: string
@@ -152,7 +151,7 @@ export async function startHttpHost(options: HostOptions): Promise<RunningHost> 
           if (tooLarge) res.setHeader('Connection', 'close')
           return sendJson(res, tooLarge ? 413 : 400, { ok: false, error: { name: 'LabError', code: 'invalid-params', message: tooLarge ? error.message : 'The request body is not valid JSON.' } })
         }
-        return sendJson(res, 200, await dispatch(lab.handlers, route.slice(4), body))
+        return sendJson(res, 200, await lab.request(route.slice(4), body))
       }
       if (req.method !== 'GET') return refuse(res, 405, 'Only GET is served here.')
       return serveStatic(res, decodeURIComponent(route))

@@ -1,13 +1,14 @@
 import { homedir, loadavg, userInfo } from 'node:os'
 import { join } from 'node:path'
 import type { LabHandlers } from '../../shared/contract/contract'
-import { LabError } from '../../shared/errors'
+import { LabError, type Envelope } from '../../shared/errors'
 import type { InterpreterList, MachineInfo } from '../../shared/model/machine'
 import type { Settings } from '../../shared/settings'
 import { exportChapter, importChapterBundle } from './chapter/chapter-export'
 import type { ChapterStep } from './chapter/chapter-plan'
 import { ChapterRunner } from './chapter/chapter-runner'
 import { repairDesktopPath } from './desktop-path'
+import { dispatch } from './dispatch'
 import { collectMachineInfo, listInterpreters } from './machine'
 import type { ProbeCache } from './python/find-interpreters'
 import type { LabPaths } from './paths'
@@ -44,7 +45,20 @@ export interface LabOptions {
   chapterSteps?: () => ChapterStep[]
 }
 
-export interface Lab {
+/** What a face needs of the engine, wherever the engine runs: in the face's thread (createLab) or in its own (startLabThread). */
+export interface LabDoor {
+  /** A request of the contract by name, its payload validated (dispatch); answered with an envelope, never a throw. */
+  request(name: string, args: unknown): Promise<Envelope<unknown>>
+  events: Pick<EventHub, 'subscribe'>
+  /**
+   * Cancels every run and ends the spawner helpers. Whatever is still running after `withinMs`
+   * (a child that ignores SIGTERM, a script that does not notice the cancel) is killed outright,
+   * so quitting the app takes a few seconds at most.
+   */
+  shutdown(options?: { withinMs?: number }): Promise<void>
+}
+
+export interface Lab extends LabDoor {
   handlers: LabHandlers
   events: EventHub
   runs: RunManager
@@ -54,12 +68,6 @@ export interface Lab {
   settings: SettingsStore
   /** The small processes that start the lab's children; they live as long as the lab. */
   spawners: SpawnerHelpers
-  /**
-   * Cancels every run and ends the spawner helpers. Whatever is still running after `withinMs`
-   * (a child that ignores SIGTERM, a script that does not notice the cancel) is killed outright,
-   * so quitting the app takes a few seconds at most.
-   */
-  shutdown(options?: { withinMs?: number }): Promise<void>
 }
 
 /** How long an orderly shutdown may take before whatever is left is killed. */
@@ -153,5 +161,6 @@ export function createLab(options: LabOptions): Lab {
     killEveryChildTree()
     await spawners.close({ force: true })
   }
-  return { handlers, events, runs, chapters, store, settings, spawners, shutdown }
+  const request = (name: string, args: unknown): Promise<Envelope<unknown>> => dispatch(handlers, name, args)
+  return { handlers, request, events, runs, chapters, store, settings, spawners, shutdown }
 }

@@ -5,6 +5,7 @@ import type { InterpreterList, MachineInfo, PythonInfo } from '../../shared/mode
 import { findProgram } from './processes/find-program'
 import { runChild } from './processes/run-child'
 import { discoverPython, type PythonSystem } from './python/discover'
+import { electronVersions } from './runtime'
 import { findInterpreters, type InterpreterChoices, type InterpreterSystem, type ProbeCache } from './python/find-interpreters'
 
 /** A probe that takes longer than this is reported as not answering (a wedged interpreter, a network home folder). */
@@ -69,7 +70,7 @@ export async function collectMachineInfo(host: MachineInfo['host'], pythonComman
     runtimes: {
       node: process.versions.node,
       v8: process.versions.v8,
-      ...(process.versions.electron ? { electron: process.versions.electron, chrome: process.versions.chrome } : {}),
+      ...electronVersions(),
     },
     python: pythons.python,
     pythonCandidates: pythons.candidates,

@@ -3,6 +3,8 @@
  * for machines without `sleep` and friends. Electron needs ELECTRON_RUN_AS_NODE for this,
  * which is why the packaged app keeps the RunAsNode fuse on.
  */
+import { electronVersions } from '../runtime'
+
 export interface ProgramCommand {
   file: string
   args: string[]
@@ -13,7 +15,7 @@ export function nodeCommand(script: string, args: string[] = []): ProgramCommand
   return {
     file: process.execPath,
     args: ['-e', script, '--', ...args],
-    env: process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : undefined,
+    env: electronVersions() ? { ELECTRON_RUN_AS_NODE: '1' } : undefined,
   }
 }
 
@@ -22,7 +24,7 @@ export function nodeScriptCommand(scriptPath: string, args: string[] = []): Prog
   return {
     file: process.execPath,
     args: [scriptPath, ...args],
-    env: process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : undefined,
+    env: electronVersions() ? { ELECTRON_RUN_AS_NODE: '1' } : undefined,
   }
 }
 

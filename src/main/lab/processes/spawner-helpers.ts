@@ -5,6 +5,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises'
 import { LabError } from '../../../shared/errors'
 import { msToSeconds } from '../../../shared/units'
 import { monotonicOffsetMs } from '../measure/clock'
+import { electronVersions } from '../runtime'
 import { loadNativeSpawnAddon, type LauncherChoice } from './native-addon'
 import { NativeLauncher } from './native-child'
 import { mapLimited } from './limit'
@@ -285,7 +286,7 @@ export class SpawnerHelpers {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       execArgv: [],
       // in the desktop app, process.execPath is Electron: it runs the helper as plain Node
-      env: process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : undefined,
+      env: electronVersions() ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : undefined,
     })
     const helper: Helper = { process: child, ready: Promise.resolve(), clockShiftMs: 0, pending: new Map(), exited: false, outbox: [] }
     helper.ready = new Promise<void>((resolve, reject) => {
