@@ -18,6 +18,11 @@ export default defineConfig({
   main: {
     build: {
       outDir: `${outRoot}/main`,
+      // The pure-JavaScript packages are bundled into the build, with their own dependencies: the engine runs in
+      // worker threads from app.asar.unpacked, and electron-builder's collection of a package's dependencies
+      // depends on npm's view of node_modules (it left execa's out once the hidden lockfile went stale). Only the
+      // chart binary's package, which loads a native file, stays a package of its own.
+      externalizeDeps: { exclude: ['execa', 'zod', 'simple-statistics', 'jstat'] },
       rolldownOptions: {
         input: {
           // The Electron main process and the command line share one engine build.

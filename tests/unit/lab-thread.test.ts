@@ -6,6 +6,7 @@ import type { EventName } from '../../src/shared/contract/contract'
 import type { Envelope } from '../../src/shared/errors'
 import type { Settings } from '../../src/shared/settings'
 import type { RunResult } from '../../src/shared/model/result'
+import { tellElectronVersions } from '../../src/main/lab/runtime'
 import { startLabThread, type LabThread, type LabThreadOptions } from '../../src/main/lab/thread/lab-thread'
 import { descendantsOf, processAlive } from './helpers/processes'
 import { testPaths } from './helpers/lab'
@@ -85,6 +86,17 @@ describe('the engine in a thread of its own', () => {
     expect(await door.request('saveReportPdf', { suggestedName: 'r.pdf', html: '<p>x</p>' })).toMatchObject({ ok: false })
     valueOf(await door.request('saveSettings', { theme: 'dark' }))
     expect(saved.map((settings) => settings.theme)).toEqual(['dark'])
+  })
+
+  it('tells the thread which Electron the app runs in, which the thread\'s own process.versions may not say', async () => {
+    tellElectronVersions({ electron: '45.5.0', chrome: '146.0.0.0' })
+    try {
+      const door = testThread()
+      const info = valueOf<{ runtimes: Record<string, string> }>(await door.request('getMachineInfo', {}))
+      expect(info.runtimes).toMatchObject({ electron: '45.5.0', chrome: '146.0.0.0', node: process.versions.node })
+    } finally {
+      tellElectronVersions(undefined)
+    }
   })
 
   it('answers the requests of a thread that dies with an error, kills its children, and starts afresh on the next request', async () => {
