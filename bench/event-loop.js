@@ -127,8 +127,9 @@ function accountOfLongest(stalls) {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function main() {
-  const { lab: labModule, 'lab-thread': threadModule, catalog } = await loadEngine('lab', 'lab-thread', 'catalog')
   const here = process.argv.includes('--here')
+  // the desktop app's main thread loads the engine's thread door only, not the engine: nor does this one, unless --here
+  const { [here ? 'lab' : 'lab-thread']: engineModule, catalog } = await loadEngine(here ? 'lab' : 'lab-thread', 'catalog')
   const idleMs = option('idle-ms', 1000)
   const ballastMb = option('ballast-mb', 0)
   const onlyIndex = process.argv.indexOf('--only')
@@ -136,7 +137,7 @@ async function main() {
   // a parent as big as the Electron main process, optionally: spawning children then costs more
   const ballast = Array.from({ length: ballastMb }, (_, mb) => Buffer.alloc(1 << 20, mb & 0xff))
   // the desktop app and serve fork the spawner helpers at launch, never during a run
-  const { lab, close } = here ? newLab(labModule.createLab, { startSpawnersNow: true }) : newLab(threadModule.startLabThread, { startSpawnersNow: true })
+  const { lab, close } = newLab(here ? engineModule.createLab : engineModule.startLabThread, { startSpawnersNow: true })
   /** The engine thread's event-loop utilisation (busy share) so far, where it has one. */
   const engineUtilization = (since) => lab.engineThread?.()?.performance.eventLoopUtilization(since)
   let phase = 'idle'
