@@ -8,13 +8,13 @@
  * (startLabThread), and the delay is the main thread's, where those faces answer the user; with
  * --here it runs on the measured thread itself, as the command line runs it.
  *
- *   node bench/event-loop.js [--idle-ms 1000] [--ballast-mb 0] [--only fanout,race] [--here]
+ *   node bench/event-loop.js [--idle-ms 1000] [--ballast-mb 0,350] [--only fanout,race] [--here]
  */
 import { openSync, readSync } from 'node:fs'
 import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay } from 'node:perf_hooks'
 import { loadEngine } from './lib/engine.js'
 import { newLab, runThroughDoor } from './lib/lab-run.js'
-import { formatMs, option, printTable, runBench, verdict } from './lib/report.js'
+import { formatMs, listOption, option, printTable, runBench, verdict } from './lib/report.js'
 
 const BENCH = 'event-loop'
 const TARGET_MS = 20
@@ -126,95 +126,113 @@ function accountOfLongest(stalls) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** Every experiment once, in turn, each after an idle spell: the loop's delay while idle and while it ran. */
+async function measurePass({ lab, experiments, idleMs, phaseOf, setPhase, engineUtilization }) {
+  const rows = []
+  const results = []
+  for (const experiment of experiments) {
+    const params = PARAMS[experiment.id] ?? {}
+    setPhase('idle')
+    let stop = watchLoop(phaseOf)
+    await sleep(idleMs)
+    const idle = stop()
+    setPhase('starting')
+    stop = watchLoop(phaseOf)
+    const begin = performance.now()
+    const engineBefore = engineUtilization()
+    await runThroughDoor(lab, experiment.id, params)
+    const durationMs = performance.now() - begin
+    const busy = stop()
+    const engine = engineBefore && engineUtilization(engineBefore)
+    results.push({ id: experiment.id, idle, busy })
+    const worst = [...busy.stalls].sort((a, b) => b.lateMs - a.lateMs).slice(0, 3)
+    rows.push([
+      experiment.id,
+      JSON.stringify(params),
+      formatMs(durationMs),
+      `${formatMs(idle.maxMs)}`,
+      formatMs(busy.maxMs),
+      formatMs(busy.p99Ms),
+      busy.maxMs <= TARGET_MS ? 'yes' : 'NO',
+      engine ? `${Math.round(engine.utilization * 100)}%` : 'this thread',
+      worst.map((s) => `${formatMs(s.lateMs)} (busy ${formatMs(s.busyMs)}${s.onCoreMs === undefined ? '' : `: on a core ${formatMs(s.onCoreMs)}, waiting for one ${formatMs(s.waitingMs)}`}${s.gcMs > 0 ? `; collecting garbage ${formatMs(s.gcMs)}, ${s.gcKind}` : ''}) during "${s.phase}"`).join('; ') || '—',
+    ])
+  }
+  return { rows, results }
+}
+
+/** The target's verdict for one pass, and where its stalls over the target went (information). */
+function passVerdicts(results, parentLabel, placeLabel) {
+  const idleMax = Math.max(...results.map((r) => r.idle.maxMs))
+  const worst = results.reduce((a, b) => (b.busy.maxMs > a.busy.maxMs ? b : a))
+  const missed = results.filter((r) => r.busy.maxMs > TARGET_MS)
+  verdict({
+    bench: BENCH,
+    what: `main event-loop delay during each experiment, the engine ${placeLabel}, ${parentLabel}, max`,
+    baseline: `idle ≤ ${formatMs(idleMax)}`,
+    lab: `worst ${formatMs(worst.busy.maxMs)} (${worst.id}); ${results.length - missed.length} of ${results.length} within`,
+    ratio: '—',
+    target: `≤ ${TARGET_MS} ms`,
+    met: missed.length === 0,
+    note: missed.length > 0 ? `over the target: ${missed.map((r) => `${r.id} ${formatMs(r.busy.maxMs)}${accountOfLongest(r.busy.stalls)}`).join(', ')}` : undefined,
+  })
+  // information, not a target: where the stalls over the target went (the ticker's; the histogram has no split)
+  const stalls = results.flatMap((r) => r.busy.stalls.map((st) => ({ id: r.id, ...st })))
+  if (stalls.length === 0) return
+  const onCore = maxBy(stalls.filter((st) => st.onCoreMs !== undefined), (st) => st.onCoreMs)
+  verdict({
+    bench: BENCH,
+    what: `${parentLabel}: of the stalls over ${TARGET_MS} ms, the time this thread ran on a core (schedstat), max`,
+    // the split covers the whole gap between two ticks: the stall plus the tick's own interval
+    lab: onCore ? `${formatMs(onCore.onCoreMs)} of the ${formatMs(onCore.lateMs + RESOLUTION_MS)} between two ticks around a ${formatMs(onCore.lateMs)} stall (${onCore.id}); the rest waiting for a core or blocked` : 'not readable here (no /proc/thread-self/schedstat)',
+    target: 'info',
+    met: undefined,
+  })
+  const inGc = stalls.filter((st) => st.gcMs > 0)
+  const longestGc = maxBy(inGc, (st) => st.gcMs)
+  verdict({
+    bench: BENCH,
+    what: `${parentLabel}: of the stalls over ${TARGET_MS} ms, the time in this thread's garbage collection (PerformanceObserver 'gc'), max`,
+    lab: longestGc ? `${formatMs(longestGc.gcMs)} (${longestGc.gcKind}) of a ${formatMs(longestGc.lateMs)} stall (${longestGc.id}); ${inGc.length} of ${stalls.length} stalls collected garbage` : `none of the ${stalls.length} stalls collected garbage`,
+    target: 'info',
+    met: undefined,
+  })
+}
+
 async function main() {
   const here = process.argv.includes('--here')
   // the desktop app's main thread loads the engine's thread door only, not the engine: nor does this one, unless --here
   const { [here ? 'lab' : 'lab-thread']: engineModule, catalog } = await loadEngine(here ? 'lab' : 'lab-thread', 'catalog')
   const idleMs = option('idle-ms', 1000)
-  const ballastMb = option('ballast-mb', 0)
+  // the process as it starts (about 55 MB resident), then as big as an Electron main process can be
+  const ballasts = listOption('ballast-mb', [0, 350], { zeroAllowed: true })
   const onlyIndex = process.argv.indexOf('--only')
   const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1].split(',') : undefined
-  // a parent as big as the Electron main process, optionally: spawning children then costs more
-  const ballast = Array.from({ length: ballastMb }, (_, mb) => Buffer.alloc(1 << 20, mb & 0xff))
+  const experiments = catalog.experiments.filter((experiment) => !only || only.includes(experiment.id))
   // the desktop app and serve fork the spawner helpers at launch, never during a run
   const { lab, close } = newLab(here ? engineModule.createLab : engineModule.startLabThread, { startSpawnersNow: true })
   /** The engine thread's event-loop utilisation (busy share) so far, where it has one. */
   const engineUtilization = (since) => lab.engineThread?.()?.performance.eventLoopUtilization(since)
+  const placeLabel = here ? 'on the main thread' : 'in its own thread'
   let phase = 'idle'
   const unsubscribe = lab.events.subscribe((name, payload) => {
     if (name === 'runProgress') phase = payload.message
   })
-  const rows = []
-  const results = []
+  const ballast = []
   try {
     await lab.request('getMachineInfo', undefined) // probes Python once, as the app does at start
     if (here) await lab.spawners.ready()
     else await sleep(2000) // the engine thread's helpers, forked as it started: no request waits for them
-    console.log(`Main-thread event-loop delay per experiment (monitorEventLoopDelay, ${RESOLUTION_MS} ms resolution, the interval taken off); idle ${idleMs} ms before each; the engine ${here ? 'on this thread, as the command line runs it' : 'in its own thread, as the desktop app and serve run it'}.${ballastMb ? ` The process holds ${ballast.length} MB extra.` : ''}`)
-    for (const experiment of catalog.experiments) {
-      if (only && !only.includes(experiment.id)) continue
-      const params = PARAMS[experiment.id] ?? {}
-      phase = 'idle'
-      let stop = watchLoop(() => phase)
-      await sleep(idleMs)
-      const idle = stop()
-      phase = 'starting'
-      stop = watchLoop(() => phase)
-      const begin = performance.now()
-      const engineBefore = engineUtilization()
-      await runThroughDoor(lab, experiment.id, params)
-      const durationMs = performance.now() - begin
-      const busy = stop()
-      const engine = engineBefore && engineUtilization(engineBefore)
-      results.push({ id: experiment.id, idle, busy })
-      const worst = [...busy.stalls].sort((a, b) => b.lateMs - a.lateMs).slice(0, 3)
-      rows.push([
-        experiment.id,
-        JSON.stringify(params),
-        formatMs(durationMs),
-        `${formatMs(idle.maxMs)}`,
-        formatMs(busy.maxMs),
-        formatMs(busy.p99Ms),
-        busy.maxMs <= TARGET_MS ? 'yes' : 'NO',
-        engine ? `${Math.round(engine.utilization * 100)}%` : 'this thread',
-        worst.map((s) => `${formatMs(s.lateMs)} (busy ${formatMs(s.busyMs)}${s.onCoreMs === undefined ? '' : `: on a core ${formatMs(s.onCoreMs)}, waiting for one ${formatMs(s.waitingMs)}`}${s.gcMs > 0 ? `; collecting garbage ${formatMs(s.gcMs)}, ${s.gcKind}` : ''}) during "${s.phase}"`).join('; ') || '—',
-      ])
-    }
-    printTable('Event-loop delay: max while idle, then while the experiment ran', ['experiment', 'params (else defaults)', 'run took', 'idle max', 'run max', 'run p99', `≤ ${TARGET_MS} ms?`, 'engine thread busy', 'longest stalls (of which the thread was busy: on a core, or ready and waiting for one; of it in garbage collection), in which phase'], rows)
-    const idleMax = Math.max(...results.map((r) => r.idle.maxMs))
-    const worst = results.reduce((a, b) => (b.busy.maxMs > a.busy.maxMs ? b : a))
-    const missed = results.filter((r) => r.busy.maxMs > TARGET_MS)
-    verdict({
-      bench: BENCH,
-      what: `main event-loop delay during each experiment, the engine ${here ? 'on the main thread' : 'in its own thread'}${ballastMb ? ` (${ballastMb} MB parent)` : ''}, max`,
-      baseline: `idle ≤ ${formatMs(idleMax)}`,
-      lab: `worst ${formatMs(worst.busy.maxMs)} (${worst.id}); ${results.length - missed.length} of ${results.length} within`,
-      ratio: '—',
-      target: `≤ ${TARGET_MS} ms`,
-      met: missed.length === 0,
-      note: missed.length > 0 ? `over the target: ${missed.map((r) => `${r.id} ${formatMs(r.busy.maxMs)}${accountOfLongest(r.busy.stalls)}`).join(', ')}` : undefined,
-    })
-    // information, not a target: where the stalls over the target went (the ticker's; the histogram has no split)
-    const stalls = results.flatMap((r) => r.busy.stalls.map((st) => ({ id: r.id, ...st })))
-    if (stalls.length > 0) {
-      const onCore = maxBy(stalls.filter((st) => st.onCoreMs !== undefined), (st) => st.onCoreMs)
-      verdict({
-        bench: BENCH,
-        what: `of the stalls over ${TARGET_MS} ms, the time this thread ran on a core (schedstat), max`,
-        // the split covers the whole gap between two ticks: the stall plus the tick's own interval
-        lab: onCore ? `${formatMs(onCore.onCoreMs)} of the ${formatMs(onCore.lateMs + RESOLUTION_MS)} between two ticks around a ${formatMs(onCore.lateMs)} stall (${onCore.id}); the rest waiting for a core or blocked` : 'not readable here (no /proc/thread-self/schedstat)',
-        target: 'info',
-        met: undefined,
-      })
-      const inGc = stalls.filter((st) => st.gcMs > 0)
-      const longestGc = maxBy(inGc, (st) => st.gcMs)
-      verdict({
-        bench: BENCH,
-        what: `of the stalls over ${TARGET_MS} ms, the time in this thread's garbage collection (PerformanceObserver 'gc'), max`,
-        lab: longestGc ? `${formatMs(longestGc.gcMs)} (${longestGc.gcKind}) of a ${formatMs(longestGc.lateMs)} stall (${longestGc.id}); ${inGc.length} of ${stalls.length} stalls collected garbage` : `none of the ${stalls.length} stalls collected garbage`,
-        target: 'info',
-        met: undefined,
-      })
+    for (const ballastMb of ballasts) {
+      // a parent as big as the Electron main process: spawning children (by fork) then costs more
+      while (ballast.length < ballastMb) ballast.push(Buffer.alloc(1 << 20, ballast.length & 0xff))
+      ballast.length = ballastMb
+      const rssMb = Math.round(process.memoryUsage.rss() / 2 ** 20)
+      const parentLabel = `${rssMb} MB parent`
+      console.log(`Main-thread event-loop delay per experiment (monitorEventLoopDelay, ${RESOLUTION_MS} ms resolution, the interval taken off); idle ${idleMs} ms before each; the engine ${here ? 'on this thread, as the command line runs it' : 'in its own thread, as the desktop app and serve run it'}; this process resident ${rssMb} MB${ballastMb ? ` (${ballastMb} MB of it held on purpose)` : ''}.`)
+      const { rows, results } = await measurePass({ lab, experiments, idleMs, phaseOf: () => phase, setPhase: (next) => (phase = next), engineUtilization })
+      printTable(`Event-loop delay, ${parentLabel}: max while idle, then while the experiment ran`, ['experiment', 'params (else defaults)', 'run took', 'idle max', 'run max', 'run p99', `≤ ${TARGET_MS} ms?`, 'engine thread busy', 'longest stalls (of which the thread was busy: on a core, or ready and waiting for one; of it in garbage collection), in which phase'], rows)
+      passVerdicts(results, parentLabel, placeLabel)
     }
   } finally {
     unsubscribe()

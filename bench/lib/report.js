@@ -80,11 +80,11 @@ export function option(name, fallback) {
 }
 
 /** Value of `--name 10,50,200` (or the environment variable) as a list of numbers, or the fallback. */
-export function listOption(name, fallback) {
+export function listOption(name, fallback, { zeroAllowed = false } = {}) {
   const index = process.argv.indexOf(`--${name}`)
   const text = index >= 0 ? process.argv[index + 1] : process.env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`]
   if (text === undefined) return fallback
   const values = text.split(',').map(Number)
-  if (values.some((value) => !Number.isFinite(value) || value <= 0)) throw new Error(`--${name} takes positive numbers separated by commas (for example 10,50,200); got "${text}".`)
+  if (values.some((value) => !Number.isFinite(value) || value < 0 || (value === 0 && !zeroAllowed))) throw new Error(`--${name} takes ${zeroAllowed ? 'whole numbers from 0' : 'positive numbers'} separated by commas (for example ${zeroAllowed ? '0,350' : '10,50,200'}); got "${text}".`)
   return values
 }

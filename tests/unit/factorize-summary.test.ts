@@ -250,7 +250,7 @@ describe('summarizeFactorize on edited trials', () => {
     r.trials.eventLoopDelay.maxMs = 12
     const calm = summarize(r)
     expect(calm.warnings).toEqual([])
-    expect(calm.data.findings).toContain("The app's main event loop stayed responsive throughout: it never ran more than 12.0 ms late.")
+    expect(calm.data.findings).toContain("The lab's event loop, which starts and times the work, stayed responsive throughout: it never ran more than 12.0 ms late.")
   })
 
   it('Node alone: no Python figures, and the reason Python did not run', () => {

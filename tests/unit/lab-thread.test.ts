@@ -6,7 +6,7 @@ import type { EventName } from '../../src/shared/contract/contract'
 import type { Envelope } from '../../src/shared/errors'
 import type { Settings } from '../../src/shared/settings'
 import type { RunResult } from '../../src/shared/model/result'
-import { tellElectronVersions } from '../../src/main/lab/runtime'
+import { tellHostRuntime } from '../../src/main/lab/runtime'
 import { startLabThread, type LabThread, type LabThreadOptions } from '../../src/main/lab/thread/lab-thread'
 import { descendantsOf, processAlive } from './helpers/processes'
 import { testPaths } from './helpers/lab'
@@ -89,13 +89,14 @@ describe('the engine in a thread of its own', () => {
   })
 
   it('tells the thread which Electron the app runs in, which the thread\'s own process.versions may not say', async () => {
-    tellElectronVersions({ electron: '45.5.0', chrome: '146.0.0.0' })
+    tellHostRuntime({ electron: { electron: '45.5.0', chrome: '146.0.0.0' } })
     try {
       const door = testThread()
+      tellHostRuntime(undefined)
       const info = valueOf<{ runtimes: Record<string, string> }>(await door.request('getMachineInfo', {}))
       expect(info.runtimes).toMatchObject({ electron: '45.5.0', chrome: '146.0.0.0', node: process.versions.node })
     } finally {
-      tellElectronVersions(undefined)
+      tellHostRuntime(undefined)
     }
   })
 

@@ -10,6 +10,7 @@ import { createLab, type Lab } from '../../src/main/lab/lab'
 import { packagedCanvasBinary } from '../../src/main/lab/charts/headless-chart'
 import { labPathsFor } from '../../src/main/lab/paths-default'
 import { startLabThread } from '../../src/main/lab/thread/lab-thread'
+import { tellHostRuntime } from '../../src/main/lab/runtime'
 import { runResult } from './helpers/run-experiment'
 
 /**
@@ -264,7 +265,10 @@ describe('the engine on the packaged layout', () => {
   }, 90_000)
 
   it('runs the whole engine in its own thread from there, as the desktop app does', async () => {
+    // as Electron's main process would: its resources folder, where the chart binary is copied beside app.asar
+    tellHostRuntime({ resourcesPath })
     const door = startLabThread({ host: 'electron', dataDir: join(work, 'thread-data'), paths })
+    tellHostRuntime(undefined)
     try {
       const finished = new Promise<unknown>((resolve) => door.events.subscribe((name, payload) => name === 'runFinished' && resolve(payload)))
       const started = await door.request('startRun', { experimentId: 'command', params: { command: 'sleep 0.01', runs: 1, warmup: 0, maxParallel: 1, sweepRuns: 1, launcher: 'execa' } })

@@ -4,20 +4,30 @@ export interface ElectronVersions {
   chrome: string
 }
 
-let told: ElectronVersions | undefined
-
-/**
- * The desktop app's Electron, or undefined under plain Node (the command line, serve, the tests):
- * children that run the app's own binary as Node need ELECTRON_RUN_AS_NODE under Electron.
- * Electron adds its versions to the environments it creates itself; the engine's thread is one
- * Node creates, so the main thread tells it (tellElectronVersions) rather than it guessing.
- */
-export function electronVersions(): ElectronVersions | undefined {
-  if (told) return told
-  const { electron, chrome } = process.versions as NodeJS.ProcessVersions & { electron?: string; chrome?: string }
-  return electron ? { electron, chrome: chrome ?? 'unknown' } : undefined
+/** What the desktop app's Electron says of itself: nothing under plain Node (the command line, serve, the tests). */
+export interface HostRuntime {
+  /** Children that run the app's own binary as Node need ELECTRON_RUN_AS_NODE under Electron. */
+  electron?: ElectronVersions
+  /** The packaged app's resources folder (Electron's process.resourcesPath), where files beside app.asar are. */
+  resourcesPath?: string
 }
 
-export function tellElectronVersions(versions: ElectronVersions | undefined): void {
-  told = versions
+let told: HostRuntime | undefined
+
+/**
+ * The host's Electron facts. Electron adds them to the `process` of the environments it creates
+ * itself; the engine's thread is one Node creates, so the main thread tells it (tellHostRuntime)
+ * rather than it guessing.
+ */
+export function hostRuntime(): HostRuntime {
+  if (told) return told
+  const { electron, chrome } = process.versions as NodeJS.ProcessVersions & { electron?: string; chrome?: string }
+  const { resourcesPath } = process as { resourcesPath?: string }
+  return { ...(electron ? { electron: { electron, chrome: chrome ?? 'unknown' } } : {}), ...(resourcesPath ? { resourcesPath } : {}) }
+}
+
+export const electronVersions = (): ElectronVersions | undefined => hostRuntime().electron
+
+export function tellHostRuntime(runtime: HostRuntime | undefined): void {
+  told = runtime
 }

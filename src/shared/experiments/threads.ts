@@ -92,7 +92,9 @@ export const blockingIoParamSpecs = {
 export type BlockingIoParams = ParamValues<typeof blockingIoParamSpecs>
 
 /**
- * How late the main event loop ran while the experiment ran (perf_hooks.monitorEventLoopDelay),
+ * How late the lab's event loop (the thread that starts and times the work: the engine's own thread under
+ * the desktop app and the browser host, the main thread under the command line) ran while the experiment ran
+ * (perf_hooks.monitorEventLoopDelay),
  * beyond the monitor's own timer interval: an idle loop reports about 0.
  */
 export interface EventLoopDelay {

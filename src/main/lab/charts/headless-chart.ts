@@ -6,6 +6,7 @@ import { CHART_FONT_FAMILY, labPlugins } from '../../../shared/charts/lab-plugin
 import { chartTitle } from '../../../shared/charts/result-charts'
 import { reportChartBackground } from '../../../shared/charts/palette'
 import { LabError } from '../../../shared/errors'
+import { hostRuntime } from '../runtime'
 
 type CanvasModule = typeof import('@napi-rs/canvas')
 
@@ -25,7 +26,7 @@ let canvasModule: CanvasModule | undefined
  * @napi-rs/canvas, loaded on first use: its binary is a separate package per platform, and one
  * that is missing or fails to load must cost the reports their charts, not the app its start.
  */
-export function loadCanvas(resourcesPath: string | undefined = (process as { resourcesPath?: string }).resourcesPath): CanvasModule {
+export function loadCanvas(resourcesPath: string | undefined = hostRuntime().resourcesPath): CanvasModule {
   if (canvasModule) return canvasModule
   const load = (): CanvasModule => createRequire(import.meta.url)('@napi-rs/canvas') as CanvasModule
   try {
@@ -51,7 +52,13 @@ const HEADLESS_FONTS = ['Liberation Sans', 'DejaVu Sans', 'Arial', 'Helvetica', 
 export function headlessFontFamily(available: readonly string[] = loadCanvas().GlobalFonts.families.map((f) => f.family)): string {
   return HEADLESS_FONTS.find((family) => available.includes(family)) ?? CHART_FONT_FAMILY
 }
-Chart.defaults.font.family = headlessFontFamily()
+/** The font is chosen at the first drawing, not at import: a canvas that does not load costs the charts, not the engine. */
+let fontChosen = false
+function chooseFontOnce(): void {
+  if (fontChosen) return
+  Chart.defaults.font.family = headlessFontFamily()
+  fontChosen = true
+}
 
 export interface ChartSize {
   widthPx: number
@@ -96,6 +103,7 @@ export function configProblem(config: ChartConfiguration): string | undefined {
  * clears the canvas); a configuration chart.js cannot draw fails with the chart's name and why.
  */
 function draw<C extends { getContext(type: '2d'): unknown }, T>(canvas: C, config: ChartConfiguration, scale: number, read: (canvas: C) => T): T {
+  chooseFontOnce()
   const problem = configProblem(config)
   if (problem) throw new LabError('internal', `The chart "${chartTitle(config, 'untitled chart').slice(0, 120)}" could not be drawn: ${problem}.`)
   let chart: Chart | undefined

@@ -248,8 +248,8 @@ export const blockingIoRunner: ExperimentRunner<BlockingIoParams, BlockingIoData
     }
     findings.push(
       eventLoopDelay.maxMs <= 20
-        ? `The app's main event loop stayed responsive throughout: it never ran more than ${formatDurationMs(eventLoopDelay.maxMs)} late.`
-        : `The app's main event loop was held up for up to ${formatDurationMs(eventLoopDelay.maxMs)} during the run.`,
+        ? `The lab's event loop, which starts and times the calls, stayed responsive throughout: it never ran more than ${formatDurationMs(eventLoopDelay.maxMs)} late.`
+        : `The lab's event loop, which starts and times the calls, was held up for up to ${formatDurationMs(eventLoopDelay.maxMs)} during the run.`,
     )
     const describe = (runtime: Runtime): string =>
       outcomes

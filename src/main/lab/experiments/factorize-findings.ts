@@ -195,8 +195,8 @@ export function factorizeFindings(input: FindingsInput): string[] {
   }
   findings.push(
     input.eventLoop.maxMs <= 20
-      ? `The app's main event loop stayed responsive throughout: it never ran more than ${formatDurationMs(input.eventLoop.maxMs)} late.`
-      : `The app's main event loop was held up for up to ${formatDurationMs(input.eventLoop.maxMs)} (starting child processes blocks it briefly); the work itself never ran on it.`,
+      ? `The lab's event loop, which starts and times the work, stayed responsive throughout: it never ran more than ${formatDurationMs(input.eventLoop.maxMs)} late.`
+      : `The lab's event loop, which starts and times the work, was held up for up to ${formatDurationMs(input.eventLoop.maxMs)} (starting child processes blocks it briefly); the work itself never ran on it.`,
   )
   findings.push(
     `All ${input.results.comparedRuns} runs found the same divisors with every strategy${input.results.referenceChecked > 0 ? `, and the lesson's numbers match the reference lists` : ''}.`,

@@ -264,7 +264,7 @@ export function summarizeFactorize(params: FactorizeParams, machine: FactorizeMa
   const busy = busyMachineWarning(Math.max(machine.loadAverage[0], trials.loadAverageAtEnd), cores)
   if (busy) warnings.push(busy)
   if (eventLoopDelay.maxMs > 50) {
-    warnings.push({ code: 'event-loop-delay', message: `The app's main event loop ran up to ${formatDurationMs(eventLoopDelay.maxMs)} late during the run; the app may have felt sluggish. The work itself runs in threads and processes, so this comes from starting them, or from a busy machine.` })
+    warnings.push({ code: 'event-loop-delay', message: `The lab's event loop, which starts and times the work, ran up to ${formatDurationMs(eventLoopDelay.maxMs)} late during the run, so the times it took may be late by as much. The work itself runs in threads and processes, so this comes from starting them, or from a busy machine.` })
   }
 
   const findingsInput = {

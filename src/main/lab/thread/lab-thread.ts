@@ -4,11 +4,11 @@ import type { EventName, EventPayload } from '../../../shared/contract/contract'
 import { LabError, toErrorData, type Envelope } from '../../../shared/errors'
 import type { Settings } from '../../../shared/settings'
 import type { LabDoor } from '../lab'
-import { electronVersions } from '../runtime'
+import { hostRuntime } from '../runtime'
 import { EventHub } from '../runs/event-hub'
 import type { FromEngine, LabThreadSetup, ShellHandlers, ShellRequestName } from './thread-protocol'
 
-export interface LabThreadOptions extends Omit<LabThreadSetup, 'shellRequests' | 'electron'>, ShellHandlers {
+export interface LabThreadOptions extends Omit<LabThreadSetup, 'shellRequests' | 'runtime'>, ShellHandlers {
   /** Told after the settings were saved (the desktop shell applies the theme to native menus and dialogs). */
   onSettingsSaved?: (settings: Settings) => void
 }
@@ -51,7 +51,7 @@ export function startLabThread(options: LabThreadOptions): LabThread {
   const shellHandlers: ShellHandlers = { saveExport, saveReportPdf }
   const setup: LabThreadSetup = {
     ...data,
-    electron: electronVersions(),
+    runtime: hostRuntime(),
     shellRequests: (Object.keys(shellHandlers) as ShellRequestName[]).filter((name) => shellHandlers[name] !== undefined),
   }
   const events = new EventHub()

@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads'
 import { LabError, type Envelope } from '../../../shared/errors'
 import { createLab } from '../lab'
-import { tellElectronVersions } from '../runtime'
+import { tellHostRuntime } from '../runtime'
 import type { FromEngine, LabThreadSetup, ShellRequestName, ToEngine } from './thread-protocol'
 
 /**
@@ -20,8 +20,8 @@ export function serveLab(port: MessagePort, setup: LabThreadSetup): void {
         shellAnswers.set(id, (envelope) => (envelope.ok ? resolve(envelope.value as { savedPath: string | null }) : reject(new LabError(envelope.error.code ?? 'internal', envelope.error.message, envelope.error.details))))
         post({ type: 'shell-request', id, name, args })
       })
-  const { chapterSteps, shellRequests, electron, ...options } = setup
-  tellElectronVersions(electron)
+  const { chapterSteps, shellRequests, runtime, ...options } = setup
+  tellHostRuntime(runtime)
   const lab = createLab({
     ...options,
     chapterSteps: chapterSteps && (() => chapterSteps),

@@ -3,7 +3,7 @@ import type { Envelope } from '../../../shared/errors'
 import type { Settings } from '../../../shared/settings'
 import type { ChapterStep } from '../chapter/chapter-plan'
 import type { LabOptions } from '../lab'
-import type { ElectronVersions } from '../runtime'
+import type { HostRuntime } from '../runtime'
 
 /** The requests the face answers itself (a save dialog, a PDF of the window): the engine thread asks for them. */
 export type ShellRequestName = 'saveExport' | 'saveReportPdf'
@@ -12,8 +12,8 @@ export type ShellHandlers = Partial<Pick<LabHandlers, ShellRequestName>>
 /** What the engine thread is started with: the lab's options that are plain data. */
 export interface LabThreadSetup extends Pick<LabOptions, 'host' | 'dataDir' | 'paths' | 'startSpawnersNow' | 'pythonCommand' | 'pythonsSideBySide'> {
   chapterSteps?: ChapterStep[]
-  /** The desktop app's Electron, which the engine's thread may not see in process.versions (see runtime.ts). */
-  electron: ElectronVersions | undefined
+  /** The desktop app's Electron facts, which the engine's thread may not see in its `process` (see runtime.ts). */
+  runtime: HostRuntime
   /** The shell requests the face answers; the others are answered "not available" as in any face without them. */
   shellRequests: ShellRequestName[]
 }
