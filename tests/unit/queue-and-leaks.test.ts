@@ -1,5 +1,5 @@
 import { execa } from 'execa'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -77,6 +77,47 @@ describe('the command line host', () => {
     const ended = await host
     expect(ended.exitCode).toBe(0)
     expect(ended.stderr).toMatch(/Stopping/)
+    await new Promise((done) => setTimeout(done, 200))
+    expect(children.filter(processAlive)).toEqual([])
+  })
+})
+
+describe('the command line host, stopped twice', () => {
+  it('a second Ctrl+C ends every child at once, even one that ignores SIGTERM, and exits with 130', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lab-serve-'))
+    const host = execa('node', [cli, 'serve', '--port', '0', '--data-dir', dataDir], { env: { CONCURRENCY_LAB_TOKEN: 'leak-test-token-0123456789abcdef' }, reject: false })
+    const url = await new Promise<string>((done, fail) => {
+      host.stderr?.on('data', (chunk: Buffer) => {
+        const match = /serving at (\S+)/.exec(chunk.toString())
+        if (match) done(match[1]!)
+      })
+      void host.then(() => fail(new Error('serve ended before printing its URL')))
+    })
+    const started = JSON.parse((await post(`${url}api/startRun`, JSON.stringify({ experimentId: 'command', params: { command: "trap '' TERM; sleep 30", shell: true, warmup: 0, runs: 1, maxParallel: 1, launcher: 'app' } }))).body)
+    expect(started.ok).toBe(true)
+    // started by Node's own spawn in the engine's thread ('app'), the child is ended by the engine's shutdown only:
+    // the vfork addon would end its own children with the thread anyway
+    const commandOf = (pid: number): string => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim()
+      } catch {
+        return '' // already gone
+      }
+    }
+    let children: number[] = []
+    for (let waited = 0; !children.some((pid) => commandOf(pid) === 'sleep') && waited < 10_000; waited += 50) {
+      await new Promise((done) => setTimeout(done, 50))
+      children = descendantsOf(host.pid!)
+    }
+    expect(children.map(commandOf)).toContain('sleep')
+    const begin = performance.now()
+    host.kill('SIGINT')
+    await new Promise((done) => setTimeout(done, 100))
+    host.kill('SIGINT')
+    const ended = await host
+    expect(ended.exitCode).toBe(130)
+    // the orderly way would wait out the command's grace after SIGTERM (a second) and the shutdown's deadline
+    expect(performance.now() - begin).toBeLessThan(3000)
     await new Promise((done) => setTimeout(done, 200))
     expect(children.filter(processAlive)).toEqual([])
   })
