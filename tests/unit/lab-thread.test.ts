@@ -48,6 +48,15 @@ async function eventually(check: () => boolean, withinMs: number, what: string):
   }
 }
 
+/** Starts a fan-out of 30 s children through the door; resolves with this process's descendants once they run. */
+async function startLongChildren(door: LabThread, children: number): Promise<number[]> {
+  const started = nextEvent(door, 'runProgress')
+  valueOf(await door.request('startRun', { experimentId: 'fanout', params: { children, seconds: 30, runs: 1, warmup: 0 } }))
+  await started
+  await eventually(() => descendantsOf().length > 0, 5000, 'the run\'s children started')
+  return descendantsOf()
+}
+
 describe('the engine in a thread of its own', () => {
   it('runs in another thread, answers requests and sends a run\'s events to the face', async () => {
     const door = testThread()
@@ -102,11 +111,7 @@ describe('the engine in a thread of its own', () => {
 
   it('answers the requests of a thread that dies with an error, kills its children, and starts afresh on the next request', async () => {
     const door = testThread()
-    const started = nextEvent(door, 'runProgress')
-    valueOf(await door.request('startRun', { experimentId: 'fanout', params: { children: 1, seconds: 30, runs: 1, warmup: 0 } }))
-    await started
-    await eventually(() => descendantsOf().length > 0, 5000, 'the run\'s child started')
-    const children = descendantsOf()
+    const children = await startLongChildren(door, 1)
     // probing every Python takes the engine tens of ms at least: still unanswered when the thread goes
     const pending = door.request('listInterpreters', { refresh: true })
     // ended from outside, as a crash would: no 'exit' handler of the thread runs
@@ -121,11 +126,7 @@ describe('the engine in a thread of its own', () => {
 
   it('shuts down with its runs cancelled, its children and the thread ended, and takes no more requests', async () => {
     const door = testThread()
-    const started = nextEvent(door, 'runProgress')
-    valueOf(await door.request('startRun', { experimentId: 'fanout', params: { children: 2, seconds: 30, runs: 1, warmup: 0 } }))
-    await started
-    await eventually(() => descendantsOf().length > 0, 5000, 'the run\'s children started')
-    const children = descendantsOf()
+    const children = await startLongChildren(door, 2)
     const engine = door.engineThread()!
     const ended = new Promise((resolve) => engine.once('exit', resolve))
     await door.shutdown()

@@ -23,6 +23,20 @@ function post(url: string, body: string): Promise<{ status: number; body: string
   })
 }
 
+/** `concurrency-lab serve` in a fresh data folder, once it has printed its URL. */
+async function startServe() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lab-serve-'))
+  const host = execa('node', [cli, 'serve', '--port', '0', '--data-dir', dataDir], { env: { CONCURRENCY_LAB_TOKEN: 'leak-test-token-0123456789abcdef' }, reject: false })
+  const url = await new Promise<string>((done, fail) => {
+    host.stderr?.on('data', (chunk: Buffer) => {
+      const match = /serving at (\S+)/.exec(chunk.toString())
+      if (match) done(match[1]!)
+    })
+    void host.then(() => fail(new Error('serve ended before printing its URL')))
+  })
+  return { host, url }
+}
+
 describe('several runs asked for at once', () => {
   it('run one at a time, in order, and all finish', async () => {
     const lab = testLab()
@@ -56,15 +70,7 @@ describe('several runs asked for at once', () => {
 
 describe('the command line host', () => {
   it('answers 100 requests in parallel, and leaves no child behind when stopped mid-run', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'lab-serve-'))
-    const host = execa('node', [cli, 'serve', '--port', '0', '--data-dir', dataDir], { env: { CONCURRENCY_LAB_TOKEN: 'leak-test-token-0123456789abcdef' }, reject: false })
-    const url = await new Promise<string>((done, fail) => {
-      host.stderr?.on('data', (chunk: Buffer) => {
-        const match = /serving at (\S+)/.exec(chunk.toString())
-        if (match) done(match[1]!)
-      })
-      void host.then(() => fail(new Error('serve ended before printing its URL')))
-    })
+    const { host, url } = await startServe()
     const replies = await Promise.all(Array.from({ length: 100 }, () => post(`${url}api/getMachineInfo`, '')))
     expect(replies.every((r) => r.status === 200 && JSON.parse(r.body).ok === true)).toBe(true)
 
@@ -84,15 +90,7 @@ describe('the command line host', () => {
 
 describe('the command line host, stopped twice', () => {
   it('a second Ctrl+C ends every child at once, even one that ignores SIGTERM, and exits with 130', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'lab-serve-'))
-    const host = execa('node', [cli, 'serve', '--port', '0', '--data-dir', dataDir], { env: { CONCURRENCY_LAB_TOKEN: 'leak-test-token-0123456789abcdef' }, reject: false })
-    const url = await new Promise<string>((done, fail) => {
-      host.stderr?.on('data', (chunk: Buffer) => {
-        const match = /serving at (\S+)/.exec(chunk.toString())
-        if (match) done(match[1]!)
-      })
-      void host.then(() => fail(new Error('serve ended before printing its URL')))
-    })
+    const { host, url } = await startServe()
     const started = JSON.parse((await post(`${url}api/startRun`, JSON.stringify({ experimentId: 'command', params: { command: "trap '' TERM; sleep 30", shell: true, warmup: 0, runs: 1, maxParallel: 1, launcher: 'app' } }))).body)
     expect(started.ok).toBe(true)
     // started by Node's own spawn in the engine's thread ('app'), the child is ended by the engine's shutdown only:
