@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
@@ -11,6 +11,13 @@ const workerEntries = Object.fromEntries(
     .map((file) => [`workers/${file.replace(/\.worker\.ts$/, '')}`, resolve(workersDir, file)]),
 )
 
+/**
+ * The runtime packages bundled into the build, with their own dependencies: every one but those that
+ * load a native file, which stay packages of their own (electron-builder.yml unpacks them).
+ */
+const NATIVE_PACKAGES = ['@napi-rs/canvas']
+const bundledPackages = Object.keys((JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {}).filter((name) => !NATIVE_PACKAGES.includes(name))
+
 /** Parallel work trees of the same checkout can build apart: CONCURRENCY_LAB_OUT=out-mine. */
 const outRoot = process.env.CONCURRENCY_LAB_OUT ?? 'out'
 
@@ -18,11 +25,10 @@ export default defineConfig({
   main: {
     build: {
       outDir: `${outRoot}/main`,
-      // The pure-JavaScript packages are bundled into the build, with their own dependencies: the engine runs in
-      // worker threads from app.asar.unpacked, and electron-builder's collection of a package's dependencies
-      // depends on npm's view of node_modules (it left execa's out once the hidden lockfile went stale). Only the
-      // chart binary's package, which loads a native file, stays a package of its own.
-      externalizeDeps: { exclude: ['execa', 'zod', 'simple-statistics', 'jstat'] },
+      // The pure-JavaScript packages are bundled: the engine runs in worker threads from app.asar.unpacked, and
+      // electron-builder's collection of a package's dependencies depends on npm's view of node_modules (it left
+      // execa's out once the hidden lockfile went stale).
+      externalizeDeps: { exclude: bundledPackages },
       rolldownOptions: {
         input: {
           // The Electron main process and the command line share one engine build.

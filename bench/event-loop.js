@@ -13,7 +13,7 @@
 import { openSync, readSync } from 'node:fs'
 import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay } from 'node:perf_hooks'
 import { loadEngine } from './lib/engine.js'
-import { newLab, runThroughDoor } from './lib/lab-run.js'
+import { newLab, runExperiment } from './lib/lab-run.js'
 import { formatMs, listOption, option, printTable, runBench, verdict } from './lib/report.js'
 
 const BENCH = 'event-loop'
@@ -140,7 +140,7 @@ async function measurePass({ lab, experiments, idleMs, phaseOf, setPhase, engine
     stop = watchLoop(phaseOf)
     const begin = performance.now()
     const engineBefore = engineUtilization()
-    await runThroughDoor(lab, experiment.id, params)
+    await runExperiment(lab, experiment.id, params)
     const durationMs = performance.now() - begin
     const busy = stop()
     const engine = engineBefore && engineUtilization(engineBefore)

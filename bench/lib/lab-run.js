@@ -16,37 +16,12 @@ export function newLab(createLab, options = {}) {
   }
 }
 
-/** Starts a run and resolves with its result (rejects with the run's error message). */
-export function runExperiment(lab, experimentId, params) {
-  return new Promise((resolve, reject) => {
-    let runId
-    const early = []
-    const settle = (name, payload) => {
-      if (name === 'runFinished') resolve(payload.result)
-      else reject(new Error(`${experimentId} failed: ${payload.error.message}`))
-      unsubscribe()
-    }
-    const unsubscribe = lab.events.subscribe((name, payload) => {
-      if (name !== 'runFinished' && name !== 'runFailed') return
-      if (runId === undefined) early.push([name, payload])
-      else if (payload.runId === runId) settle(name, payload)
-    })
-    try {
-      runId = lab.runs.start(experimentId, params).runId
-    } catch (error) {
-      unsubscribe()
-      reject(error)
-      return
-    }
-    for (const [name, payload] of early) if (payload.runId === runId) settle(name, payload)
-  })
-}
-
 /**
- * Starts a run through a face's door (lab.request, as the desktop app and the browser host send
- * it; the engine may be in its own thread) and resolves with its result.
+ * Starts a run as a face does (door.request: a lab of this thread, or the engine's own thread, as
+ * the desktop app and the browser host run it) and resolves with its result (rejects with the
+ * run's error message).
  */
-export async function runThroughDoor(door, experimentId, params) {
+export async function runExperiment(door, experimentId, params) {
   let runId
   const early = []
   let settle

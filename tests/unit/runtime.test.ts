@@ -1,6 +1,6 @@
 import { afterEach, expect, it } from 'vitest'
 import { builtinSleep, nodeCommand, nodeScriptCommand } from '../../src/main/lab/processes/node-program'
-import { electronVersions, hostRuntime, tellHostRuntime } from '../../src/main/lab/runtime'
+import { electronVersions, hostRuntime, runtimeOf, tellHostRuntime } from '../../src/main/lab/runtime'
 
 afterEach(() => tellHostRuntime(undefined))
 
@@ -24,4 +24,12 @@ it('knows the packaged app\'s resources folder from Electron\'s main process, or
   tellHostRuntime({ resourcesPath: '/opt/Concurrency Lab/resources' })
   expect(hostRuntime()).toEqual({ resourcesPath: '/opt/Concurrency Lab/resources' })
   expect(electronVersions()).toBeUndefined()
+})
+
+it('reads Electron\'s main process as Electron, its versions and resources folder, and plain Node as neither', () => {
+  const electronMain = { versions: { node: '22.20.0', electron: '45.5.0', chrome: '146.0.7680.31' }, resourcesPath: '/Applications/Concurrency Lab.app/Contents/Resources' }
+  expect(runtimeOf(electronMain)).toEqual({ electron: { electron: '45.5.0', chrome: '146.0.7680.31' }, resourcesPath: '/Applications/Concurrency Lab.app/Contents/Resources' })
+  // a worker thread of that process: Node's own process object, without what Electron adds
+  expect(runtimeOf({ versions: { node: '22.20.0' } })).toEqual({})
+  expect(runtimeOf(process)).toEqual({})
 })

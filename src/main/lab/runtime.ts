@@ -20,9 +20,17 @@ let told: HostRuntime | undefined
  * rather than it guessing.
  */
 export function hostRuntime(): HostRuntime {
-  if (told) return told
-  const { electron, chrome } = process.versions as NodeJS.ProcessVersions & { electron?: string; chrome?: string }
-  const { resourcesPath } = process as { resourcesPath?: string }
+  return told ?? runtimeOf(process as ProcessFacts)
+}
+
+/** What a `process` says: Electron's adds its versions and, in its main process, resourcesPath. */
+export interface ProcessFacts {
+  versions: Partial<Record<string, string>>
+  resourcesPath?: string
+}
+
+export function runtimeOf({ versions, resourcesPath }: ProcessFacts): HostRuntime {
+  const { electron, chrome } = versions
   return { ...(electron ? { electron: { electron, chrome: chrome ?? 'unknown' } } : {}), ...(resourcesPath ? { resourcesPath } : {}) }
 }
 

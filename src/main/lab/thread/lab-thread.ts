@@ -29,8 +29,6 @@ interface EngineThread {
   pending: Map<number, (envelope: Envelope<unknown>) => void>
   /** Settles when the thread has said it shut down, or has ended. */
   shut: Promise<void>
-  /** Settles when the thread has ended. */
-  ended: Promise<void>
 }
 
 const stoppedEnvelope = (why: string): Envelope<never> => ({
@@ -62,8 +60,8 @@ export function startLabThread(options: LabThreadOptions): LabThread {
   const answerShell = async (thread: EngineThread, id: number, name: ShellRequestName, args: unknown): Promise<void> => {
     let envelope: Envelope<unknown>
     try {
-      const handler = shellHandlers[name] as ((args: unknown) => Promise<unknown>) | undefined
-      if (!handler) throw new LabError('not-available', 'This face cannot save files itself.')
+      // the thread asks only for the requests named in its setup, which are the handlers given
+      const handler = shellHandlers[name] as (args: unknown) => Promise<unknown>
       envelope = { ok: true, value: await handler(args) }
     } catch (error) {
       envelope = { ok: false, error: toErrorData(error) }
@@ -76,13 +74,7 @@ export function startLabThread(options: LabThreadOptions): LabThread {
     // process's, which is where the vfork addon's children read theirs from
     const worker = new Worker(join(options.paths.workersDir, 'engine.js'), { workerData: setup, env: SHARE_ENV, name: 'concurrency-lab engine' })
     let saidShut: () => void = () => {}
-    let ended: () => void = () => {}
-    const thread: EngineThread = {
-      worker,
-      pending: new Map(),
-      shut: new Promise((resolve) => (saidShut = resolve)),
-      ended: new Promise((resolve) => (ended = resolve)),
-    }
+    const thread: EngineThread = { worker, pending: new Map(), shut: new Promise((resolve) => (saidShut = resolve)) }
     let failure = 'it ended'
     worker.on('message', (message: FromEngine) => {
       switch (message.type) {
@@ -111,7 +103,6 @@ export function startLabThread(options: LabThreadOptions): LabThread {
       for (const answer of thread.pending.values()) answer(stoppedEnvelope(why))
       thread.pending.clear()
       saidShut()
-      ended()
     })
     return thread
   }
@@ -135,8 +126,8 @@ export function startLabThread(options: LabThreadOptions): LabThread {
     let timer: NodeJS.Timeout | undefined
     await Promise.race([thread.shut, new Promise<void>((resolve) => (timer = setTimeout(resolve, withinMs + SHUTDOWN_SLACK_MS)))])
     clearTimeout(timer)
+    // resolves once the thread's 'exit' has been handled (above): its pending requests are answered by then
     await thread.worker.terminate()
-    await thread.ended
   }
 
   // started now, so that a host that asked for its spawner helpers at once has them before the first run
