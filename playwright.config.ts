@@ -17,7 +17,8 @@ export default defineConfig({
   workers: 1,
   reporter: [['list']],
   outputDir: 'test-results',
-  use: { trace: 'retain-on-failure', acceptDownloads: true },
+  // a trace costs about a second per test on a 2-core machine: recorded where its failures are kept (the GitHub workflow)
+  use: { trace: process.env.CONCURRENCY_LAB_E2E_TRACE === '1' ? 'retain-on-failure' : 'off', acceptDownloads: true },
   projects: [
     {
       name: 'browser',
