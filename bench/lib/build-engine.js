@@ -24,6 +24,7 @@ export const engineEntries = {
   'run-all': 'src/main/lab/pool/run-all.ts',
   lab: 'src/main/lab/lab.ts',
   'lab-thread': 'src/main/lab/thread/lab-thread.ts',
+  'relay-heap': 'src/main/lab/thread/relay-heap.ts',
   'http-host': 'src/cli/serve/http-host.ts',
   catalog: 'src/shared/experiments/catalog.ts',
   factorize: 'src/shared/factorize.ts',
@@ -47,7 +48,11 @@ export function newestSourceMs(roots = sourceRoots) {
 }
 
 export function engineIsFresh() {
-  return existsSync(stampFile) && statSync(stampFile).mtimeMs >= newestSourceMs()
+  if (!existsSync(stampFile)) return false
+  const builtMs = statSync(stampFile).mtimeMs
+  // an entry added since (or this file changed) needs a build as much as a newer source does
+  const entriesBuilt = Object.keys(engineEntries).every((name) => existsSync(join(engineDir, `${name}.js`)))
+  return entriesBuilt && builtMs >= statSync(fileURLToPath(import.meta.url)).mtimeMs && builtMs >= newestSourceMs()
 }
 
 export async function buildEngine() {

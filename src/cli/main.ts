@@ -73,7 +73,7 @@ function pythonChoice(pythons: readonly string[]): { pythonCommand?: string; pyt
 
 /** Exit codes: 0 done, 1 the run failed, 2 bad usage or parameters, 130 cancelled (Ctrl+C). */
 
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], entryUrl = import.meta.url): Promise<number> {
   const out = (text: string): void => void process.stdout.write(text)
   const err = (line: string): void => void process.stderr.write(`${line}\n`)
   try {
@@ -94,7 +94,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (!['run', 'serve', 'chapter', 'pythons'].includes(command)) throw new LabError('invalid-params', `There is no command "${command}". Try list, run, chapter, compare, pythons, serve or help.`)
 
-    const entryUrl = import.meta.url
     const common = { dataDir: stringFlag(args, 'data-dir') ?? defaultDataDir(), paths: builtLabPaths(entryUrl), ...pythonChoice(stringFlags(args, 'python')) }
     const chapterSteps = testChapterSteps(process.env)
     // the browser host, like the desktop app, keeps the engine in a thread of its own, so that no run holds up its answers

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto'
-import { mkdtempSync, symlinkSync } from 'node:fs'
+import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { PipelineData } from '../../src/shared/experiments/pipeline'
 import { dispatch } from '../../src/main/lab/dispatch'
 import { findProgram } from '../../src/main/lab/processes/find-program'
+import { BACKGROUND_NICENESS } from '../../src/main/lab/workers/priority'
 import { descendantsOf, labChildren, processAlive } from './helpers/processes'
 import { cancelAfter, runFailure, runResult, useLabs } from './helpers/run-experiment'
 
@@ -156,6 +157,31 @@ describe('pipelines: openssl enc → md5sum', () => {
     await expect(work).rejects.toThrow(/The helper process running the pipelines ended unexpectedly \(SIGKILL\)/)
     await new Promise((done) => setTimeout(done, 200))
     expect(stages.filter(processAlive)).toEqual([])
+  })
+
+  it.runIf(process.platform === 'linux')("runs its stages below the app's priority, as the lab's other compute children", async () => {
+    const lab = newLab()
+    await lab.spawners.ready()
+    const jobs = Array.from({ length: 2 }, (_, index) => ({ index, plaintext: Buffer.alloc(16 * 1024 * 1024, index), salt: '0011223344556677' }))
+    const openssl = (await findProgram('openssl'))!
+    const work = lab.spawners.runPipelineWork({ kind: 'trial', order: 'parallel', jobs, mode: 'fixed', tools: { openssl, hash: { file: (await findProgram('md5sum'))!, args: [] }, hashSource: 'system', algorithm: 'md5' }, settings: { cipher: 'aes-256-cbc', pbkdf2: true, password: 'x' } })
+    let stages: number[] = []
+    for (let waited = 0; stages.length < 4 && waited < 10_000; waited += 10) {
+      await new Promise((done) => setTimeout(done, 10))
+      stages = lab.spawners.childPids()
+    }
+    // /proc/<pid>/stat: the niceness is the 19th field, the 17th after the command's closing parenthesis
+    const niceness = stages.map((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])
+      } catch {
+        return undefined // ended already
+      }
+    })
+    await work
+    expect(niceness.filter((n) => n !== undefined).length).toBeGreaterThanOrEqual(2)
+    expect(niceness.filter((n) => n !== undefined && n !== BACKGROUND_NICENESS)).toEqual([])
   })
 
   it('cancel ends every stage of every pipeline', async () => {

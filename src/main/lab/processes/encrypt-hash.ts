@@ -4,6 +4,7 @@ import { LabError } from '../../../shared/errors'
 import type { PipelineMode, PipelineParams } from '../../../shared/experiments/pipeline'
 import { findProgram } from './find-program'
 import { builtinHash, type ProgramCommand } from './node-program'
+import { BACKGROUND_NICENESS } from '../workers/priority'
 import { startChild, type ChildOutcome, type RunningChild } from './run-child'
 
 /** The password reaches openssl through this environment variable (-pass env:NAME), never on its command line. */
@@ -88,6 +89,7 @@ export async function referenceHash(tools: PipelineTools, settings: EncryptSetti
     input: job.plaintext,
     stdout: 'caller',
     timeoutMs: STAGE_TIMEOUT_MS,
+    niceness: BACKGROUND_NICENESS,
     maxCaptureBytes: STDERR_KEPT_BYTES,
     signal,
   })
@@ -146,6 +148,7 @@ export class Pipeline {
       stdin: 'pipe',
       stdout: 'caller',
       timeoutMs: STAGE_TIMEOUT_MS,
+      niceness: BACKGROUND_NICENESS,
       maxCaptureBytes: STDERR_KEPT_BYTES,
       signal,
     })
@@ -154,11 +157,11 @@ export class Pipeline {
     const encryptedOut = encrypt.stdout
     if (mode === 'tee' || !encryptedOut) {
       // the parent stays the only reader of openssl's output and relays it (communicate() below)
-      const hash = startChild({ ...tools.hash, stdin: 'pipe', timeoutMs: STAGE_TIMEOUT_MS, signal })
+      const hash = startChild({ ...tools.hash, stdin: 'pipe', timeoutMs: STAGE_TIMEOUT_MS, niceness: BACKGROUND_NICENESS, signal })
       return new Pipeline(job, mode, encrypt, hash, createHash(tools.algorithm))
     }
     // the hash stage's stdin is openssl's stdout pipe itself: the kernel passes the bytes straight on
-    const hash = startChild({ ...tools.hash, stdin: encryptedOut, timeoutMs: STAGE_TIMEOUT_MS, signal })
+    const hash = startChild({ ...tools.hash, stdin: encryptedOut, timeoutMs: STAGE_TIMEOUT_MS, niceness: BACKGROUND_NICENESS, signal })
     // the fix: the parent lets go of its own copy of the pipe, so the hash stage is its only reader
     if (mode === 'fixed') encryptedOut.destroy()
     return new Pipeline(job, mode, encrypt, hash, undefined)
