@@ -1,7 +1,8 @@
 /**
  * Fan-out: N × sleep 0.1 started at once, wall time until all have ended, for N = 10, 50 and 200:
  * through the engine as the fanout experiment runs it (mapLimited, children started by the lab's
- * launcher: on Linux where the addon is built, vfork from this process), then through spawner
+ * launcher: on Linux where the addon is built, vfork from this process; and the same launcher in a
+ * worker thread, where the desktop app and serve run the engine), then through spawner
  * helpers starting children with the vfork addon and with Node's own spawn, against Python's
  * subprocess doing the same (the baseline, where python3 exists) and a bare child_process.spawn.
  * As a control, the addon driven by a bare loop in a Node process of its own (the floor for any
@@ -22,6 +23,7 @@ import { startBareVforkFanout } from './lib/bare-vfork-fanout.js'
 import { interleave, median, ratioInterval } from './lib/measure.js'
 import { requireProgram } from './lib/programs.js'
 import { startPythonFanout } from './lib/python-fanout.js'
+import { startThreadFanout } from './lib/thread-fanout.js'
 import { formatMs, formatRatioSpread, formatSpread, listOption, option, printMeasured, printTable, runBench, verdict } from './lib/report.js'
 import { fanoutWallMs, labNativeSpawnAddon, makeSpawners, startSpawnerHelpers } from './lib/spawners.js'
 
@@ -58,6 +60,8 @@ async function main() {
   const nativeHelpers = await startSpawnerHelpers(helperModule.SpawnerHelpers, { count: helperCount, nativeSpawnAddon })
   const nodeHelpers = await startSpawnerHelpers(helperModule.SpawnerHelpers, { count: helperCount })
   const labChoice = labStarter.launchers()[0]
+  // the same launcher where the desktop app and serve run the engine: a worker thread of this process
+  const engineThread = await startThreadFanout({ addonPath: nativeSpawnAddon, count: helperCount })
   const nativeChoice = nativeHelpers.launchers()[0]
   const spawners = makeSpawners(engine.runChild, labStarter)
   const python = await startPythonFanout()
@@ -68,6 +72,7 @@ async function main() {
   const names = {
     python: python ? `Python ${python.version} subprocess` : undefined,
     lab: labChoice?.fromLabProcess ? 'lab, vfork from its own process' : `lab, ${helpersLabel} (no vfork here)`,
+    thread: engineThread.fromLabProcess ? "lab, vfork from the engine's thread" : `lab in the engine's thread, ${helpersLabel} (no vfork here)`,
     bareVfork: 'vfork addon in a bare loop (control)',
     native: `lab, ${helpersLabel}, ${nativeChoice?.launcher === 'vfork' ? 'vfork addon' : 'addon unavailable (Node spawn)'}`,
     node: `lab, ${helpersLabel}, Node spawn`,
@@ -129,6 +134,11 @@ async function main() {
       const variants = [
         ...(python ? [timedInside(size, names.python, python)] : []),
         { name: names.lab, run: watched(names.lab, labFanout(size, names.lab, labStarter)) },
+        { name: names.thread, run: async () => {
+          const { wallMs, heldMs } = await engineThread.fanout(size, seconds, sleepFile)
+          noteStarts(size, names.thread, heldMs)
+          return wallMs
+        } },
         ...(bareVfork ? [timedInside(size, names.bareVfork, bareVfork)] : []),
         { name: names.native, run: watched(names.native, labFanout(size, names.native, nativeHelpers)) },
         { name: names.node, run: watched(names.node, labFanout(size, names.node, nodeHelpers)) },
@@ -172,8 +182,11 @@ async function main() {
       const vsPython = (m) => (python && m ? formatRatioSpread(m.ratio) : '—')
       const interval = python ? ratioInterval(lab.ratios) : undefined
       const intervalText = interval ? `${interval.geomean.toFixed(3)}× (95% CI ${interval.low.toFixed(3)}–${interval.high.toFixed(3)}): ${interval.against1}` : '—'
+      const threadLab = byName(names.thread)
+      const threadInterval = python ? ratioInterval(threadLab.ratios) : undefined
+      const threadIntervalText = threadInterval ? `${threadInterval.geomean.toFixed(3)}× (95% CI ${threadInterval.low.toFixed(3)}–${threadInterval.high.toFixed(3)}): ${threadInterval.against1}` : '—'
       const bareInterval = python && bareVfork ? ratioInterval(byName(names.bareVfork).ratios) : undefined
-      summaryRows.push([String(size), python ? formatSpread(measured[0].summary) : '—', formatSpread(lab.summary), vsPython(lab), intervalText, bareInterval ? `${bareInterval.geomean.toFixed(3)}× (${bareInterval.low.toFixed(3)}–${bareInterval.high.toFixed(3)})` : '—', vsPython(nativeLab), vsPython(nodeLab), vsPython(byName(names.bare))])
+      summaryRows.push([String(size), python ? formatSpread(measured[0].summary) : '—', formatSpread(lab.summary), vsPython(lab), intervalText, threadIntervalText, bareInterval ? `${bareInterval.geomean.toFixed(3)}× (${bareInterval.low.toFixed(3)}–${bareInterval.high.toFixed(3)})` : '—', vsPython(nativeLab), vsPython(nodeLab), vsPython(byName(names.bare))])
       const others = `(vfork helpers ${formatMs(nativeLab.summary.median)}, Node-spawn helpers ${formatMs(nodeLab.summary.median)}, bare spawn ${formatMs(byName(names.bare).summary.median)})`
       verdict({
         bench: BENCH,
@@ -186,6 +199,15 @@ async function main() {
         note: python
           ? sizeIndex === 0 ? `${labChoice?.reason ?? ''} CPython starts children with vfork; libuv forks on Linux, copying the page tables of the whole calling process.` : undefined
           : 'python3 was not found, so the baseline could not be measured.',
+      })
+      verdict({
+        bench: BENCH,
+        what: `fan-out ${size} × sleep ${seconds}, parallel wall, the engine in its own thread (the desktop app, serve)`,
+        baseline: python ? `Python ${formatSpread(measured[0].summary)}` : undefined,
+        lab: formatSpread(threadLab.summary),
+        ratio: python ? `${formatRatioSpread(threadLab.ratio)}; geometric mean ${threadIntervalText}` : undefined,
+        target: '≤ 1.0× Python: not measurably slower',
+        met: threadInterval ? threadInterval.against1 !== 'slower' : undefined,
       })
       if (extras) {
         printTable(
@@ -213,9 +235,9 @@ async function main() {
         })
       }
     }
-    printTable(`Fan-out of N × sleep ${seconds}, medians: the lab (${names.lab}) against Python, per size`, ['N', 'Python', 'lab', 'lab ÷ Python, median (rounds)', 'lab ÷ Python, geometric mean (95% CI)', 'bare addon loop ÷ Python (95% CI)', 'vfork helpers ÷ Python', 'Node-spawn helpers ÷ Python', 'bare spawn ÷ Python'], summaryRows)
+    printTable(`Fan-out of N × sleep ${seconds}, medians: the lab (${names.lab}) against Python, per size`, ['N', 'Python', 'lab', 'lab ÷ Python, median (rounds)', 'lab ÷ Python, geometric mean (95% CI)', "lab from the engine's thread ÷ Python (95% CI)", 'bare addon loop ÷ Python (95% CI)', 'vfork helpers ÷ Python', 'Node-spawn helpers ÷ Python', 'bare spawn ÷ Python'], summaryRows)
   } finally {
-    await Promise.all([python?.stop(), bareVfork?.stop(), labStarter.close(), nativeHelpers.close(), nodeHelpers.close(), ...parents.map((h) => h.stop())])
+    await Promise.all([python?.stop(), bareVfork?.stop(), engineThread.stop(), labStarter.close(), nativeHelpers.close(), nodeHelpers.close(), ...parents.map((h) => h.stop())])
   }
 }
 
