@@ -93,7 +93,8 @@ function watchLoop(progressOf) {
     // onCoreMs / waitingMs split it further where the OS says: running, or ready but without a core.
     if (lateMs > TARGET_MS) {
       const split = sched && lastSched ? { onCoreMs: sched.onCoreMs - lastSched.onCoreMs, waitingMs: sched.waitingMs - lastSched.waitingMs } : {}
-      stalls.push({ lateMs, fromMs: last, toMs: now, busyMs: utilization.active - lastUtilization.active, ...split, phase: progressOf() })
+      // endedAtS: CLOCK_MONOTONIC, the clock of perf (-k CLOCK_MONOTONIC) and of other tools to set the stall against
+      stalls.push({ lateMs, fromMs: last, toMs: now, endedAtS: Number(process.hrtime.bigint()) / 1e9, busyMs: utilization.active - lastUtilization.active, ...split, phase: progressOf() })
     }
     last = now
     lastUtilization = utilization
@@ -172,7 +173,7 @@ async function measurePass({ lab, experiments, idleMs, phaseOf, setPhase, engine
       formatMs(busy.p99Ms),
       busy.maxMs <= TARGET_MS ? 'yes' : 'NO',
       engine ? `${Math.round(engine.utilization * 100)}%` : 'this thread',
-      worst.map((s) => `${formatMs(s.lateMs)} (${causeOf(s) ?? 'not split'}; busy ${formatMs(s.busyMs)}${s.onCoreMs === undefined ? '' : `: on a core ${formatMs(s.onCoreMs)}, waiting for one ${formatMs(s.waitingMs)}`}${s.gcMs > 0 ? `; collecting garbage ${formatMs(s.gcMs)}, ${s.gcKind}` : ''}) during "${s.phase}"`).join('; ') || '—',
+      worst.map((s) => `${formatMs(s.lateMs)} (${causeOf(s) ?? 'not split'}; busy ${formatMs(s.busyMs)}${s.onCoreMs === undefined ? '' : `: on a core ${formatMs(s.onCoreMs)}, waiting for one ${formatMs(s.waitingMs)}`}${s.gcMs > 0 ? `; collecting garbage ${formatMs(s.gcMs)}, ${s.gcKind}` : ''}) during "${s.phase}", ended at ${s.endedAtS.toFixed(3)} s monotonic`).join('; ') || '—',
     ])
   }
   return { rows, results }

@@ -1,15 +1,18 @@
 import { expect, test } from '@playwright/test'
 import type { FanoutData } from '../../src/shared/experiments/fanout'
 import type { RunResult } from '../../src/shared/model/result'
+import { expectAccessible, expectAccessibleResult } from './accessibility-checks'
 import { downloadBytes, expectDrawnPng, localPython3Version, openExperiment, processCommandLines, runAndWaitForResult, setParam, unfold } from './helpers'
 
 test.describe('Processes → Fan-out', () => {
   test('runs with the defaults: serial ≈ the sum, parallel ≈ the longest child, with a timeline and a speedup chart', async ({ page }) => {
     await openExperiment(page, 'processes', 'fanout')
+    await expectAccessible(page, 'fanout, before the run')
     await page.getByTestId('run').click()
     await expect(page.getByTestId('progress')).toBeVisible()
     const result = page.getByTestId('result')
     await expect(result).toBeVisible({ timeout: 60_000 })
+    await expectAccessibleResult(page, 'fanout')
 
     const seconds = (text: string): number => (text.endsWith(' ms') ? Number.parseFloat(text) / 1000 : Number.parseFloat(text))
     const serial = seconds((await page.getByTestId('serial-time').textContent()) ?? '')

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test'
+import { expectAccessible } from './accessibility-checks'
 import { unfold } from './helpers'
 
 /**
@@ -31,6 +32,7 @@ test('"Run with defaults" answers the processes lesson: live progress, a verdict
   await page.goto('./')
   const card = page.getByTestId('lesson-processes')
   await expect(card.getByTestId('lesson-claim')).toBeVisible()
+  await expectAccessible(page, 'the lessons, before the run')
   // a run saved by an earlier test may be shown already: the answer must become this run's
   const previous = (await card.getByTestId('lesson-answer').count()) > 0 ? await card.getByTestId('lesson-answer').getAttribute('data-run-id') : null
   await card.getByTestId('run-lesson-processes').click()
@@ -46,6 +48,7 @@ test('"Run with defaults" answers the processes lesson: live progress, a verdict
   const chart = card.getByTestId('lesson-chart')
   await expect(chart.locator('canvas')).toBeVisible()
   expect(await chart.locator('canvas').getAttribute('aria-label')).toContain(verdictText)
+  await expectAccessible(page, 'the lessons, after the run')
   const runId = await answer.getAttribute('data-run-id')
 
   await card.getByTestId('lesson-link').click()

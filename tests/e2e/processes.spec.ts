@@ -2,6 +2,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test'
 import type { CaptureData } from '../../src/shared/experiments/capture'
 import type { RunResult } from '../../src/shared/model/result'
 import { existsSync } from 'node:fs'
+import { expectAccessible, expectAccessibleResult } from './accessibility-checks'
 import { downloadBytes, expectDrawnPng, setParam, unfold } from './helpers'
 
 /** Where the lab's vfork addon is built (Linux, x64 or arm64), its launcher starts children from the app's own process. */
@@ -56,7 +57,9 @@ test.describe('Processes screen', () => {
 
   test('capture: the child\'s stdout, its exit code 0, and its life from spawn to the streams closing; JSON export', async ({ page }) => {
     await openFromTab(page, 'capture')
+    await expectAccessible(page, 'capture, before the run')
     await runAndWait(page)
+    await expectAccessibleResult(page, 'capture')
 
     const insight = page.getByTestId('capture-insight')
     await expect(insight.getByTestId('capture-stdout').locator('pre')).toHaveText('Hello from the child')
@@ -112,9 +115,11 @@ test.describe('Processes screen', () => {
 
   test('pipeline, fixed mode: every hash verified against the app\'s own; the password stays off the command line', async ({ page }) => {
     const panel = await openFromTab(page, 'pipeline')
+    await expectAccessible(page, 'pipeline, before the run')
     const runs = Number(await panel.locator('[name="runs"]').inputValue())
     const pipelines = Number(await panel.locator('[name="pipelines"]').inputValue())
     await runAndWait(page)
+    await expectAccessibleResult(page, 'pipeline')
 
     const insight = page.getByTestId('pipeline-insight')
     await expect(insight).toHaveAttribute('data-mode', 'fixed')
@@ -175,7 +180,9 @@ test.describe('Processes screen', () => {
 
   test('timeout: a 10 s child is killed by SIGTERM at the 0.1 s timeout (Python status -15) and no zombie is left', async ({ page }) => {
     await openFromTab(page, 'timeout')
+    await expectAccessible(page, 'timeout, before the run')
     await runAndWait(page)
+    await expectAccessibleResult(page, 'timeout')
 
     const insight = page.getByTestId('timeout-insight')
     await expect(insight.getByTestId('timeout-sentence')).toContainText('killed by SIGTERM after')
@@ -213,11 +220,13 @@ test.describe('Processes screen', () => {
 
   test('command: sleep 0.05 benchmarked as hyperfine would, with a sweep of copies at once and the speedup chart', async ({ page }) => {
     await openFromTab(page, 'command')
+    await expectAccessible(page, 'command, before the run')
     await setParam(page, 'command', 'command', 'sleep 0.05')
     await setParam(page, 'command', 'runs', '5')
     await setParam(page, 'command', 'maxParallel', '4')
     await setParam(page, 'command', 'sweepRuns', '2')
     await runAndWait(page)
+    await expectAccessibleResult(page, 'command')
 
     const insight = page.getByTestId('command-insight')
     const statistics = insight.getByTestId('command-statistics')

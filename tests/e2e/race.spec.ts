@@ -1,11 +1,14 @@
 import { expect, test } from '@playwright/test'
+import { expectAccessible, expectAccessibleResult } from './accessibility-checks'
 import { downloadBytes, expectDrawnPng, openExperiment, setParam } from './helpers'
 
 test('Races: real threads race on a shared counter; the histogram and lost-update figures are shown and exported', async ({ page }) => {
   await openExperiment(page, 'races', 'race')
+  await expectAccessible(page, 'race, before the run')
   await setParam(page, 'race', 'trials', '6')
   await page.getByTestId('run').click()
   await expect(page.getByTestId('result')).toBeVisible({ timeout: 60_000 })
+  await expectAccessibleResult(page, 'race')
 
   const table = page.getByTestId('race-table')
   for (const exact of ['node-atomic', 'node-mutex']) {

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test'
+import { expectAccessible, expectAccessibleResult } from './accessibility-checks'
 import { downloadBytes, expectDrawnPng, localPython3Version, openExperiment, runAndWaitForResult, setParam } from './helpers'
 
 test.describe('Threads screen', () => {
@@ -6,9 +7,11 @@ test.describe('Threads screen', () => {
     const errors: string[] = []
     page.on('pageerror', (error) => errors.push(error.message))
     await openExperiment(page, 'threads', 'factorize')
+    await expectAccessible(page, 'factorize, before the run')
     await setParam(page, 'factorize', 'workers', '1, 2')
     await setParam(page, 'factorize', 'runs', '2')
     await runAndWaitForResult(page, 'factorize', 120_000)
+    await expectAccessibleResult(page, 'factorize')
 
     await expect(page.getByTestId('factorize-identical')).toContainText('Every strategy found the same divisors')
     const table = page.getByTestId('scaling-table')
@@ -75,8 +78,10 @@ test.describe('Threads screen', () => {
 
   test('blocking I/O: threads and async calls overlap where serial calls add up', async ({ page }) => {
     await openExperiment(page, 'threads', 'blocking-io')
+    await expectAccessible(page, 'blocking-io, before the run')
     await setParam(page, 'blocking-io', 'runs', '2')
     await runAndWaitForResult(page, 'blocking-io', 60_000)
+    await expectAccessibleResult(page, 'blocking-io')
     const table = page.getByTestId('blocking-table')
     await expect(table).toBeVisible()
     const ms = async (strategy: string): Promise<number> => {
@@ -130,6 +135,7 @@ test.describe('Threads screen', () => {
   test('your own function: each example runs from the form with its chart and verdict; a module opened from a file runs as itself', async ({ page }) => {
     test.setTimeout(180_000)
     await openExperiment(page, 'threads', 'workload')
+    await expectAccessible(page, 'workload, before the run')
     const panel = page.getByTestId('experiment-workload')
     await setParam(page, 'workload', 'workers', '2')
     await setParam(page, 'workload', 'runs', '1')
@@ -140,6 +146,7 @@ test.describe('Threads screen', () => {
       await expect(panel.getByTestId('headline')).toContainText(`the ${example} example, 8 inputs: serial `)
       await expect(panel.getByTestId('chart-scaling').locator('canvas')).toBeVisible()
     }
+    await expectAccessibleResult(page, 'workload')
 
     // a Python file: its text, its name and its language come from the file
     await panel.getByTestId('param-source-file').setInputFiles({ name: 'my_work.py', mimeType: 'text/x-python', buffer: Buffer.from('def inputs():\n    return [2, 3]\n\n\ndef work(n):\n    return n * n\n') })
