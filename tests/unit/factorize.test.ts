@@ -1,11 +1,12 @@
 import { readdirSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
+import { uslSentence } from '../../src/main/lab/experiments/factorize-findings'
 import { DivisorChecker } from '../../src/main/lab/experiments/factorize-variants'
 import { livePoolThreads } from '../../src/main/lab/pool/worker-pool'
 import { LabError } from '../../src/shared/errors'
-import type { FactorizeData } from '../../src/shared/experiments/threads'
+import type { FactorizeData, ScalingCurve } from '../../src/shared/experiments/threads'
 import { checkAgainstReference, divisorsOf, factorizeProblem, LESSON_DIVISORS, LESSON_NUMBERS } from '../../src/shared/factorize'
-import { amdahlSpeedup, balancedShares, fitAmdahl, inOrderScheduleBound, karpFlatt, longestTaskBound } from '../../src/shared/stats/scaling'
+import { amdahlSpeedup, balancedShares, fitAmdahl, fitUsl, inOrderScheduleBound, karpFlatt, longestTaskBound, uslSpeedup } from '../../src/shared/stats/scaling'
 import { descendantsOf, labChildren } from './helpers/processes'
 import { runFailure, runResult, useLabs } from './helpers/run-experiment'
 
@@ -71,6 +72,53 @@ describe('scaling arithmetic', () => {
     for (const { workers, speedup } of points.slice(1)) expect(karpFlatt(speedup, workers)).toBeCloseTo(0.1, 10)
     expect(karpFlatt(1, 1)).toBeUndefined()
     expect(fitAmdahl([{ workers: 2, speedup: 1.8 }])).toBeUndefined()
+  })
+
+  it('recovers the Universal Scalability Law from its own curve, with the peak where the speedup turns down', () => {
+    const points = [1, 2, 4, 8, 16].map((workers) => ({ workers, speedup: uslSpeedup(0.05, 0.002, workers) }))
+    const fit = fitUsl(points)!
+    expect(fit.contention).toBeCloseTo(0.05, 10)
+    expect(fit.coherency).toBeCloseTo(0.002, 10)
+    expect(fit.peakWorkers).toBeCloseTo(Math.sqrt(0.95 / 0.002), 8)
+    expect(fit.peakSpeedup).toBeCloseTo(uslSpeedup(0.05, 0.002, Math.sqrt(0.95 / 0.002)), 10)
+    expect(fit.rSquared).toBeCloseTo(1, 10)
+    expect(fit.fittedWorkers).toEqual([1, 2, 4, 8, 16])
+  })
+
+  it("reads Amdahl's curve as the law without coherency, never fits a negative term, and needs two counts above 1", () => {
+    const amdahl = fitUsl([1, 2, 4, 8].map((workers) => ({ workers, speedup: amdahlSpeedup(0.1, workers) })))!
+    expect(amdahl.contention).toBeCloseTo(0.1, 10)
+    expect(amdahl).toMatchObject({ coherency: 0, peakWorkers: null, peakSpeedup: null })
+    // faster than ideal (a busy machine, caches): neither term goes below zero
+    expect(fitUsl([{ workers: 1, speedup: 1 }, { workers: 2, speedup: 2.2 }, { workers: 4, speedup: 4.5 }])).toMatchObject({ contention: 0, coherency: 0, peakWorkers: null })
+    // a speedup that falls past two cores: a coherency term, and the peak between the counts that rose and fell
+    const falls = fitUsl([{ workers: 1, speedup: 1 }, { workers: 2, speedup: 1.9 }, { workers: 4, speedup: 1.7 }, { workers: 8, speedup: 1.2 }])!
+    expect(falls.coherency).toBeGreaterThan(0)
+    expect(falls.peakWorkers).toBeGreaterThan(2)
+    expect(falls.peakWorkers).toBeLessThan(4)
+    expect(fitUsl([{ workers: 1, speedup: 1 }, { workers: 2, speedup: 1.8 }])).toBeUndefined()
+  })
+
+  it('says what the law adds to Amdahl: a speedup that turns down and where (and why, past the cores), or one that only levels off', () => {
+    const curve = (points: [number, number][]): ScalingCurve => ({
+      runtime: 'node',
+      strategy: 'threads',
+      label: 'Node: worker threads',
+      points: points.map(([workers, speedup]) => ({ workers, speedup, speedupCi95: [speedup, speedup], runs: 3, efficiency: speedup / workers, karpFlatt: null, seriesId: `threads-${workers}` })),
+      amdahl: null,
+      usl: fitUsl(points.map(([workers, speedup]) => ({ workers, speedup }))) ?? null,
+    })
+    expect(uslSentence(curve([[1, 1], [2, 1.9], [4, 1.7], [8, 1.2]]), 2)).toMatch(
+      /^The Universal Scalability Law \(node: worker threads, fitted to 1, 2, 4, 8 workers\) finds contention σ 3\.2%, coherency κ 9\.74%: a cost between workers that grows with every pair of them, so by it the speedup peaks near 3 workers at 1\.\d\d× and falls beyond\. Here the workers past this machine's 2 cores take turns on them, which the law counts as such a cost\.$/,
+    )
+    // 1 / 0.1 in floating point is a hair under 10: formatRatio gives it two decimals
+    expect(uslSentence(curve([1, 2, 4, 8].map((w) => [w, amdahlSpeedup(0.1, w)])), 8)).toMatch(
+      /^The Universal Scalability Law \(node: worker threads, fitted to 1, 2, 4, 8 workers\) finds contention σ 10%, coherency κ 0\.00%: no cost between workers that grows with their number, so by it the speedup levels off toward 10\.0+× rather than falling\.$/,
+    )
+    expect(uslSentence(curve([[1, 1], [2, 2.2], [4, 4.5]]), 4)).toBe(
+      'The Universal Scalability Law (node: worker threads, fitted to 1, 2, 4 workers) finds neither contention nor a cost between workers: by it the speedup keeps pace with the workers.',
+    )
+    expect(uslSentence(curve([[1, 1], [2, 1.8]]), 2)).toBeUndefined()
   })
 
   it('bounds the speedup by the longest task: the lesson list caps two workers at 1.75×', () => {

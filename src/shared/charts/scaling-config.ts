@@ -1,6 +1,6 @@
 import type { ChartConfiguration, ChartDataset } from 'chart.js'
 import type { ScalingCurve, SplitBound } from '../experiments/threads'
-import { amdahlSpeedup } from '../stats/scaling'
+import { amdahlSpeedup, uslSpeedup } from '../stats/scaling'
 import { formatPercent } from '../units'
 import { palette, seriesColor } from './palette'
 
@@ -11,19 +11,25 @@ const isMainLesson = (curve: ScalingCurve): boolean => curve.runtime === 'node' 
 
 /**
  * Speedup against workers for every strategy, with whiskers over the 95% interval, the ideal line,
- * each curve's Amdahl fit, the bound the split of the work allows, and the core count marked.
+ * each curve's Amdahl fit (and its Universal Scalability Law fit where the speedup turns down), the bound the split of the work allows, and the core count marked.
  */
 export function scalingSpeedupConfig(curves: readonly ScalingCurve[], bounds: readonly SplitBound[], logicalCores: number): ChartConfiguration<'scatter'> {
   const maxWorkers = Math.max(1, ...curves.flatMap((c) => c.points.map((p) => p.workers)))
   const datasets: ChartDataset<'scatter', Point[]>[] = []
   const whiskers: Record<number, ([number, number] | null)[]> = {}
+  /** Where the fitted curves are drawn: 40 points from 1 to the most workers measured. */
+  const fitXs = Array.from({ length: 40 }, (_, k) => 1 + ((maxWorkers - 1) * k) / 39)
   curves.forEach((curve, i) => {
     whiskers[datasets.length] = curve.points.map((p) => p.speedupCi95)
     datasets.push({ label: curve.label, data: curve.points.map((p) => ({ x: p.workers, y: p.speedup })), borderColor: seriesColor(i), backgroundColor: seriesColor(i), showLine: true, pointRadius: 5 })
     if (curve.amdahl) {
       const f = curve.amdahl.serialFraction
-      const xs = Array.from({ length: 40 }, (_, k) => 1 + ((maxWorkers - 1) * k) / 39)
-      datasets.push({ label: `Amdahl fit, ${curve.label} (serial ${formatPercent(f, 1)})`, data: xs.map((x) => ({ x, y: amdahlSpeedup(f, x) })), borderColor: seriesColor(i), borderDash: [2, 3], borderWidth: 1.5, pointRadius: 0, showLine: true, hidden: !isMainLesson(curve) })
+      datasets.push({ label: `Amdahl fit, ${curve.label} (serial ${formatPercent(f, 1)})`, data: fitXs.map((x) => ({ x, y: amdahlSpeedup(f, x) })), borderColor: seriesColor(i), borderDash: [2, 3], borderWidth: 1.5, pointRadius: 0, showLine: true, hidden: !isMainLesson(curve) })
+    }
+    // drawn only where it says more than Amdahl's: a coherency term, so a speedup that turns down
+    if (curve.usl && curve.usl.coherency > 0) {
+      const { contention, coherency } = curve.usl
+      datasets.push({ label: `Universal Scalability Law fit, ${curve.label} (σ ${formatPercent(contention, 1)}, κ ${formatPercent(coherency, 2)})`, data: fitXs.map((x) => ({ x, y: uslSpeedup(contention, coherency, x) })), borderColor: seriesColor(i), borderDash: [8, 3, 2, 3], borderWidth: 1.5, pointRadius: 0, showLine: true, hidden: !isMainLesson(curve) })
     }
   })
   datasets.push({ label: 'ideal (S = p)', data: [{ x: 1, y: 1 }, { x: maxWorkers, y: maxWorkers }], borderColor: palette.ideal, borderDash: [6, 4], pointRadius: 0, showLine: true })

@@ -65,7 +65,7 @@ export const experiments = [
     id: 'factorize',
     screen: 'threads',
     title: 'CPU-bound: factorize',
-    summary: 'Find every divisor by trial division: serially, as async tasks taking turns on one thread, on 1, 2, 4 … worker threads and child processes — and in Python with threads (under the GIL) and processes. Speedup, efficiency, Amdahl and Karp–Flatt.',
+    summary: 'Find every divisor by trial division: serially, as async tasks taking turns on one thread, on 1, 2, 4 … worker threads and child processes — and in Python with threads (under the GIL) and processes. Speedup, efficiency, Amdahl, Karp–Flatt and the Universal Scalability Law.',
     params: factorizeParamSpecs,
   },
   {

@@ -1,6 +1,6 @@
 import type { InterpreterComparison } from './interpreters'
 import { LESSON_NUMBERS } from '../factorize'
-import type { AmdahlFit } from '../stats/scaling'
+import type { AmdahlFit, UslFit } from '../stats/scaling'
 import type { LanesFigure } from './worker-lanes'
 import { booleanParam, enumParam, intParam, listParam, type ParamValues } from './params'
 
@@ -149,6 +149,8 @@ export interface ScalingCurve {
   points: ScalingPoint[]
   /** Amdahl fit over the worker counts up to the core count; null when fewer than two counts qualify. */
   amdahl: AmdahlFit | null
+  /** Universal Scalability Law fit over every worker count; null when fewer than two counts above 1; absent in results saved before it. */
+  usl?: UslFit | null
   /** The interpreter, for the curves of a Python run beside the primary one ("CPython 3.14.0t (free-threaded)"). */
   interpreter?: string
 }

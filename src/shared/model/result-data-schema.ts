@@ -266,6 +266,8 @@ const scalingCurves = list(
       1000,
     ),
     amdahl: z.looseObject({}).nullable(),
+    /** Absent in results saved before the Universal Scalability Law was fitted. */
+    usl: z.looseObject({ contention: measured, coherency: measured, peakWorkers: measured.nullable(), peakSpeedup: measured.nullable() }).nullable().optional(),
   }),
   100,
 )

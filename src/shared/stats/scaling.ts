@@ -1,6 +1,7 @@
 /**
- * How speedup scales with workers: Amdahl's law, the Karp–Flatt metric, and the bound
- * that the split of the work into tasks puts on any number of workers.
+ * How speedup scales with workers: Amdahl's law, the Karp–Flatt metric, the Universal
+ * Scalability Law, and the bound that the split of the work into tasks puts on any number of
+ * workers.
  */
 
 export interface SpeedupPoint {
@@ -66,6 +67,61 @@ export function fitAmdahl(points: readonly SpeedupPoint[]): AmdahlFit | undefine
     intercept,
     slope,
     rSquared: n > 2 && syy > 0 ? (sxy * sxy) / (sxx * syy) : undefined,
+    fittedWorkers: usable.map((p) => p.workers),
+  }
+}
+
+/** Gunther's Universal Scalability Law: S(p) = p / (1 + σ(p − 1) + κ·p(p − 1)). */
+export const uslSpeedup = (contention: number, coherency: number, workers: number): number => workers / (1 + contention * (workers - 1) + coherency * workers * (workers - 1))
+
+export interface UslFit {
+  /** σ: the share of the work that queues for something shared (a lock, a core, the memory bus); Amdahl's serial fraction plays this part. */
+  contention: number
+  /** κ: the cost of keeping workers in step with one another, growing with every pair of them; above 0, adding workers eventually makes it slower. */
+  coherency: number
+  /** Where the fitted curve peaks, sqrt((1 − σ) / κ) workers; null when κ is 0 (the curve only levels off). */
+  peakWorkers: number | null
+  /** The fitted speedup at that peak. */
+  peakSpeedup: number | null
+  /** Coefficient of determination of the fitted speedups against the measured ones; undefined with only two unknowns' worth of points. */
+  rSquared?: number
+  /** The worker counts the fit used. */
+  fittedWorkers: number[]
+}
+
+/**
+ * Least squares of the Universal Scalability Law (N. J. Gunther, Guerrilla Capacity Planning,
+ * 2007, ch. 5): p/S − 1 = σ(p − 1) + κ·p(p − 1) is linear in σ and κ with no intercept, so two
+ * regressors through the origin. σ and κ cannot be negative: where one comes out below zero, the
+ * other is fitted alone (and both are 0 when neither fits). Needs two worker counts above 1.
+ */
+export function fitUsl(points: readonly SpeedupPoint[]): UslFit | undefined {
+  const usable = points.filter((p) => p.workers >= 1 && p.speedup > 0 && Number.isFinite(p.speedup))
+  const rows = usable.filter((p) => p.workers > 1).map((p) => ({ x1: p.workers - 1, x2: p.workers * (p.workers - 1), y: p.workers / p.speedup - 1 }))
+  if (new Set(rows.map((r) => r.x1)).size < 2) return undefined
+  const sum = (f: (r: (typeof rows)[number]) => number): number => rows.reduce((total, r) => total + f(r), 0)
+  const s11 = sum((r) => r.x1 * r.x1)
+  const s12 = sum((r) => r.x1 * r.x2)
+  const s22 = sum((r) => r.x2 * r.x2)
+  const s1y = sum((r) => r.x1 * r.y)
+  const s2y = sum((r) => r.x2 * r.y)
+  const determinant = s11 * s22 - s12 * s12
+  let contention = (s1y * s22 - s2y * s12) / determinant
+  let coherency = (s2y * s11 - s1y * s12) / determinant
+  // a κ within rounding of 0 is 0 (Amdahl's curve, exactly), not a peak at a billion workers
+  if (coherency < 1e-9) [contention, coherency] = [Math.max(0, s1y / s11), 0]
+  else if (contention < 0) [contention, coherency] = [0, Math.max(0, s2y / s22)]
+  const peakWorkers = coherency > 0 && contention < 1 ? Math.sqrt((1 - contention) / coherency) : null
+  const measured = usable.map((p) => p.speedup)
+  const meanMeasured = measured.reduce((a, b) => a + b, 0) / measured.length
+  const residual = usable.reduce((total, p) => total + (p.speedup - uslSpeedup(contention, coherency, p.workers)) ** 2, 0)
+  const spread = measured.reduce((total, s) => total + (s - meanMeasured) ** 2, 0)
+  return {
+    contention,
+    coherency,
+    peakWorkers,
+    peakSpeedup: peakWorkers === null ? null : uslSpeedup(contention, coherency, peakWorkers),
+    rSquared: rows.length > 2 && spread > 0 ? 1 - residual / spread : undefined,
     fittedWorkers: usable.map((p) => p.workers),
   }
 }

@@ -1,7 +1,7 @@
 import { median } from 'simple-statistics'
 import type { EventLoopDelay, FactorizeData, FactorizeStrategy, PythonRuntimeInfo, Runtime, ScalingCurve, ScalingPoint } from '../../../shared/experiments/threads'
 import type { Comparison, Series } from '../../../shared/model/result'
-import { fitAmdahl, karpFlatt } from '../../../shared/stats/scaling'
+import { fitAmdahl, fitUsl, karpFlatt } from '../../../shared/stats/scaling'
 import { speedupEvidence } from '../../../shared/stats/speedup-evidence'
 import { formatDurationMs, formatPercent, formatRatio } from '../../../shared/units'
 import { describePython } from './threads-python'
@@ -47,6 +47,8 @@ export function scalingCurves(variants: readonly MeasuredVariant[], cores: numbe
   for (const curve of curves.values()) {
     curve.points.sort((a, b) => a.workers - b.workers)
     curve.amdahl = fitAmdahl(curve.points.filter((p) => p.workers <= cores)) ?? null
+    // every count: where speedup falls past the cores is what the law's second term describes
+    curve.usl = fitUsl(curve.points) ?? null
   }
   return [...curves.values()]
 }
@@ -122,6 +124,27 @@ function amdahlSentences(curve: ScalingCurve): string[] {
   return sentences
 }
 
+/**
+ * What the Universal Scalability Law says of a curve, where it has something to add to Amdahl's:
+ * whether the speedup only levels off (contention) or turns down (coherency), and where.
+ */
+export function uslSentence(curve: ScalingCurve, cores: number): string | undefined {
+  const fit = curve.usl
+  if (!fit) return undefined
+  const on = `${curve.label.toLowerCase()}, fitted to ${fit.fittedWorkers.join(', ')} workers`
+  const terms = `contention σ ${formatPercent(fit.contention)}, coherency κ ${formatPercent(fit.coherency, 2)}`
+  if (fit.peakWorkers === null || fit.peakSpeedup === null) {
+    return fit.contention > 0
+      ? `The Universal Scalability Law (${on}) finds ${terms}: no cost between workers that grows with their number, so by it the speedup levels off toward ${formatRatio(1 / fit.contention)} rather than falling.`
+      : `The Universal Scalability Law (${on}) finds neither contention nor a cost between workers: by it the speedup keeps pace with the workers.`
+  }
+  const most = Math.max(...fit.fittedWorkers)
+  const peak = plural(Math.max(1, Math.round(fit.peakWorkers)), 'worker', 'workers')
+  const where = fit.peakWorkers <= most ? `peaks near ${peak} at ${formatRatio(fit.peakSpeedup)} and falls beyond` : `would peak near ${peak} at ${formatRatio(fit.peakSpeedup)}, past the counts measured`
+  const why = most > cores ? ` Here the workers past this machine's ${plural(cores, 'core', 'cores')} take turns on them, which the law counts as such a cost.` : ''
+  return `The Universal Scalability Law (${on}) finds ${terms}: a cost between workers that grows with every pair of them, so by it the speedup ${where}.${why}`
+}
+
 export interface FindingsInput {
   cores: number
   tasks: number
@@ -173,6 +196,8 @@ export function factorizeFindings(input: FindingsInput): string[] {
     )
   }
   if (threads) findings.push(...amdahlSentences(threads))
+  const threadsUsl = threads && uslSentence(threads, cores)
+  if (threadsUsl) findings.push(threadsUsl)
   const pythonThreads = curve('python', 'threads')
   const pythonProcesses = curve('python', 'processes')
   if (input.python.ran && (pythonThreads || pythonProcesses || input.serialMedianMs.python !== undefined)) {
