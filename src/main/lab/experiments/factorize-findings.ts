@@ -140,8 +140,9 @@ export function uslSentence(curve: ScalingCurve, cores: number): string | undefi
   }
   const most = Math.max(...fit.fittedWorkers)
   const peak = plural(Math.max(1, Math.round(fit.peakWorkers)), 'worker', 'workers')
-  const where = fit.peakWorkers <= most ? `peaks near ${peak} at ${formatRatio(fit.peakSpeedup)} and falls beyond` : `would peak near ${peak} at ${formatRatio(fit.peakSpeedup)}, past the counts measured`
-  const why = most > cores ? ` Here the workers past this machine's ${plural(cores, 'core', 'cores')} take turns on them, which the law counts as such a cost.` : ''
+  const turnedDown = fit.peakWorkers <= most
+  const where = turnedDown ? `peaks near ${peak} at ${formatRatio(fit.peakSpeedup)} and falls beyond` : `would peak near ${peak} at ${formatRatio(fit.peakSpeedup)}, past the counts measured`
+  const why = turnedDown && most > cores ? ` Here the workers past this machine's ${plural(cores, 'core', 'cores')} take turns on them, which the law counts as such a cost.` : ''
   return `The Universal Scalability Law (${on}) finds ${terms}: a cost between workers that grows with every pair of them, so by it the speedup ${where}.${why}`
 }
 

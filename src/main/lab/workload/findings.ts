@@ -2,7 +2,7 @@ import type { FactorizeStrategy, ScalingCurve, ScalingPoint } from '../../../sha
 import type { WorkloadData, WorkloadInputInfo } from '../../../shared/experiments/workload'
 import { speedupEvidence } from '../../../shared/stats/speedup-evidence'
 import { formatDurationMs, formatRatio, formatShare } from '../../../shared/units'
-import { pointAtCores, pythonThreadsWhy } from '../experiments/factorize-findings'
+import { pointAtCores, pythonThreadsWhy, uslSentence } from '../experiments/factorize-findings'
 
 /** What a workload run says, from its figures: the same sentences for the app, the command line and the reports. */
 
@@ -67,6 +67,8 @@ export function workloadFindings(data: FindingsData, serialMedianMs: number, fai
   const curve = (strategy: FactorizeStrategy): ScalingCurve | undefined => data.scaling.find((c) => c.strategy === strategy)
   const threads = pointAtCores(curve('threads'), data.logicalCores)
   if (threads) findings.push(pointSentence(data, threads, 'worker threads', () => ''))
+  const threadsCurve = curve('threads')
+  if (threadsCurve) findings.push(uslSentence(threadsCurve, data.logicalCores))
   const processes = pointAtCores(curve('processes'), data.logicalCores)
   if (processes) findings.push(pointSentence(data, processes, 'child processes', processStartCost))
   const concurrent = curve('concurrent')?.points[0]
