@@ -7,6 +7,9 @@ import { parseRunResult } from '../../src/shared/model/result-schema'
 import type { RunResult } from '../../src/shared/model/result'
 import { completeSavedResult } from '../../src/main/lab/store/complete-result'
 import type { FanoutData } from '../../src/shared/experiments/fanout'
+import type { FactorizeData } from '../../src/shared/experiments/threads'
+import { fitUsl } from '../../src/shared/stats/scaling'
+import { formatRatio } from '../../src/shared/units'
 import { lanesOf } from '../../src/shared/experiments/worker-lanes'
 import { factorizeRunWithLanes } from './fixtures/lanes-result'
 import { everyExperimentFixture, fixtureResult } from './fixtures/run-result'
@@ -83,6 +86,19 @@ describe('the result page shows every result the schema lets through', () => {
     // the chart's text alternative: what it shows, and the result's verdict
     expect(lanes.find('[data-testid="chart-lanes-processes-2"] canvas').attributes('aria-label')).toBe(`${lanesOf(result)[1]!.sentence} ${result.headline}`)
     wrapper.unmount()
+  })
+
+  it("shows the Universal Scalability Law's fit beside Amdahl's where it finds a peak, and nothing of it for results saved before it", () => {
+    const result = factorizeRunWithLanes()
+    const data = result.data as FactorizeData
+    const usl = fitUsl([{ workers: 1, speedup: 1 }, { workers: 2, speedup: 1.9 }, { workers: 4, speedup: 1.7 }, { workers: 8, speedup: 1.2 }])!
+    const withFit = { ...result, data: { ...data, scaling: data.scaling.map((curve, i) => (i === 0 ? { ...curve, usl } : curve)) } }
+    const wrapper = mount(ResultView, { props: { result: withFit } })
+    expect(wrapper.text()).toContain(`${data.scaling[0]!.label}: the Universal Scalability Law's fit, contention σ 3.2% and coherency κ 9.74%, peaks near 3 workers at ${formatRatio(usl.peakSpeedup!)}.`)
+    wrapper.unmount()
+    const before = mount(ResultView, { props: { result } })
+    expect(before.text()).not.toContain('Universal Scalability Law')
+    before.unmount()
   })
 
   it('does fail on what the schema refuses (fan-out limits that are not a list), so the check above can fail', () => {
