@@ -73,8 +73,14 @@ describe('who ran when, from a real factorize run', () => {
     expect(result.warnings.filter((w) => w.code === 'implausible-lanes' && /async tasks/.test(w.message))).toEqual([])
   }, 120_000)
 
+  /*
+   * The app's own automatic scale (about 300 ms of serial work here), not a few ms per worker: two Node
+   * children started at once begin their work 35–80 ms apart on this kind of VM, and the scheduler can
+   * leave both on one core for about 20 ms before it spreads them (perf sched, 2026-11-30), so a child's
+   * 14 ms of work fits inside either and says nothing about running together.
+   */
   it('worker threads and child processes run together', async () => {
-    await expectRunningTogether({ runtime: 'node', numbers: [2139079, 2139079], scale: 4, workers: [2], strategies: ['threads', 'processes'], runs: 1, warmup: 0 }, ['threads-2', 'processes-2'])
+    await expectRunningTogether({ runtime: 'node', numbers: [2139079, 2139079], scale: 0, workers: [2], strategies: ['threads', 'processes'], runs: 1, warmup: 0 }, ['threads-2', 'processes-2'])
   }, 300_000)
 })
 

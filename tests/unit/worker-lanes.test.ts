@@ -111,9 +111,26 @@ describe('the check that tells a real trace from an impossible one', () => {
   it('fails async tasks on one thread that overlap, and worker threads that never do on two cores', () => {
     const asyncTrial = trialOf([{ label: 'async task 1', slices: backToBack(1000, 30, 1) }, { label: 'async task 2', slices: backToBack(1002, 30, 1) }], { strategy: 'concurrent', title: 'Concurrent' })
     expect(check(asyncTrial)[0]).toMatch(/async tasks on one thread run one at a time/)
-    const serialised = trialOf([{ label: 'A', slices: backToBack(1000, 30, 1) }, { label: 'B', slices: backToBack(1030, 30, 1) }])
+    // both had work from 1000 to 1060 and handed over every 2 ms, as on one core
+    const alternate = (fromMs: number): WorkSlice[] => Array.from({ length: 15 }, (_, i) => backToBack(fromMs + 4 * i, 2, 1)).flat()
+    const serialised = trialOf([{ label: 'A', slices: alternate(1000) }, { label: 'B', slices: alternate(1002) }])
     expect(check(serialised)[0]).toMatch(/^2 worker threads: on 2 cores, the workers ran at once for only 0 µs of a possible 30\.0 ms/)
     expect(implausibleLanes(serialised, lanesFigure(serialised, null), { logicalCores: 1 })).toEqual([])
+  })
+
+  it('passes workers that began one after the other, and says so: a late start is not a fault of the trace', () => {
+    const oneThenOther = trialOf([{ label: 'child 1', slices: backToBack(1000, 30, 1) }, { label: 'child 2', slices: backToBack(1045, 30, 1) }], { id: 'processes-2', strategy: 'processes', title: '2 child processes' })
+    const figure = lanesFigure(oneThenOther, null)
+    expect(figure).toMatchObject({ overlapMs: 0, startSpreadMs: 45, sharedWindowMs: 0 })
+    expect(figure.sentence).toContain('They ran one after the other, not side by side: each began its work only once the one before had finished (their work began 45.0 ms apart: each child process first starts its own runtime).')
+    expect(figure.sentence).not.toContain('took turns')
+    expect(check(oneThenOther)).toEqual([])
+    // a late start that still leaves time together: the sentence says how long both had work, and the check measures against that
+    const late = trialOf([{ label: 'child 1', slices: backToBack(1000, 30, 1) }, { label: 'child 2', slices: backToBack(1020, 30, 1) }], { id: 'processes-2', strategy: 'processes', title: '2 child processes' })
+    const lateFigure = lanesFigure(late, null)
+    expect(lateFigure).toMatchObject({ overlapMs: 10, possibleOverlapMs: 30, startSpreadMs: 20, sharedWindowMs: 10 })
+    expect(lateFigure.sentence).toContain('Their work began up to 20.0 ms apart: each child process first starts its own runtime; both had work for only 10.0 ms, and ran at once for 100% of it.')
+    expect(check(late)).toEqual([])
   })
 
   it('fails slices outside their trial (clocks that disagree) and a worker in two slices at once', () => {

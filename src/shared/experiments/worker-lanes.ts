@@ -61,6 +61,10 @@ export interface LanesFigure {
   possibleOverlapMs: number
   /** overlapMs ÷ possibleOverlapMs. */
   overlapOfPossible: number | null
+  /** How far apart the workers' first turns began (absent in results saved before it was measured). */
+  startSpreadMs?: number
+  /** Time when two or more workers had begun their work and not yet finished it: the most they could run at once, given when each began. */
+  sharedWindowMs?: number
   /** The median length of a turn: how long a worker ran before another took over (or it paused). */
   medianTurnMs: number | null
   /** Python: sys.getswitchinterval(), how long a thread may hold the GIL while another waits. */

@@ -247,6 +247,8 @@ const lanesFigure = z.looseObject({
   overlapShare: measured,
   possibleOverlapMs: measured,
   overlapOfPossible: measured,
+  startSpreadMs: measured.optional(),
+  sharedWindowMs: measured.optional(),
   medianTurnMs: measured,
   switchIntervalMs: measured.optional(),
   stampCost: z.looseObject({ stamps: count, perStampNs: measured, shareOfWork: measured, tracedMs: measured, untracedMedianMs: measured }).optional(),

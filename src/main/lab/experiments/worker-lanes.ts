@@ -132,6 +132,21 @@ export function overlapOf(lanes: readonly (readonly { startMs: number; endMs: nu
 
 const share = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null)
 
+export interface SharedWindow {
+  /** How far apart the lanes' first turns began: the latest first start minus the earliest. */
+  startSpreadMs: number
+  /** Time when two or more lanes had begun their first turn and not yet ended their last: when they could have run together. */
+  sharedWindowMs: number
+}
+
+/** When the lanes had work at the same time, from each lane's first start to its last end. */
+export function sharedWindowOf(lanes: readonly (readonly { startMs: number; endMs: number }[])[]): SharedWindow {
+  const spans = lanes.filter((turns) => turns.length > 0).map((turns) => ({ startMs: Math.min(...turns.map((t) => t.startMs)), endMs: Math.max(...turns.map((t) => t.endMs)) }))
+  if (spans.length < 2) return { startSpreadMs: 0, sharedWindowMs: 0 }
+  const starts = spans.map((s) => s.startMs)
+  return { startSpreadMs: Math.max(...starts) - Math.min(...starts), sharedWindowMs: overlapOf(spans.map((span) => [span])).overlapMs }
+}
+
 function stampCostOf(trial: TracedTrial, lanes: readonly WorkerLane[], untracedMedianMs: number | null): StampCost | undefined {
   if (trial.perStampNs === undefined || trial.stamps === undefined) return undefined
   const activeMs = lanes.reduce((sum, lane) => sum + lane.activeMs, 0)
@@ -146,6 +161,8 @@ function stampCostOf(trial: TracedTrial, lanes: readonly WorkerLane[], untracedM
 
 /** Takes turns: at most this share of the busy time had two or more at once. */
 const TURN_TAKING_SHARE = 0.01
+/** Starts far enough apart to be worth a sentence: the time all had work is below this share of the most overlap possible. */
+const STARTS_LIMIT_SHARE = 0.8
 
 function sentenceOf(figure: Omit<LanesFigure, 'sentence'>): string {
   const pct = (x: number | null): string => (x === null ? '—' : formatPercent(x))
@@ -159,7 +176,11 @@ function sentenceOf(figure: Omit<LanesFigure, 'sentence'>): string {
     parts.push(
       `${figure.title}: two or more ${who} at once for ${ms(figure.overlapMs)}, ${pct(figure.overlapShare)} of the ${ms(figure.busyMs)} when any was, and ${pct(figure.overlapOfPossible)} of ${shorter} (the most overlap possible).`,
     )
-    if (figure.activity === 'computing' && figure.medianTurnMs !== null) {
+    const why = figure.strategy === 'processes' ? ': each child process first starts its own runtime' : ''
+    const window = figure.sharedWindowMs
+    if (figure.activity === 'computing' && window !== undefined && window <= CLOCK_TOLERANCE_MS) {
+      parts.push(`They ran one after the other, not side by side: each began its work only once the one before had finished (their work began ${ms(figure.startSpreadMs ?? 0)} apart${why}).`)
+    } else if (figure.activity === 'computing' && figure.medianTurnMs !== null) {
       const turnTaking = (figure.overlapShare ?? 0) <= TURN_TAKING_SHARE
       const switchInterval = figure.switchIntervalMs !== undefined ? ` (sys.getswitchinterval() is ${ms(figure.switchIntervalMs)})` : ''
       parts.push(
@@ -167,6 +188,9 @@ function sentenceOf(figure: Omit<LanesFigure, 'sentence'>): string {
           ? `They took turns: a turn lasted ${ms(figure.medianTurnMs)} (median)${switchInterval}.`
           : `A worker ran for ${ms(figure.medianTurnMs)} (median) before pausing or waiting for its next task${switchInterval}.`,
       )
+      if (window !== undefined && window < STARTS_LIMIT_SHARE * figure.possibleOverlapMs) {
+        parts.push(`Their work began up to ${ms(figure.startSpreadMs ?? 0)} apart${why}; ${figure.lanes.length === 2 ? 'both' : 'two or more'} had work for only ${ms(window)}, and ran at once for ${pct(share(figure.overlapMs, window))} of it.`)
+      }
     }
   }
   const cost = figure.stampCost
@@ -187,6 +211,7 @@ export function lanesFigure(trial: TracedTrial, untracedMedianMs: number | null)
     return { label: lane.label, pid: lane.pid, threadId: lane.threadId, activeMs: turns.reduce((sum, t) => sum + durationOf(t), 0), turns }
   })
   const { busyMs, overlapMs, possibleOverlapMs } = overlapOf(lanes.map((lane) => lane.turns))
+  const { startSpreadMs, sharedWindowMs } = sharedWindowOf(lanes.map((lane) => lane.turns))
   const turnLengths = lanes.flatMap((lane) => lane.turns.map(durationOf))
   const figure: Omit<LanesFigure, 'sentence'> = {
     id: trial.id,
@@ -203,6 +228,8 @@ export function lanesFigure(trial: TracedTrial, untracedMedianMs: number | null)
     overlapShare: share(overlapMs, busyMs),
     possibleOverlapMs,
     overlapOfPossible: share(overlapMs, possibleOverlapMs),
+    startSpreadMs,
+    sharedWindowMs,
     medianTurnMs: turnLengths.length > 0 ? median(turnLengths) : null,
     switchIntervalMs: trial.switchIntervalMs,
     stampCost: stampCostOf(trial, lanes, untracedMedianMs),
@@ -251,10 +278,12 @@ export function implausibleLanes(trial: TracedTrial, figure: LanesFigure, facts:
   if (turnsOnly && figure.overlapMs > CLOCK_TOLERANCE_MS) {
     problems.push(`${figure.title}: two workers ran at once for ${formatDurationMs(figure.overlapMs)}, but ${turnsOnly}; the slices are not from a real run, or their clocks disagree.`)
   }
-  const couldOverlap = !turnsOnly && figure.activity === 'computing' && figure.lanes.length >= 2 && facts.logicalCores >= 2 && figure.possibleOverlapMs >= MIN_EXPECTED_OVERLAP_MS
-  if (couldOverlap && (figure.overlapOfPossible ?? 0) < MIN_PARALLEL_SHARE) {
+  // workers that began far apart (a child process starting its runtime) could only overlap while all had work
+  const possibleMs = Math.min(figure.possibleOverlapMs, figure.sharedWindowMs ?? Infinity)
+  const couldOverlap = !turnsOnly && figure.activity === 'computing' && figure.lanes.length >= 2 && facts.logicalCores >= 2 && possibleMs >= MIN_EXPECTED_OVERLAP_MS
+  if (couldOverlap && figure.overlapMs / possibleMs < MIN_PARALLEL_SHARE) {
     problems.push(
-      `${figure.title}: on ${facts.logicalCores} cores, the workers ran at once for only ${formatDurationMs(figure.overlapMs)} of a possible ${formatDurationMs(figure.possibleOverlapMs)}; separate threads or processes should overlap, so the machine was fully taken by something else, or the slices are not from this run.`,
+      `${figure.title}: on ${facts.logicalCores} cores, the workers ran at once for only ${formatDurationMs(figure.overlapMs)} of a possible ${formatDurationMs(possibleMs)}; separate threads or processes should overlap, so the machine was fully taken by something else, or the slices are not from this run.`,
     )
   }
   return problems
