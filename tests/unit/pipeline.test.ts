@@ -31,6 +31,23 @@ async function withOnlyPrograms<T>(names: string[], body: () => Promise<T>): Pro
   }
 }
 
+/**
+ * `count` pipelines of `bytes` each, fixed mode, asked of the lab's spawner helper directly (one
+ * trial, all at once), and the stages' pids once `stages` of them have started (or 10 s passed).
+ */
+async function pipelinesInHelper(lab: ReturnType<typeof newLab>, count: number, bytes: number, stages: number): Promise<{ work: Promise<unknown>; stages: number[] }> {
+  await lab.spawners.ready()
+  const jobs = Array.from({ length: count }, (_, index) => ({ index, plaintext: Buffer.alloc(bytes, index), salt: '0011223344556677' }))
+  const openssl = (await findProgram('openssl'))!
+  const work = lab.spawners.runPipelineWork({ kind: 'trial', order: 'parallel', jobs, mode: 'fixed', tools: { openssl, hash: { file: (await findProgram('md5sum'))!, args: [] }, hashSource: 'system', algorithm: 'md5' }, settings: { cipher: 'aes-256-cbc', pbkdf2: true, password: 'x' } })
+  let started: number[] = []
+  for (let waited = 0; started.length < stages && waited < 10_000; waited += 10) {
+    await new Promise((done) => setTimeout(done, 10))
+    started = lab.spawners.childPids()
+  }
+  return { work, stages: started }
+}
+
 describe('pipelines: openssl enc → md5sum', () => {
   it('fixed: every hash equals the app\'s own hash of the encrypted bytes', async () => {
     const result = await pipeline({ pipelines: 4, bytes: 5000, runs: 2, warmup: 0 })
@@ -143,15 +160,7 @@ describe('pipelines: openssl enc → md5sum', () => {
 
   it('a helper that dies mid-trial: the run fails with a sentence, and its stages are ended', async () => {
     const lab = newLab()
-    await lab.spawners.ready()
-    const jobs = Array.from({ length: 6 }, (_, index) => ({ index, plaintext: Buffer.alloc(8 * 1024 * 1024, index), salt: '0011223344556677' }))
-    const openssl = (await findProgram('openssl'))!
-    const work = lab.spawners.runPipelineWork({ kind: 'trial', order: 'parallel', jobs, mode: 'fixed', tools: { openssl, hash: { file: (await findProgram('md5sum'))!, args: [] }, hashSource: 'system', algorithm: 'md5' }, settings: { cipher: 'aes-256-cbc', pbkdf2: true, password: 'x' } })
-    let stages: number[] = []
-    for (let waited = 0; stages.length < 2 && waited < 10_000; waited += 20) {
-      await new Promise((done) => setTimeout(done, 20))
-      stages = lab.spawners.childPids()
-    }
+    const { work, stages } = await pipelinesInHelper(lab, 6, 8 * 1024 * 1024, 2)
     expect(stages.length).toBeGreaterThanOrEqual(2)
     for (const helper of lab.spawners.pids()) process.kill(helper, 'SIGKILL')
     await expect(work).rejects.toThrow(/The helper process running the pipelines ended unexpectedly \(SIGKILL\)/)
@@ -160,16 +169,7 @@ describe('pipelines: openssl enc → md5sum', () => {
   })
 
   it.runIf(process.platform === 'linux')("runs its stages below the app's priority, as the lab's other compute children", async () => {
-    const lab = newLab()
-    await lab.spawners.ready()
-    const jobs = Array.from({ length: 2 }, (_, index) => ({ index, plaintext: Buffer.alloc(16 * 1024 * 1024, index), salt: '0011223344556677' }))
-    const openssl = (await findProgram('openssl'))!
-    const work = lab.spawners.runPipelineWork({ kind: 'trial', order: 'parallel', jobs, mode: 'fixed', tools: { openssl, hash: { file: (await findProgram('md5sum'))!, args: [] }, hashSource: 'system', algorithm: 'md5' }, settings: { cipher: 'aes-256-cbc', pbkdf2: true, password: 'x' } })
-    let stages: number[] = []
-    for (let waited = 0; stages.length < 4 && waited < 10_000; waited += 10) {
-      await new Promise((done) => setTimeout(done, 10))
-      stages = lab.spawners.childPids()
-    }
+    const { work, stages } = await pipelinesInHelper(newLab(), 2, 16 * 1024 * 1024, 4)
     // /proc/<pid>/stat: the niceness is the 19th field, the 17th after the command's closing parenthesis
     const niceness = stages.map((pid) => {
       try {
