@@ -42,7 +42,7 @@ describe('the lanes in the exports', () => {
     const result = factorizeRunWithLanes()
     const html = exportHtml(result)
     const section = html.slice(html.indexOf('<h2>Who ran when</h2>'), html.indexOf('</section>', html.indexOf('<h2>Who ran when</h2>')))
-    expect(section).toContain('<td>2 worker threads</td><td class="num">2</td><td class="num">100% (20.0 ms)</td><td class="num">50%</td>')
+    expect(section).toContain('<td>2 worker threads</td><td class="num">2</td><td class="num">10.0 ms</td><td class="num">100% (20.0 ms)</td><td class="num">50%</td>')
     for (const figure of lanesOf(result)) expect(section).toContain(`<li>${figure.sentence}</li>`)
     // results saved before the lanes have no such section
     expect(exportHtml(asRunOf('factorize', fixtureResult()))).not.toContain('Who ran when')

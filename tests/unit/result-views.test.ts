@@ -82,6 +82,12 @@ describe('the result page shows every result the schema lets through', () => {
     const lanes = wrapper.find('[data-testid="worker-lanes"]')
     expect(lanes.findAll('[data-lanes]').map((row) => row.attributes('data-lanes'))).toEqual(['threads-2', 'processes-2'])
     expect(lanes.find('[data-lanes="threads-2"] [data-cell="overlap"]').text()).toBe('100% (20.0 ms)')
+    expect(lanes.find('[data-lanes="processes-2"] [data-cell="start-spread"]').text()).toBe('5.0 ms')
+    // a result saved before the figure was measured shows a dash
+    const saved = { ...result, data: { ...(result.data as FactorizeData), lanes: lanesOf(result).map(({ startSpreadMs: _spread, ...rest }) => rest) } }
+    const before = mount(ResultView, { props: { result: saved } })
+    expect(before.find('[data-lanes="processes-2"] [data-cell="start-spread"]').text()).toBe('—')
+    before.unmount()
     expect(lanes.findAll('[data-testid="lanes-sentence"]').map((p) => p.text())).toEqual(lanesOf(result).map((f) => f.sentence))
     // the chart's text alternative: what it shows, and the result's verdict
     expect(lanes.find('[data-testid="chart-lanes-processes-2"] canvas').attributes('aria-label')).toBe(`${lanesOf(result)[1]!.sentence} ${result.headline}`)

@@ -72,10 +72,11 @@ function lanesTable(result: RunResult): string {
   if (lanes.length === 0) return ''
   const pct = (share: number | null): string => (share === null ? '—' : formatPercent(share))
   const table = htmlTable(
-    [{ title: 'Variant' }, { title: 'Lanes', numeric: true }, { title: 'Parallel overlap', numeric: true }, { title: 'Of the busy time', numeric: true }, { title: 'Median turn', numeric: true }, { title: 'Switch interval', numeric: true }, { title: 'Cost of the stamps', numeric: true }],
+    [{ title: 'Variant' }, { title: 'Lanes', numeric: true }, { title: 'Work began apart', numeric: true }, { title: 'Parallel overlap', numeric: true }, { title: 'Of the busy time', numeric: true }, { title: 'Median turn', numeric: true }, { title: 'Switch interval', numeric: true }, { title: 'Cost of the stamps', numeric: true }],
     lanes.map((f) => [
       f.title,
       String(f.lanes.length),
+      f.startSpreadMs === undefined ? '—' : formatDurationMs(f.startSpreadMs),
       `${pct(f.overlapOfPossible)} (${formatDurationMs(f.overlapMs)})`,
       pct(f.overlapShare),
       f.medianTurnMs === null ? '—' : formatDurationMs(f.medianTurnMs),
@@ -84,7 +85,7 @@ function lanesTable(result: RunResult): string {
     ]),
   )
   const sentences = `<ul>\n${lanes.map((f) => `<li>${escapeHtml(f.sentence)}</li>`).join('\n')}\n</ul>`
-  return `<p class="muted">Parallel overlap: the time when two or more workers were active at once, against the most their active times allow (for two, the shorter one's time).</p>\n${table}\n${sentences}`
+  return `<p class="muted">Parallel overlap: the time when two or more workers were active at once, against the most their active times allow (for two, the shorter one's time). Work began apart: how far apart the workers' first turns began (a child process first starts its own runtime).</p>\n${table}\n${sentences}`
 }
 
 function samplesDetails(series: Series): string {
