@@ -122,15 +122,17 @@ describe('the check that tells a real trace from an impossible one', () => {
     const oneThenOther = trialOf([{ label: 'child 1', slices: backToBack(1000, 30, 1) }, { label: 'child 2', slices: backToBack(1045, 30, 1) }], { id: 'processes-2', strategy: 'processes', title: '2 child processes' })
     const figure = lanesFigure(oneThenOther, null)
     expect(figure).toMatchObject({ overlapMs: 0, startSpreadMs: 45, sharedWindowMs: 0 })
-    expect(figure.sentence).toContain('They ran one after the other, not side by side: each began its work only once the one before had finished (their work began 45.0 ms apart: each child process first starts its own runtime).')
+    expect(figure.sentence).toContain('They ran one after the other, not side by side: each began its work only once the one before had finished (their work began 45.0 ms apart: each child process first starts its own Node runtime).')
     expect(figure.sentence).not.toContain('took turns')
     expect(check(oneThenOther)).toEqual([])
     // a late start that still leaves time together: the sentence says how long both had work, and the check measures against that
     const late = trialOf([{ label: 'child 1', slices: backToBack(1000, 30, 1) }, { label: 'child 2', slices: backToBack(1020, 30, 1) }], { id: 'processes-2', strategy: 'processes', title: '2 child processes' })
     const lateFigure = lanesFigure(late, null)
     expect(lateFigure).toMatchObject({ overlapMs: 10, possibleOverlapMs: 30, startSpreadMs: 20, sharedWindowMs: 10 })
-    expect(lateFigure.sentence).toContain('Their work began up to 20.0 ms apart: each child process first starts its own runtime; both had work for only 10.0 ms, and ran at once for 100% of it.')
+    expect(lateFigure.sentence).toContain('Their work began up to 20.0 ms apart: each child process first starts its own Node runtime; both had work for only 10.0 ms, and ran at once for 100% of it.')
     expect(check(late)).toEqual([])
+    const python = lanesFigure({ ...late, runtime: 'python', id: 'python-processes-2', title: 'Python: 2 processes' }, null)
+    expect(python.sentence).toContain('Their work began up to 20.0 ms apart: each child process has to be started first;')
   })
 
   it('fails slices outside their trial (clocks that disagree) and a worker in two slices at once', () => {

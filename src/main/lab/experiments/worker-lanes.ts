@@ -176,7 +176,8 @@ function sentenceOf(figure: Omit<LanesFigure, 'sentence'>): string {
     parts.push(
       `${figure.title}: two or more ${who} at once for ${ms(figure.overlapMs)}, ${pct(figure.overlapShare)} of the ${ms(figure.busyMs)} when any was, and ${pct(figure.overlapOfPossible)} of ${shorter} (the most overlap possible).`,
     )
-    const why = figure.strategy === 'processes' ? ': each child process first starts its own runtime' : ''
+    // a Node child boots its own runtime; a Python child may be forked (Linux) or spawned (macOS, Windows)
+    const why = figure.strategy !== 'processes' ? '' : figure.runtime === 'node' ? ': each child process first starts its own Node runtime' : ': each child process has to be started first'
     const window = figure.sharedWindowMs
     if (figure.activity === 'computing' && window !== undefined && window <= CLOCK_TOLERANCE_MS) {
       parts.push(`They ran one after the other, not side by side: each began its work only once the one before had finished (their work began ${ms(figure.startSpreadMs ?? 0)} apart${why}).`)
