@@ -46,6 +46,9 @@ async function bareFanout(sleepFile, children, seconds) {
   return { wallMs: performance.now() - begin, held }
 }
 
+/** A ratio's geometric mean with its 95% interval and what it says against 1, or a dash where none was measured. */
+const describeInterval = (interval) => (interval ? `${interval.geomean.toFixed(3)}× (95% CI ${interval.low.toFixed(3)}–${interval.high.toFixed(3)}): ${interval.against1}` : '—')
+
 async function main() {
   const { 'run-child': engine, 'spawner-helpers': helperModule, 'native-addon': nativeAddonModule, limit } = await loadEngine('run-child', 'spawner-helpers', 'native-addon', 'limit')
   const sizes = listOption('children', [10, 50, 200])
@@ -181,10 +184,10 @@ async function main() {
       }))
       const vsPython = (m) => (python && m ? formatRatioSpread(m.ratio) : '—')
       const interval = python ? ratioInterval(lab.ratios) : undefined
-      const intervalText = interval ? `${interval.geomean.toFixed(3)}× (95% CI ${interval.low.toFixed(3)}–${interval.high.toFixed(3)}): ${interval.against1}` : '—'
+      const intervalText = describeInterval(interval)
       const threadLab = byName(names.thread)
       const threadInterval = python ? ratioInterval(threadLab.ratios) : undefined
-      const threadIntervalText = threadInterval ? `${threadInterval.geomean.toFixed(3)}× (95% CI ${threadInterval.low.toFixed(3)}–${threadInterval.high.toFixed(3)}): ${threadInterval.against1}` : '—'
+      const threadIntervalText = describeInterval(threadInterval)
       const bareInterval = python && bareVfork ? ratioInterval(byName(names.bareVfork).ratios) : undefined
       summaryRows.push([String(size), python ? formatSpread(measured[0].summary) : '—', formatSpread(lab.summary), vsPython(lab), intervalText, threadIntervalText, bareInterval ? `${bareInterval.geomean.toFixed(3)}× (${bareInterval.low.toFixed(3)}–${bareInterval.high.toFixed(3)})` : '—', vsPython(nativeLab), vsPython(nodeLab), vsPython(byName(names.bare))])
       const others = `(vfork helpers ${formatMs(nativeLab.summary.median)}, Node-spawn helpers ${formatMs(nodeLab.summary.median)}, bare spawn ${formatMs(byName(names.bare).summary.median)})`
