@@ -3,6 +3,7 @@
  * Scalability Law, and the bound that the split of the work into tasks puts on any number of
  * workers.
  */
+import { sum, sumNthPowerDeviations } from 'simple-statistics'
 
 export interface SpeedupPoint {
   workers: number
@@ -40,8 +41,11 @@ export interface AmdahlFit {
  * Least squares of 1/S against 1/p: Amdahl's law makes 1/S = f + (1 − f)/p a straight line
  * whose intercept is the serial fraction. Needs two different worker counts.
  */
+/** The points a fit can use: at least one worker and a finite, positive speedup. */
+const usableSpeedups = (points: readonly SpeedupPoint[]): SpeedupPoint[] => points.filter((p) => p.workers >= 1 && p.speedup > 0 && Number.isFinite(p.speedup))
+
 export function fitAmdahl(points: readonly SpeedupPoint[]): AmdahlFit | undefined {
-  const usable = points.filter((p) => p.workers >= 1 && p.speedup > 0 && Number.isFinite(p.speedup))
+  const usable = usableSpeedups(points)
   const xs = usable.map((p) => 1 / p.workers)
   const ys = usable.map((p) => 1 / p.speedup)
   if (new Set(xs).size < 2) return undefined
@@ -96,15 +100,15 @@ export interface UslFit {
  * other is fitted alone (and both are 0 when neither fits). Needs two worker counts above 1.
  */
 export function fitUsl(points: readonly SpeedupPoint[]): UslFit | undefined {
-  const usable = points.filter((p) => p.workers >= 1 && p.speedup > 0 && Number.isFinite(p.speedup))
+  const usable = usableSpeedups(points)
   const rows = usable.filter((p) => p.workers > 1).map((p) => ({ x1: p.workers - 1, x2: p.workers * (p.workers - 1), y: p.workers / p.speedup - 1 }))
   if (new Set(rows.map((r) => r.x1)).size < 2) return undefined
-  const sum = (f: (r: (typeof rows)[number]) => number): number => rows.reduce((total, r) => total + f(r), 0)
-  const s11 = sum((r) => r.x1 * r.x1)
-  const s12 = sum((r) => r.x1 * r.x2)
-  const s22 = sum((r) => r.x2 * r.x2)
-  const s1y = sum((r) => r.x1 * r.y)
-  const s2y = sum((r) => r.x2 * r.y)
+  const sumRows = (f: (r: (typeof rows)[number]) => number): number => sum(rows.map(f))
+  const s11 = sumRows((r) => r.x1 * r.x1)
+  const s12 = sumRows((r) => r.x1 * r.x2)
+  const s22 = sumRows((r) => r.x2 * r.x2)
+  const s1y = sumRows((r) => r.x1 * r.y)
+  const s2y = sumRows((r) => r.x2 * r.y)
   const determinant = s11 * s22 - s12 * s12
   let contention = (s1y * s22 - s2y * s12) / determinant
   let coherency = (s2y * s11 - s1y * s12) / determinant
@@ -112,10 +116,8 @@ export function fitUsl(points: readonly SpeedupPoint[]): UslFit | undefined {
   if (coherency < 1e-9) [contention, coherency] = [Math.max(0, s1y / s11), 0]
   else if (contention < 0) [contention, coherency] = [0, Math.max(0, s2y / s22)]
   const peakWorkers = coherency > 0 && contention < 1 ? Math.sqrt((1 - contention) / coherency) : null
-  const measured = usable.map((p) => p.speedup)
-  const meanMeasured = measured.reduce((a, b) => a + b, 0) / measured.length
-  const residual = usable.reduce((total, p) => total + (p.speedup - uslSpeedup(contention, coherency, p.workers)) ** 2, 0)
-  const spread = measured.reduce((total, s) => total + (s - meanMeasured) ** 2, 0)
+  const residual = sum(usable.map((p) => (p.speedup - uslSpeedup(contention, coherency, p.workers)) ** 2))
+  const spread = sumNthPowerDeviations(usable.map((p) => p.speedup), 2)
   return {
     contention,
     coherency,
