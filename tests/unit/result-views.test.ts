@@ -102,6 +102,12 @@ describe('the result page shows every result the schema lets through', () => {
     const wrapper = mount(ResultView, { props: { result: withFit } })
     expect(wrapper.text()).toContain(`${data.scaling[0]!.label}: the Universal Scalability Law's fit, contention σ 3.2% and coherency κ 9.74%, peaks near 3 workers at ${formatRatio(usl.peakSpeedup!)}.`)
     wrapper.unmount()
+    // a peak the fit puts past the counts measured is not called a measured one
+    const beyond = fitUsl([{ workers: 1, speedup: 1 }, { workers: 2, speedup: 1.95 }, { workers: 4, speedup: 3.6 }])!
+    expect(beyond.peakWorkers!).toBeGreaterThan(4)
+    const extrapolated = mount(ResultView, { props: { result: { ...result, data: { ...data, scaling: data.scaling.map((curve, i) => (i === 0 ? { ...curve, usl: beyond } : curve)) } } } })
+    expect(extrapolated.text()).toMatch(/would peak, past the counts measured, near \d+ workers at/)
+    extrapolated.unmount()
     const before = mount(ResultView, { props: { result } })
     expect(before.text()).not.toContain('Universal Scalability Law')
     before.unmount()
